@@ -1,0 +1,53 @@
+# Set-up and everyday commands. Every target creates or refreshes the project's
+# virtual environment (.venv) from the lock file first, and does nothing more
+# when pyproject.toml and the lock have not changed since the last install.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+LOCK := requirements/lock.txt
+STAMP := $(VENV)/.mlkit-installed
+TEST_JOBS ?= 2
+PORT ?=
+
+.PHONY: lab test app bench lock notebooks exercises doctor clean-venv
+
+$(STAMP): pyproject.toml $(LOCK)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mlkit needs Python 3.11 or newer; set PYTHON=python3.x")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[test]'
+	@touch $(STAMP)
+
+lab: $(STAMP)  ## open JupyterLab on the start page (127.0.0.1, token required)
+	$(VENV)/bin/mlkit lab $(if $(PORT),--port $(PORT))
+
+test: $(STAMP)  ## run the whole test suite (unit tests and every notebook)
+	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile
+
+app: $(STAMP)  ## serve the decision workbook as a web app
+	$(VENV)/bin/mlkit app $(if $(PORT),--port $(PORT))
+
+bench: $(STAMP)  ## run the benchmarks and print their figures
+	$(PY) -m benchmarks
+
+notebooks: $(STAMP)  ## re-execute and normalise the stored notebooks
+	$(VENV)/bin/mlkit notebooks run
+
+exercises: $(STAMP)  ## regenerate exercises/ from solutions/
+	$(VENV)/bin/mlkit exercises build
+
+doctor: $(STAMP)  ## check the installation
+	$(VENV)/bin/mlkit doctor
+
+lock:  ## refresh requirements/lock.txt with the newest versions that install together
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check '.[test]'
+	{ echo "# Exact versions the kit is tested with. Refresh with: make lock"; \
+	  echo "# Python $$(.lock-venv/bin/python -c 'import platform; print(platform.python_version())')"; \
+	  .lock-venv/bin/pip freeze --exclude mlkit-course; } > $(LOCK)
+	rm -rf .lock-venv build mlkit_course.egg-info
+	@echo "wrote $(LOCK); run make test before committing it"
+
+clean-venv:  ## remove the virtual environment
+	rm -rf $(VENV)

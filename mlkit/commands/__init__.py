@@ -1,0 +1,1 @@
+"""Sub-commands of the ``mlkit`` command, one module each."""
