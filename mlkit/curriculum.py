@@ -243,10 +243,13 @@ def table(path: Path | None = None):
     return pd.DataFrame(rows).set_index("#")
 
 
-def markdown_table(path: Path | None = None, link_prefix: str = "") -> str:
-    """The catalogue as a Markdown table, lessons linked (``link_prefix`` is prepended to paths)."""
+def markdown_table(selected: list[Unit] | None = None, link_prefix: str = "") -> str:
+    """Units (default: all) as a Markdown table; available lessons are linked.
+
+    ``link_prefix`` is put before each notebook path (``"../"`` from a notebook).
+    """
     lines = ["| # | unit | area | minutes | status |", "|---|---|---|---|---|"]
-    for u in units(path):
+    for u in units() if selected is None else selected:
         title = f"[{u.title}]({link_prefix}{u.lesson})" if u.available else u.title
         lines.append(f"| {u.number:02d} | {title} | {u.area_title} | {u.minutes} | {u.status} |")
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from mlkit import curriculum
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("curriculum", help="list the curriculum's units")
-    parser.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    parser.add_argument("--format", choices=("table", "json", "markdown"), default="table", help="output format (default: table)")
     parser.add_argument("--area", help="only units of this area id")
     parser.set_defaults(func=run)
 
@@ -26,6 +26,8 @@ def run(args: argparse.Namespace) -> int:
         selected = [u for u in selected if u.area == args.area]
     if args.format == "json":
         print(json.dumps([u.to_dict() for u in selected], indent=2))
+    elif args.format == "markdown":
+        print(curriculum.markdown_table(selected))
     else:
         print(format_table(selected))
     return 0
