@@ -1,0 +1,1 @@
+"""One module per curriculum unit, holding that unit's exercises (``EXERCISES``)."""

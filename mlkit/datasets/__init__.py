@@ -1,0 +1,1 @@
+"""Data sets the notebooks use, one module each; nothing is downloaded."""
