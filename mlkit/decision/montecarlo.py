@@ -1,0 +1,304 @@
+"""Monte Carlo over the uncertain inputs: vectorised, seeded, deterministic for a seed.
+
+For each draw and option:
+
+- the target salary is lognormal, fitted so a published range (own, else the role's, else
+  the ML engineer range's spread around the point target) is its central
+  ``salary_range_coverage`` interval (90% by default: the 5th to the 95th percentile):
+  ``median = sqrt(low * high)``, ``sigma = ln(high / low) / (2 * 1.645)``. For the ML
+  engineer range $72,600-$170,000 that is a median of $111,094 and sigma 0.259. One
+  standard normal per draw is shared by all options (the same person in the same
+  market), so "which option is best" compares like with like;
+- the job-search gap is gamma distributed with the option's gap as its mean (shape 4:
+  coefficient of variation 0.5);
+- ``outcomes`` mode (default): the outcome branch is drawn with the option's
+  probabilities, so the NPV distribution is the spread of what can happen to the person
+  and ``prob_loss`` the chance of ending up behind staying;
+- ``expected`` mode: the three branches are weighted by ``p_complete`` and ``p_land_role``
+  drawn from beta distributions (or fixed), so the spread is the uncertainty of the
+  expected value.
+
+Each draw's NPV equals the discounted sum of its row of the ``(draws, years)`` flow matrix
+of :func:`mlkit.decision.cashflows.flows`; :func:`npv_draws` computes it with
+:func:`mlkit.decision.cashflows.branch_npv` from tail sums over the years, so memory and
+time grow with the draws only. :func:`npv_matrix` builds the matrix; tests check both agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mlkit.decision.cashflows import DiscountedSums, branch_npv, branches, flows
+from mlkit.decision.figures import value
+from mlkit.decision.inputs import Option, Scenario
+
+PERCENTILES = (5, 25, 50, 75, 95)
+
+
+@dataclass(frozen=True)
+class OptionDraws:
+    """The random inputs of one option, one value per draw."""
+
+    p_complete: np.ndarray | float
+    p_land_role: np.ndarray | float
+    job_search_years: np.ndarray | float
+    outcome: np.ndarray | None  # uniform on [0, 1) picking the branch ("outcomes" mode)
+
+
+@dataclass(frozen=True)
+class Draws:
+    """Every random number one simulation uses."""
+
+    salary_z: np.ndarray
+    options: tuple[OptionDraws, ...]
+
+    @property
+    def size(self) -> int:
+        return int(self.salary_z.size)
+
+
+def draw(scenario: Scenario, draws: int, rng: np.random.Generator) -> Draws:
+    """Generate the random inputs: the part of a simulation that is pure sampling."""
+    a = scenario.assumptions
+    outcomes = a.monte_carlo == "outcomes"
+    z = rng.standard_normal(draws)
+    shape = value("method.job_search_shape")
+    per_option = []
+    for option in scenario.options:
+        if outcomes:
+            p_c, p_l = option.p_complete, option.p_land_role
+        else:
+            p_c = _probability(rng, option.p_complete, draws, a.draw_probabilities, a.probability_concentration)
+            p_l = _probability(rng, option.p_land_role, draws, a.draw_probabilities, a.probability_concentration)
+        mean_gap = option.job_search_months / 12
+        gap = rng.gamma(shape, mean_gap / shape, draws) if mean_gap > 0 else 0.0
+        trials = rng.random(draws) if outcomes and 0 < option.p_complete and (option.p_complete < 1 or 0 < option.p_land_role < 1) else None
+        per_option.append(OptionDraws(p_c, p_l, gap, trials))
+    return Draws(z, tuple(per_option))
+
+
+def _probability(rng: np.random.Generator, mean: float, n: int, drawn: bool, concentration: float) -> np.ndarray | float:
+    if not drawn or mean <= 0 or mean >= 1:
+        return mean
+    return rng.beta(mean * concentration, (1 - mean) * concentration, n)
+
+
+def target_salaries(scenario: Scenario, option: Option, draws: Draws) -> np.ndarray:
+    """The option's target salary in every draw (lognormal, see the module docstring)."""
+    median, sigma = option.salary_spread(scenario.assumptions.salary_range_coverage)
+    return median * np.exp(sigma * draws.salary_z)
+
+
+@dataclass(frozen=True)
+class BranchArrays:
+    """Per-draw branch parameters of one option ("outcomes" mode)."""
+
+    study_end: np.ndarray
+    work_start: np.ndarray
+    salary: np.ndarray
+    senior_premium: np.ndarray
+    senior_start: np.ndarray
+    branch: np.ndarray  # 0 land, 1 fallback, 2 dropout
+
+
+def branch_arrays(scenario: Scenario, option: Option, index: int, draws: Draws, target: np.ndarray | None = None) -> BranchArrays:
+    """Which branch every draw of one option falls in, with its timing and salary."""
+    land_, fallback_, dropout_ = branches(option, scenario.person, scenario.assumptions)
+    d = draws.options[index]
+    branch = _branch_codes(option, d, draws.size, land_.probability)
+    land, complete = branch == 0, branch < 2
+    if target is None:
+        target = target_salaries(scenario, option, draws)
+    study_end = np.where(complete, fallback_.study_end, dropout_.study_end)
+    work_start = study_end + d.job_search_years
+    salary = np.where(land, target, np.where(complete, fallback_.salary, dropout_.salary))
+    premium = np.where(land, option.senior_premium, 0.0)
+    return BranchArrays(study_end, work_start, salary, premium, work_start + option.senior_after_years, branch)
+
+
+def npv_draws(scenario: Scenario, draws: Draws, *, with_branches: bool = False):
+    """NPV of every option in every draw, shape ``(options, draws)``.
+
+    With ``with_branches`` (``outcomes`` mode), also each draw's branch (0 land,
+    1 fall back, 2 drop out), same shape.
+
+    In ``outcomes`` mode everything that depends only on the branch (the end of study,
+    the cost of studying, the fallback salaries) is computed once per branch and gathered
+    by each draw's branch code; the rest is :func:`~mlkit.decision.cashflows.branch_npv`'s
+    formula on arrays of draws.
+    """
+    sums = DiscountedSums(scenario.person, scenario.assumptions)
+    n = draws.size
+    out = np.empty((len(scenario.options), n))
+    codes = np.empty((len(scenario.options), n), dtype=np.int8) if with_branches else None
+    expected_mode = scenario.assumptions.monte_carlo == "expected"
+    exp_cache: dict[float, np.ndarray] = {}
+    for i, option in enumerate(scenario.options):
+        median, sigma = option.salary_spread(scenario.assumptions.salary_range_coverage)
+        if sigma not in exp_cache:
+            exp_cache[sigma] = np.exp(sigma * draws.salary_z)
+        target = median * exp_cache[sigma]
+        if expected_mode:
+            out[i] = _expected_npv(scenario, option, draws.options[i], target, sums)
+            continue
+        parts = branches(option, scenario.person, scenario.assumptions)
+        code = _branch_codes(option, draws.options[i], n, parts[0].probability)
+        if codes is not None:
+            codes[i] = code
+        ends = np.array([b.study_end for b in parts])
+        cost = option.annual_cost * (sums.total_d - sums.after(0, ends)) + option.upfront_cost
+        fixed_salary = np.array([0.0, parts[1].salary, parts[2].salary])
+        work_start = ends[code] + draws.options[i].job_search_years
+        base_after, grow_after = sums.after_pair(work_start)
+        salary = np.where(code == 0, target, fixed_salary[code])
+        earnings = option.income_share_while_studying * (sums.total_base - base_after) + salary * grow_after
+        if option.senior_premium > 0:
+            premium = np.where(code == 0, option.senior_premium, 0.0)
+            earnings += premium * sums.after(2, work_start + option.senior_after_years)
+        out[i] = sums.keep * (earnings - sums.total_base) - cost[code]
+    return (out, codes) if with_branches else out
+
+
+def _branch_codes(option: Option, d: OptionDraws, n: int, p_land: float) -> np.ndarray:
+    """0 (land), 1 (fall back) or 2 (drop out) for every draw."""
+    if d.outcome is None:  # the outcome is certain
+        certain = 0 if option.p_complete == 1 and option.p_land_role == 1 else 1 if option.p_complete == 1 else 2
+        return np.full(n, certain, dtype=np.int8)
+    code = (d.outcome >= p_land).astype(np.int8)
+    code += d.outcome >= option.p_complete
+    return code
+
+
+def _expected_npv(scenario: Scenario, option: Option, d: OptionDraws, target: np.ndarray, sums: DiscountedSums) -> np.ndarray:
+    land, fallback, dropout = branches(option, scenario.person, scenario.assumptions)
+    values = []
+    for b, salary, premium in ((land, target, option.senior_premium), (fallback, fallback.salary, 0.0), (dropout, dropout.salary, 0.0)):
+        values.append(branch_npv(
+            option, sums, study_end=b.study_end, work_start=b.study_end + d.job_search_years, salary=salary,
+            senior_premium=premium, senior_start=b.study_end + d.job_search_years + option.senior_after_years,
+        ))
+    p_c, p_l = d.p_complete, d.p_land_role
+    return p_c * p_l * values[0] + p_c * (1 - p_l) * values[1] + (1 - p_c) * values[2]
+
+
+def npv_matrix(scenario: Scenario, draws: Draws) -> np.ndarray:
+    """The NPVs of :func:`npv_draws` ("outcomes" mode) from explicit ``(draws, years)`` flow matrices."""
+    from mlkit.decision.cashflows import discount_factors
+
+    a = scenario.assumptions
+    discount = discount_factors(a.discount_rate, scenario.person.horizon_years)
+    out = np.empty((len(scenario.options), draws.size))
+    for i, option in enumerate(scenario.options):
+        b = branch_arrays(scenario, option, i, draws)
+        matrix = flows(
+            option, scenario.person, a,
+            study_end=b.study_end, work_start=b.work_start, salary=b.salary,
+            senior_premium=b.senior_premium, senior_start=b.senior_start,
+        )
+        out[i] = matrix @ discount
+    return out
+
+
+@dataclass(frozen=True)
+class OptionDistribution:
+    """The simulated NPV of one option.
+
+    Attributes
+    ----------
+    npv : numpy.ndarray
+        One NPV per draw.
+    mean : float
+        Mean NPV (close to the deterministic expected NPV, though the salary draws centre
+        on the range's median rather than the role's average).
+    percentiles : dict of int to float
+        5th, 25th, 50th, 75th and 95th percentiles.
+    prob_loss : float
+        Share of draws with NPV below zero (worse off than staying).
+    prob_best : float
+        Share of draws in which this option has the highest NPV.
+    branch_shares : dict of str to float or None
+        Share of draws in each outcome branch (``None`` in ``expected`` mode).
+    """
+
+    name: str
+    npv: np.ndarray
+    mean: float
+    percentiles: dict[int, float]
+    prob_loss: float
+    prob_best: float
+    branch_shares: dict[str, float] | None
+
+    def to_dict(self) -> dict:
+        return {
+            "mean": self.mean,
+            "percentiles": {str(k): v for k, v in self.percentiles.items()},
+            "prob_loss": self.prob_loss,
+            "prob_best": self.prob_best,
+            "branch_shares": self.branch_shares,
+        }
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    """Per-option NPV distributions of one seeded simulation."""
+
+    draws: int
+    seed: int
+    options: tuple[OptionDistribution, ...]
+
+    def option(self, name: str) -> OptionDistribution:
+        return next(o for o in self.options if o.name == name)
+
+    def to_dict(self) -> dict:
+        return {"draws": self.draws, "seed": self.seed, "options": {o.name: o.to_dict() for o in self.options}}
+
+
+def simulate(scenario: Scenario, draws: int | None = None, seed: int | None = None) -> MonteCarloResult:
+    """Simulate every option ``draws`` times (default: the scenario's 10,000) with ``seed``.
+
+    The same scenario, draws and seed always give the same result.
+
+    Examples
+    --------
+    >>> from mlkit.decision.scenario import example_scenario
+    >>> s = example_scenario()
+    >>> simulate(s, draws=1_000, seed=1).option("Stay").prob_loss
+    0.0
+    """
+    a = scenario.assumptions
+    n = a.draws if draws is None else int(draws)
+    seed = a.seed if seed is None else int(seed)
+    sample = draw(scenario, n, np.random.default_rng(seed))
+    outcomes = a.monte_carlo == "outcomes"
+    values, codes = npv_draws(scenario, sample, with_branches=True) if outcomes else (npv_draws(scenario, sample), None)
+    best = np.bincount(_argmax_rows(values), minlength=len(scenario.options)) / n
+    quantiles = np.percentile(values, PERCENTILES, axis=1)
+    loss = np.count_nonzero(values < -1e-6, axis=1) / n
+    results = []
+    for i, option in enumerate(scenario.options):
+        shares = np.bincount(codes[i], minlength=3) / n if outcomes else np.full(3, np.nan)
+        results.append(
+            OptionDistribution(
+                name=option.name,
+                npv=values[i],
+                mean=float(values[i].mean()),
+                percentiles={p: float(q) for p, q in zip(PERCENTILES, quantiles[:, i])},
+                prob_loss=float(loss[i]),
+                prob_best=float(best[i]),
+                branch_shares={"land": float(shares[0]), "fallback": float(shares[1]), "dropout": float(shares[2])} if outcomes else None,
+            )
+        )
+    return MonteCarloResult(n, seed, tuple(results))
+
+
+def _argmax_rows(values: np.ndarray) -> np.ndarray:
+    """Index of the largest row in every column (the first on a tie), one pass per row."""
+    best = np.zeros(values.shape[1], dtype=np.intp)
+    top = values[0].copy()
+    for i in range(1, values.shape[0]):
+        better = values[i] > top
+        best[better] = i
+        np.maximum(top, values[i], out=top)
+    return best
