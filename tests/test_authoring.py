@@ -171,6 +171,19 @@ def test_class_keeps_bases_docstring_and_stub_methods():
     assert "max(" not in stub and "len(X)" not in stub
 
 
+def test_names_assigned_in_a_dropped_block_still_exist():
+    stub = stub_region(
+        "best = None\nfor k in range(1, 5):\n    score = k * 2\n    if best is None or score > best:\n"
+        "        best, best_k = score, k\n    def helper(): hidden = 1\n",
+        "",
+        "nb",
+    )
+    assert stub == (
+        "# YOUR CODE HERE: define best, score, best_k\nbest = ...  # your code here\n"
+        "score = ...  # your code here\nbest_k = ...  # your code here\n"
+    )
+
+
 def test_region_with_nothing_to_define_becomes_pass():
     assert stub_region("print('the answer is', 42)\n", "    ", "nb") == "    # YOUR CODE HERE\n    pass\n"
 

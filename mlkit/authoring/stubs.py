@@ -17,7 +17,8 @@ Why each rule (see :func:`stub_statements`):
 - an ``import`` stays: knowing what to import is not the exercise, and later
   cells may need it;
 - anything else (calls, loops, prints) is dropped: it would reveal the answer
-  or fail on the placeholders.
+  or fail on the placeholders; names a dropped block assigns (``if``, ``for``,
+  ``with``, ``try`` bodies) still get ``name = ...`` so later cells run.
 """
 
 from __future__ import annotations
@@ -92,7 +93,29 @@ def _stub_one(node: ast.stmt, lines: list[str]) -> tuple[list[str], list[str]]:
     if isinstance(node, ast.ClassDef):
         inner, _ = stub_statements(_without_docstring(node.body), lines)
         return _definition(node, lines, inner), [node.name]
-    return [], []
+    # A compound statement (if, for, with, try...) would reveal the answer, but the
+    # names it assigns must still exist, or a later cell fails with a NameError.
+    inner_names = list(dict.fromkeys(_names_assigned_within(node)))
+    return [f"{name} = {PLACEHOLDER}" for name in inner_names], inner_names
+
+
+def _names_assigned_within(node: ast.AST) -> list[str]:
+    """Plain names given a value by ``=`` anywhere in ``node``, outside nested definitions.
+
+    Loop variables and ``with ... as`` targets are left out: they are the
+    solution's working variables, not results a check or a later cell reads.
+    """
+    names: list[str] = []
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(child, ast.Assign):
+            names += [n for n in _bound_names(child.targets) if n.isidentifier()]
+        elif isinstance(child, ast.AnnAssign) and child.value is not None and isinstance(child.target, ast.Name):
+            names.append(child.target.id)
+        elif isinstance(child, ast.stmt):
+            names += _names_assigned_within(child)
+    return names
 
 
 def _assignment(targets: list[ast.expr]) -> list[str]:
