@@ -1,0 +1,141 @@
+"""Readable forms of a result: a plain-text report, Markdown and HTML for notebooks, a JSON object.
+
+These functions format what the core computed; they return strings (or a
+DataFrame) and never print.
+"""
+
+from __future__ import annotations
+
+import html
+
+from mlkit.readiness.bank import LETTERS, Bank, load_bank
+from mlkit.readiness.path import LearningPath
+from mlkit.readiness.practice import PracticeSince
+from mlkit.readiness.prior import Prior
+from mlkit.readiness.scoring import Result
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.0f}%"
+
+
+def area_rows(result: Result, practice: PracticeSince | None = None) -> list[dict]:
+    """One row per area: score, level, right answers, self-rating (and exercises since, when given)."""
+    rows = []
+    for a in result.areas:
+        row = {
+            "area": a.title,
+            "score": round(a.score),
+            "level": a.level_words,
+            "right": f"{a.right}/{a.questions}",
+            "answers": _percent(a.knowledge),
+            "self-rating": _percent(a.self_rating),
+        }
+        if practice is not None:
+            row["exercises since"] = practice.per_area.get(a.area, 0)
+        rows.append(row)
+    return rows
+
+
+def area_frame(result: Result, practice: PracticeSince | None = None):
+    """The per-area scores as a pandas DataFrame (imports pandas)."""
+    import pandas as pd
+
+    return pd.DataFrame(area_rows(result, practice)).set_index("area")
+
+
+def text_report(result: Result, path: LearningPath, prior: Prior | None = None, practice: PracticeSince | None = None) -> str:
+    """The whole result as plain text for a terminal."""
+    title = "Readiness self-assessment" + (f": {result.person}" if result.person else "")
+    lines = [title, "=" * len(title), f"{result.answered} of {result.questions} questions answered", ""]
+    rows = area_rows(result, practice)
+    header = list(rows[0])
+    cells = [[str(r[h]) for h in header] for r in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(header)]
+    lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    lines += ["", "Score = 80% answers (weighted by difficulty) + 20% self-rating; ready from 70, refresh from 40."]
+    if practice is not None and practice.note:
+        lines.append(f"Exercises since: {practice.note}.")
+    lines += ["", result.summary, ""]
+    lines.append(path_text(path))
+    if prior is not None:
+        lines += ["", f"For the decision workbook: {prior}."]
+    return "\n".join(lines)
+
+
+def path_text(path: LearningPath) -> str:
+    """The learning path as numbered plain-text lines with reasons."""
+    if not path.steps:
+        return "Learning path: nothing to study first; every answer was right."
+    lines = [f"Learning path: {len(path.steps)} units, about {path.hours:.1f} hours, in prerequisite order"]
+    for i, step in enumerate(path.steps, start=1):
+        lines.append(f"{i:2d}. {step.title} ({step.hours:.1f} h, {step.priority}) - {step.lesson}")
+        lines += [f"      why: {reason}" for reason in step.reasons]
+    return "\n".join(lines)
+
+
+def path_markdown(path: LearningPath, link_prefix: str = "../") -> str:
+    """The learning path as a Markdown list with links to the lessons.
+
+    ``link_prefix`` goes before each lesson path (``"../"`` from a notebook in ``notebooks/``).
+    """
+    if not path.steps:
+        return "**Learning path:** nothing to study first; every answer was right."
+    lines = [f"**Learning path:** {len(path.steps)} units, about {path.hours:.1f} hours, in prerequisite order.", ""]
+    for i, step in enumerate(path.steps, start=1):
+        lines.append(f"{i}. [{step.title}]({link_prefix}{step.lesson}) — {step.hours:.1f} h, *{step.priority}*  ")
+        lines.append(f"   why: {'; '.join(step.reasons)}")
+    return "\n".join(lines)
+
+
+def path_html(path: LearningPath, link_prefix: str = "") -> str:
+    """The learning path as HTML (for the quiz widget), lessons linked."""
+    if not path.steps:
+        return "<p><b>Learning path:</b> nothing to study first; every answer was right.</p>"
+    items = []
+    for step in path.steps:
+        href = html.escape(link_prefix + step.lesson.removeprefix("notebooks/"), quote=True)
+        reasons = html.escape("; ".join(step.reasons))
+        items.append(
+            f'<li><a href="{href}" target="_blank">{html.escape(step.title)}</a> — {step.hours:.1f} h, '
+            f"<i>{step.priority}</i><br><small>why: {reasons}</small></li>"
+        )
+    head = f"<p><b>Learning path:</b> {len(path.steps)} units, about {path.hours:.1f} hours, in prerequisite order.</p>"
+    return head + "<ol>" + "".join(items) + "</ol>"
+
+
+def feedback_markdown(result: Result, bank: Bank | None = None, only_missed: bool = True, markdown: bool = True) -> str:
+    """Each (missed) question with the answer given, the right answer and the explanation.
+
+    ``markdown=False`` gives plain text for a terminal.
+    """
+    bank = bank or load_bank()
+    strong = "**" if markdown else ""
+    lines = []
+    for outcome in result.outcomes:
+        if only_missed and outcome.right:
+            continue
+        question = bank.question(outcome.question_id)
+        lines.append(f"- {strong}{question.id}{strong} ({question.topic}) — you: {_given(question, outcome.given, outcome.status)}; "
+                     f"right: {question.correct_text}. {question.explanation}")  # fmt: skip
+    return "\n".join(lines) if lines else "Every answer was right."
+
+
+def _given(question, given, status: str) -> str:
+    if status == "unanswered":
+        return "not answered"
+    if status == "dont-know":
+        return "don't know"
+    if question.kind == "choice":
+        return f"{given}) {question.choices[LETTERS.index(given)]}"
+    return f"{given:g}"
+
+
+def to_json(result: Result, path: LearningPath, prior: Prior | None = None, practice: PracticeSince | None = None) -> dict:
+    """Everything as one JSON-friendly object: result, path, prior, exercises since."""
+    data = {"result": result.to_dict(), "path": path.to_dict(), "prior": prior.to_dict() if prior else None}
+    if practice is not None:
+        data["exercises_since"] = {"since": practice.since, "per_area": practice.per_area, "other": practice.other, "note": practice.note}
+    return data
