@@ -1,0 +1,167 @@
+"""``mlkit decide``: compare a master's with its alternatives for one person's scenario.
+
+``mlkit decide SCENARIO.json`` prints a table per option (expected NPV, break-even year,
+IRR, monthly loan payment, probability of losing money, probability of being best);
+``--format json`` prints the same for tools; ``mlkit decide --example [PATH]`` writes a
+scenario built from the shipped figures to start from.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+DEFAULT_EXAMPLE = "decision-scenario.json"
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "decide",
+        help="is a master's worth it? compare options for a scenario file",
+        description="Compare a master's with its alternatives (NPV, break-even, IRR, loans, Monte Carlo) for a scenario file.",
+    )
+    parser.add_argument("scenario", nargs="?", metavar="SCENARIO.json", help="the scenario to evaluate")
+    parser.add_argument(
+        "--example", nargs="?", const=DEFAULT_EXAMPLE, metavar="PATH",
+        help=f"write an example scenario from the shipped figures to PATH (default: {DEFAULT_EXAMPLE}) and stop",
+    )
+    parser.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    parser.add_argument("--draws", type=int, help="Monte Carlo draws (default: the scenario's, 10,000)")
+    parser.add_argument("--seed", type=int, help="Monte Carlo seed (default: the scenario's)")
+    parser.add_argument("--force", action="store_true", help="with --example: overwrite an existing file")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from mlkit.errors import InputError
+
+    if args.example is not None:
+        if args.scenario:
+            raise InputError("give either SCENARIO.json or --example PATH, not both")
+        return write_example(Path(args.example), force=args.force)
+    if not args.scenario:
+        raise InputError(f"no scenario file given; run `mlkit decide --example` to write one ({DEFAULT_EXAMPLE}), then `mlkit decide {DEFAULT_EXAMPLE}`")
+    for name in ("draws", "seed"):
+        given = getattr(args, name)
+        if given is not None and given < (1 if name == "draws" else 0):
+            raise InputError(f"--{name} = {given}: expected a whole number of at least {1 if name == 'draws' else 0}")
+
+    from mlkit.decision import evaluate, read, simulate
+
+    scenario = read(args.scenario)
+    evaluation = evaluate(scenario)
+    simulation = simulate(scenario, draws=args.draws, seed=args.seed)
+    report = build_report(evaluation, simulation)
+    if args.format == "json":
+        import json
+
+        print(json.dumps(report, indent=2))
+    else:
+        print(format_table(report))
+    return 0
+
+
+def write_example(path, *, force: bool = False) -> int:
+    from mlkit.decision import example_scenario, write
+    from mlkit.errors import InputError
+
+    if path.exists() and not force:
+        raise InputError(f"{path} exists; choose another path or add --force to overwrite it")
+    if not path.parent.is_dir():
+        raise InputError(f"{path.parent} is not a folder; create it first or choose another path")
+    write(example_scenario(), path)
+    print(f"wrote {path}; edit it, then run: mlkit decide {path}")
+    return 0
+
+
+def build_report(evaluation, simulation) -> dict:
+    """Plain data for the table and the JSON output."""
+    scenario = evaluation.scenario
+    options = []
+    for result in evaluation.options:
+        dist = simulation.option(result.name)
+        options.append(
+            {
+                "name": result.name,
+                "kind": result.kind,
+                "npv": result.npv,
+                "npv_branches": {name: b.npv for name, b in result.branches.items()},
+                "branch_probabilities": {name: b.probability for name, b in result.branches.items()},
+                "break_even_year": result.break_even_year,
+                "irr": result.irr,
+                "irr_reason": result.irr_reason,
+                "baseline": result.is_baseline,
+                "total_direct_cost": result.total_direct_cost,
+                "loan": result.loan.to_dict() if result.loan else None,
+                "monte_carlo": dist.to_dict(),
+            }
+        )
+    return {
+        "person": {
+            "age": scenario.person.age,
+            "salary": scenario.person.salary,
+            "retirement_age": scenario.person.retirement_age,
+        },
+        "horizon_years": scenario.person.horizon_years,
+        "discount_rate": scenario.assumptions.discount_rate,
+        "after_tax": scenario.assumptions.after_tax,
+        "draws": simulation.draws,
+        "seed": simulation.seed,
+        "monte_carlo_mode": scenario.assumptions.monte_carlo,
+        "best_option": evaluation.best,
+        "options": options,
+    }
+
+
+def _money(value: float) -> str:
+    return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
+
+
+def format_table(report: dict) -> str:
+    """A plain-text table: one line per option, then notes."""
+    header = ("option", "NPV", "break-even", "IRR", "loan/month", "P(loss)", "P(best)")
+    rows = []
+    notes = []
+    for o in report["options"]:
+        if o["baseline"]:
+            even, irr = "baseline", "-"
+        else:
+            even = f"year {o['break_even_year']}" if o["break_even_year"] else "never"
+            irr = f"{o['irr']:.1%}" if o["irr"] is not None else "none*"
+            if o["irr"] is None:
+                notes.append(f"* {o['name']}: no IRR: {o['irr_reason']}")
+        loan = _money(o["loan"]["monthly_payment"]) if o["loan"] else "-"
+        mc = o["monte_carlo"]
+        rows.append((o["name"], _money(o["npv"]), even, irr, loan, f"{mc['prob_loss']:.0%}", f"{mc['prob_best']:.0%}"))
+        if o["loan"]:
+            share = o["loan"]["payment_share_land"]
+            share_text = f", {share:.0%} of take-home pay with the role" if share is not None else ""
+            fallback = o["loan"]["payment_share_fallback"]
+            fallback_text = f", {fallback:.0%} without it" if fallback is not None else ""
+            notes.append(
+                f"{o['name']}: borrows {_money(o['loan']['borrowed'])}, pays {_money(o['loan']['total_interest'])} interest "
+                f"({o['loan']['plan']} plan{share_text}{fallback_text})"
+            )
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells):
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    person = report["person"]
+    lines = [
+        f"Age {person['age']:g}, salary {_money(person['salary'])}, retiring at {person['retirement_age']:g}: "
+        f"{report['horizon_years']} years at a {report['discount_rate']:.1%} real discount rate "
+        f"({'after' if report['after_tax'] else 'before'} tax, today's dollars, against staying).",
+        "",
+        line(header),
+        line(["-" * w for w in widths]),
+        *(line(r) for r in rows),
+        "",
+        f"Best expected NPV: {report['best_option']}.",
+        f"NPV and break-even are expected values over completing and landing the role, completing without it, "
+        f"and dropping out; P(loss) and P(best) come from {report['draws']:,} Monte Carlo draws (seed {report['seed']}).",
+    ]
+    if notes:
+        lines += ["", *notes]
+    return "\n".join(lines)
