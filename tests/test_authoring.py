@@ -292,6 +292,10 @@ def test_build_of_one_path_builds_only_that_notebook(tmp_path):
     done = build(tmp_path, [tmp_path / "solutions" / "02_more.ipynb"])
     assert [b.path.name for b in done] == ["02_more.ipynb"]
     assert not (tmp_path / "exercises" / "01_demo.ipynb").exists()
+    # naming the generated exercise rebuilds it from its solution
+    assert [(b.path.name, b.action) for b in build(tmp_path, [tmp_path / "exercises" / "02_more.ipynb"])] == [
+        ("02_more.ipynb", "unchanged")
+    ]
     with pytest.raises(InputError, match="not a notebook of"):
         build(tmp_path, [tmp_path / "02_more.ipynb"])
 
