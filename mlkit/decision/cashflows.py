@@ -151,16 +151,14 @@ class DiscountedSums:
 
     def after(self, row: int, start):
         """``sum_t x_t * clip(t + 1 - start, 0, 1)`` for series ``row`` (0 d, 1 base, 2 grow)."""
-        start = np.asarray(start, dtype=float)
-        k = np.minimum(np.floor(start), self.years).astype(np.intp)
-        frac = start - k  # above 1 only past the horizon, where the series reads 0
-        return (1 - frac) * self.series[row, k] + self.tails[row, k + 1]
+        start = np.minimum(start, self.years)  # from the horizon on, nothing is left
+        k = start.astype(np.intp)  # whole years (starts are never negative)
+        return (1 - (start - k)) * self.series[row, k] + self.tails[row, k + 1]
 
     def after_pair(self, start):
         """:meth:`after` for the baseline and the growth path at once (one index computation)."""
-        start = np.asarray(start, dtype=float)
-        k = start.astype(np.intp)  # whole years (starts are never negative)
-        np.minimum(k, self.years, out=k)
+        start = np.minimum(start, self.years)
+        k = start.astype(np.intp)
         keep = 1 - (start - k)
         return (
             keep * self.series[1, k] + self.tails[1, k + 1],

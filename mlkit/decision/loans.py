@@ -167,6 +167,8 @@ def monthly_payment(balance: float, annual_rate: float, months: int) -> float:
     """
     if balance <= 0:
         return 0.0
+    if annual_rate * months < 1e-9:  # (1 + r) ** n rounds to 1: no interest to speak of
+        return balance / months
     return float(-npf.pmt(annual_rate / 12, months, balance))
 
 
@@ -182,7 +184,7 @@ def level_payment_uncapitalised(principal: float, unpaid_interest: float, annual
     r = annual_rate / 12
     if principal <= 0:
         return unpaid_interest / months
-    if r == 0 or unpaid_interest <= 0:
+    if r * months < 1e-9 or unpaid_interest <= 0:
         return monthly_payment(principal, annual_rate, months) + unpaid_interest / months
     low = monthly_payment(principal, annual_rate, months)
     high = monthly_payment(principal + unpaid_interest, annual_rate, months)
@@ -259,7 +261,7 @@ class LoanSummary:
     payment_share_land, payment_share_fallback : float
         Monthly payment as a share of monthly take-home pay (after ``tax_rate``) in the first
         year of repayment, with the target role and with the fallback salary (``None``
-        without take-home pay).
+        without take-home pay, i.e. under $1 a month).
     notes : tuple of str
         Which rules applied and which figures were carried forward.
     """
@@ -384,7 +386,7 @@ def summarise(option: Option, person: Person, assumptions: Assumptions) -> LoanS
 
     def share(salary: float) -> float | None:
         take_home = salary * growth * keep / 12
-        return payment / take_home if take_home > 0 else None
+        return payment / take_home if take_home >= 1 else None  # under $1 a month: no share to speak of
 
     return LoanSummary(
         borrowed=borrowed,
