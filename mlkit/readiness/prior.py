@@ -67,6 +67,13 @@ class Prior:
         _check_probability(probability, "probability")
         return replace(self, completion_probability=float(probability), source="set by you")
 
+    def option_overrides(self) -> dict[str, float]:
+        """The prior as overrides for a decision option: ``{"p_complete": value}``.
+
+        For example ``mlkit.decision.kinds.make_option("masters_online", **prior.option_overrides())``.
+        """
+        return {"p_complete": self.completion_probability}
+
     def to_dict(self) -> dict:
         return {"format": FORMAT, "version": VERSION, **asdict(self)}
 

@@ -123,6 +123,22 @@ def feedback_markdown(result: Result, bank: Bank | None = None, only_missed: boo
     return "\n".join(lines) if lines else "Every answer was right."
 
 
+def feedback_html(result: Result, bank: Bank | None = None) -> str:
+    """The missed questions with the right answers and explanations, as an HTML list (for the quiz widget)."""
+    bank = bank or load_bank()
+    items = []
+    for outcome in result.outcomes:
+        if outcome.right:
+            continue
+        q = bank.question(outcome.question_id)
+        items.append(
+            f"<li><b>{html.escape(q.id)}</b> ({html.escape(q.topic)}): {html.escape(q.text)}<br>"
+            f"you: {html.escape(_given(q, outcome.given, outcome.status))}; right: <b>{html.escape(q.correct_text)}</b>. "
+            f"{html.escape(q.explanation)}</li>"
+        )
+    return "<ul>" + "".join(items) + "</ul>" if items else "<p>Every answer was right.</p>"
+
+
 def _given(question, given, status: str) -> str:
     if status == "unanswered":
         return "not answered"

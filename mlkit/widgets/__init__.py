@@ -1,0 +1,1 @@
+"""ipywidgets apps for the notebooks: they wire controls to core functions and plots, and compute nothing themselves."""
