@@ -127,7 +127,7 @@ def npv_draws(scenario: Scenario, draws: Draws, *, with_branches: bool = False):
     In ``outcomes`` mode everything that depends only on the branch (the end of study,
     the cost of studying, the fallback salaries) is computed once per branch and gathered
     by each draw's branch code; the rest is :func:`~mlkit.decision.cashflows.branch_npv`'s
-    formula on arrays of draws.
+    formula, rearranged so each draw needs a few gathers from per-option tables.
     """
     sums = DiscountedSums(scenario.person, scenario.assumptions)
     n = draws.size
@@ -148,16 +148,28 @@ def npv_draws(scenario: Scenario, draws: Draws, *, with_branches: bool = False):
         if codes is not None:
             codes[i] = code
         ends = np.array([b.study_end for b in parts])
-        cost = option.annual_cost * (sums.total_d - sums.after(0, ends)) + option.upfront_cost
+        # Everything fixed per branch: the cost of studying and the constant part of earnings.
+        fixed = option.annual_cost * (sums.total_d - sums.after(0, ends)) + option.upfront_cost
         fixed_salary = np.array([0.0, parts[1].salary, parts[2].salary])
-        work_start = ends[code] + draws.options[i].job_search_years
-        base_after, grow_after = sums.after_pair(work_start)
+        work_start = np.minimum(ends[code] + draws.options[i].job_search_years, sums.years)
+        k = work_start.astype(np.intp)  # whole years before the new job; frac = the part year
+        frac = work_start - k
+        # With T the tail sums and S the discounted series, the discounted sum of a series
+        # from W = k + frac on is T[k] - frac * S[k]; so, with share s and tax factor c,
+        # npv = c * (salary * grow_after - s * base_after) + c * (s - 1) * total_base - cost.
+        share, keep = option.income_share_while_studying, sums.keep
+        base_tail = (-keep * share) * sums.tails[1] + keep * (share - 1) * sums.total_base
+        base_series = (keep * share) * sums.series[1]
+        grow_tail, grow_series = keep * sums.tails[2], keep * sums.series[2]
         salary = np.where(code == 0, target, fixed_salary[code])
-        earnings = option.income_share_while_studying * (sums.total_base - base_after) + salary * grow_after
+        value = base_tail[k]
+        value += frac * base_series[k]
+        value += salary * (grow_tail[k] - frac * grow_series[k])
+        value -= fixed[code]
         if option.senior_premium > 0:
             premium = np.where(code == 0, option.senior_premium, 0.0)
-            earnings += premium * sums.after(2, work_start + option.senior_after_years)
-        out[i] = sums.keep * (earnings - sums.total_base) - cost[code]
+            value += keep * premium * sums.after(2, work_start + option.senior_after_years)
+        out[i] = value
     return (out, codes) if with_branches else out
 
 
