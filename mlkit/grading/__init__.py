@@ -1,0 +1,39 @@
+"""Grade a folder of learners' exercise notebooks into a gradebook, safely.
+
+Submissions are untrusted code. Each one runs in a fresh kernel inside a
+sandbox (:mod:`mlkit.grading.sandbox`); afterwards only the objects the kit's
+own check cells pass to the checks are taken out of the learner's kernel, and
+the kit's own checks (:mod:`mlkit.checks`) judge them in a process that never
+ran the learner's notebook (:mod:`mlkit.grading.runner`). Results are written
+one submission at a time (:mod:`mlkit.grading.gradebook`, :mod:`mlkit.grading.feedback`),
+so an interrupted run loses nothing and a rerun resumes.
+
+Modules:
+
+- :mod:`mlkit.grading.assignment` -- which objects each exercise's check receives;
+- :mod:`mlkit.grading.submissions` -- finding the learners' notebooks in a folder;
+- :mod:`mlkit.grading.sandbox` -- limits, scrubbed environment, bubblewrap, killing;
+- :mod:`mlkit.grading.runner` -- what runs inside the sandbox: notebook, capture, checks;
+- :mod:`mlkit.grading.gradebook` -- results on disk, the gradebook CSV files;
+- :mod:`mlkit.grading.feedback` -- the feedback page of one learner;
+- :mod:`mlkit.grading.batch` -- grading a whole folder, in parallel, resumably.
+
+Importing this package is cheap.
+"""
+
+from __future__ import annotations
+
+GRADED = "graded"
+TIMED_OUT = "timed_out"
+CRASHED = "crashed"
+INVALID = "invalid_notebook"
+MISSING = "missing"
+SUBMISSION_STATUSES = (GRADED, TIMED_OUT, CRASHED, INVALID, MISSING)
+
+STATUS_WORDS = {
+    GRADED: "graded",
+    TIMED_OUT: "timed out",
+    CRASHED: "crashed",
+    INVALID: "invalid notebook",
+    MISSING: "missing",
+}

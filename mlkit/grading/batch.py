@@ -1,0 +1,273 @@
+"""Grading a folder of submissions: one at a time per worker, each result stored as it finishes.
+
+:func:`grade` is the whole run; :func:`grade_one` one learner. Nothing here
+prints: progress is reported through a callback, and the command formats it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from mlkit.grading import CRASHED, GRADED, INVALID, MISSING, TIMED_OUT, feedback, gradebook, sandbox
+from mlkit.grading.assignment import Assignment
+from mlkit.grading.submissions import Submission, fingerprint
+
+NOTEBOOK_SIZE_CAP = 50 * 1024 * 1024
+LOG_TAIL = 20_000
+
+
+@dataclass
+class Summary:
+    """What a run did: counts per status, how many were skipped as already graded, the sandbox used."""
+
+    mode: str
+    counts: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0
+    total: int = 0
+    results: list[dict] = field(default_factory=list)
+
+
+def check_notebook(path: Path, unit: str):
+    """Read a submitted notebook; returns ``(notebook, "")`` or ``(None, why it is invalid)``."""
+    import nbformat
+
+    try:
+        size = path.stat().st_size
+        if size > NOTEBOOK_SIZE_CAP:
+            return None, f"the notebook is {size // (1024 * 1024)} MB; the grader reads notebooks up to {NOTEBOOK_SIZE_CAP // (1024 * 1024)} MB"
+        text = path.read_text(encoding="utf-8")
+        raw = json.loads(text)
+    except UnicodeDecodeError:
+        return None, "the file is not text (UTF-8)"
+    except json.JSONDecodeError as error:
+        return None, f"the file is not valid notebook JSON (line {error.lineno}: {error.msg})"
+    except OSError as error:
+        return None, f"the file cannot be read ({error.strerror})"
+    if not isinstance(raw, dict) or "cells" not in raw or "nbformat" not in raw:
+        return None, "the file is JSON but not a Jupyter notebook (no cells or nbformat)"
+    try:
+        nb = nbformat.reads(text, as_version=4)
+        nbformat.validate(nb)
+    except Exception as error:
+        first = str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
+        return None, f"the notebook does not follow the notebook format ({first})"
+    other = nb.metadata.get("mlkit", {}).get("unit") if isinstance(nb.metadata.get("mlkit"), dict) else None
+    if other and other != unit:
+        return None, f"this is the notebook of unit {other!r}, not {unit!r}"
+    return nb, ""
+
+
+def _result(submission: Submission, assignment: Assignment, status: str, detail: str, outcomes: dict, **extra) -> dict:
+    from mlkit.checks.registry import unit_exercises
+
+    titles = {e.name: e.title for e in (unit_exercises(assignment.unit) or [])}
+    items = []
+    for call in assignment.calls:
+        outcome = outcomes.get(call.exercise) or {
+            "status": "not_attempted",
+            "message": "not checked: the notebook was not run" if status in (INVALID, MISSING) else "not checked",
+        }
+        items.append(
+            {
+                "exercise": call.exercise,
+                "title": titles.get(call.exercise, call.exercise),
+                "status": outcome["status"],
+                "message": outcome["message"],
+                "points": call.points if outcome["status"] == "passed" else 0,
+                "max_points": call.points,
+            }
+        )
+    return {
+        "learner": submission.learner,
+        "key": submission.key,
+        "unit": assignment.unit,
+        "status": status,
+        "detail": detail,
+        "exercises": items,
+        "total": sum(i["points"] for i in items),
+        "max_points": assignment.max_points,
+        **extra,
+    }
+
+
+def _remove(folder: Path) -> None:
+    def retry(function, path, _info):
+        try:
+            Path(path).parent.chmod(stat.S_IRWXU)
+            Path(path).chmod(stat.S_IRWXU)
+            function(path)
+        except OSError:
+            pass
+
+    shutil.rmtree(folder, onerror=retry)
+
+
+def grade_one(
+    submission: Submission,
+    assignment: Assignment,
+    limits: sandbox.Limits,
+    mode: str,
+    hidden: list[Path],
+    stop: threading.Event | None = None,
+) -> tuple[dict, str]:
+    """Grade one submission; returns its result and the end of the grader's log."""
+    started = time.monotonic()
+    if submission.notebook is None:
+        status = MISSING if submission.missing else INVALID
+        return _result(submission, assignment, status, submission.problem, {}), ""
+    digest = fingerprint(submission.notebook)
+    nb, problem = check_notebook(submission.notebook, assignment.unit)
+    extra = {"fingerprint": digest, "sandbox": mode}
+    if nb is None:
+        return _result(submission, assignment, INVALID, problem, {}, **extra), ""
+    import nbformat
+
+    workdir = Path(tempfile.mkdtemp(prefix=f"mlkit-grade-{submission.key}-")).resolve()
+    try:
+        for sub in ("work", "objects"):
+            (workdir / sub).mkdir()
+        notebook = workdir / "submission.ipynb"
+        nbformat.write(nb, str(notebook))
+        spec = {
+            "unit": assignment.unit,
+            "notebook": str(notebook),
+            "work": str(workdir / "work"),
+            "objects": str(workdir / "objects"),
+            "calls": [c.to_dict() for c in assignment.calls],
+            "limits": limits.to_dict(),
+            "nproc": sandbox.process_budget(limits.max_processes),
+            "own_namespace": mode == "bwrap",
+        }
+        spec_path = workdir / "spec.json"
+        spec_path.write_text(json.dumps(spec), encoding="utf-8")
+        wall = limits.timeout + 60 + len(assignment.calls) * max(limits.timeout_cell, 10) + 30
+        finished = sandbox.run(
+            [sys.executable, "-I", "-m", "mlkit.grading.runner", str(spec_path)], workdir, limits, mode, hidden, wall, stop
+        )
+        log = _tail(workdir / "runner.log")
+        extra["seconds"] = round(time.monotonic() - started, 2)
+        if finished.killed == "processes":
+            detail = f"the notebook started more than {limits.max_processes} processes; the grader stopped it"
+            return _result(submission, assignment, CRASHED, detail, {}, **extra), log
+        if finished.killed == "timeout":
+            detail = f"the notebook did not finish within {limits.timeout:g} s; the grader stopped it"
+            return _result(submission, assignment, TIMED_OUT, detail, {}, **extra), log
+        if finished.killed == "stopped":
+            raise KeyboardInterrupt
+        ran = _last_json(finished.stdout)
+        if ran is None:
+            detail = f"the grader's runner stopped unexpectedly (exit code {finished.returncode})"
+            return _result(submission, assignment, CRASHED, detail, {}, **extra), log
+        status = ran.get("status") if ran.get("status") in (GRADED, TIMED_OUT, CRASHED) else CRASHED
+        detail = str(ran.get("detail", ""))
+        errors = ran.get("cell_errors") or []
+        if errors and status == GRADED:
+            shown = ", ".join(f"{n} ({e})" if e else str(n) for n, e in errors[:5])
+            detail = f"code cells raised errors: {shown}" + (" and more" if len(errors) > 5 else "")
+        if ran.get("grader_error"):
+            log += f"\nthe grader could not load the checks: {ran['grader_error']}\n"
+        return _result(submission, assignment, status, detail, ran.get("exercises") or {}, **extra), log
+    finally:
+        _remove(workdir)
+
+
+def _tail(path: Path) -> str:
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, 2)
+            size = handle.tell()
+            handle.seek(max(0, size - LOG_TAIL))
+            return handle.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _last_json(data: bytes) -> dict | None:
+    for line in reversed(data.decode("utf-8", "replace").strip().splitlines()):
+        try:
+            found = json.loads(line)
+        except ValueError:
+            continue
+        return found if isinstance(found, dict) else None
+    return None
+
+
+def grade(
+    submissions: list[Submission],
+    assignment: Assignment,
+    out: Path,
+    limits: sandbox.Limits,
+    jobs: int = 1,
+    mode: str = "bwrap",
+    regrade: bool = False,
+    hidden: list[Path] = (),
+    on_result: Callable[[dict, bool], None] | None = None,
+) -> Summary:
+    """Grade every submission, ``jobs`` at a time, storing each result as it finishes.
+
+    A learner whose stored result is for the same notebook (same SHA-256) is
+    skipped unless ``regrade``; ``on_result(result, skipped)`` is called for
+    every learner.
+    """
+    from mlkit import curriculum
+
+    out = Path(out)
+    gradebook.prepare(out, assignment.unit, assignment.exercises)
+    title = curriculum.get_unit(assignment.unit).title
+    summary = Summary(mode=mode, total=len(submissions))
+    hidden = [*hidden, out]
+    todo = []
+    for sub in submissions:
+        known = None if regrade else gradebook.read_result(out, sub.key)
+        if known and known.get("unit") == assignment.unit and _unchanged(known, sub):
+            summary.skipped += 1
+            summary.counts[known["status"]] = summary.counts.get(known["status"], 0) + 1
+            summary.results.append(known)
+            if on_result:
+                on_result(known, True)
+        else:
+            todo.append(sub)
+    gradebook.rebuild(out, assignment.exercises)
+    stop = threading.Event()
+
+    def work(sub: Submission) -> dict:
+        result, log = grade_one(sub, assignment, limits, mode, hidden, stop)
+        gradebook.store(out, result, feedback.page(result, title), log, assignment.exercises)
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="mlkit-grade") as pool:
+        pending = {pool.submit(work, sub) for sub in todo}
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    result = future.result()
+                    summary.counts[result["status"]] = summary.counts.get(result["status"], 0) + 1
+                    summary.results.append(result)
+                    if on_result:
+                        on_result(result, False)
+        except BaseException:
+            stop.set()
+            for future in pending:
+                future.cancel()
+            raise
+    return summary
+
+
+def _unchanged(known: dict, sub: Submission) -> bool:
+    if sub.notebook is None:
+        return known.get("status") in (MISSING, INVALID) and "fingerprint" not in known
+    try:
+        return known.get("fingerprint") == fingerprint(sub.notebook)
+    except OSError:
+        return False
