@@ -57,7 +57,6 @@ class ReadinessQuiz:
         self.back_button.on_click(lambda _: self.back())
         self.next_button.on_click(lambda _: self.next())
         self.retake_button.on_click(lambda _: self.retake())
-        self.number.on_submit(lambda _: self.next())
         self.answer_box = w.VBox()
         self.quiz_box = w.VBox(
             [self.header, self.progress, self.prompt, self.answer_box, self.message, w.HBox([self.back_button, self.next_button])]
