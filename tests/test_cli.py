@@ -33,3 +33,11 @@ def test_bad_option_value_is_a_usage_error():
     result = _mlkit("curriculum", "--format", "xml")
     assert result.returncode == 2
     assert "invalid choice: 'xml'" in result.stderr
+
+
+def test_output_cut_short_by_a_pipe_is_not_a_traceback():
+    result = subprocess.run(
+        f"{sys.executable} -m mlkit curriculum --format json | head -n 1", shell=True, capture_output=True, text=True
+    )
+    assert result.stdout.strip() == "["
+    assert "Traceback" not in result.stderr
