@@ -1,0 +1,269 @@
+"""Where each input's value comes from: a shipped figure (with its source) or the person.
+
+The workbook shows a source next to every control and the report lists it with every
+input. A value is credited to a shipped figure when it equals that figure (or the figure
+as an option kind uses it: a bootcamp's 14 weeks as 0.2692 years, OMSCS's $7,000 total as
+a yearly tuition over three years); any other value is the person's own, and the source
+then names the default it replaced.
+
+Examples
+--------
+>>> from mlkit.decision.scenario import example_scenario
+>>> s = example_scenario()
+>>> source_of(s, "person", "salary").text
+'US Bureau of Labor Statistics, 2021'
+>>> source_of(s, "In-person master's (CMU-priced)", "tuition_per_year").key
+'tuition.cmu_ml_masters'
+>>> source_of(s, "person", "age").text
+'your figure'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mlkit.decision.figures import Figure, figure
+from mlkit.decision.inputs import Option, Scenario
+
+#: A candidate figure for a field, and how an option turns the figure into the field's value.
+Candidate = tuple[str, Callable[[Option], float]]
+
+
+def _same(option: Option) -> float:
+    return 1.0
+
+
+def _per_year_of(option: Option) -> float:
+    return 1.0 / option.years if option.years else 0.0
+
+
+#: Fields of the person and of the assumptions, with the figure each default comes from.
+PERSON_FIGURES: dict[str, str] = {
+    "salary": "salary.all_occupations",
+    "salary_growth": "method.wage_growth",
+    "retirement_age": "method.retirement_age",
+}
+ASSUMPTION_FIGURES: dict[str, str] = {
+    "discount_rate": "method.discount_rate",
+    "tax_rate": "method.tax_rate",
+    "dropout_point": "method.dropout_point",
+    "draws": "method.draws",
+    "salary_range_coverage": "salary.range_coverage",
+}
+
+#: Option fields: the figures a value may come from, in the order they are tried.
+OPTION_FIGURES: dict[str, tuple[Candidate, ...]] = {
+    "years": (
+        ("masters.full_time.years", _same),
+        ("masters.part_time.years", _same),
+        ("low_cost_masters.years", _same),
+        ("self_study.years", _same),
+        ("bootcamp.full_time.weeks", lambda o: 1 / 52),
+        ("certificate.months", lambda o: 1 / 12),
+    ),
+    "tuition_per_year": (
+        ("tuition.cmu_ml_masters", _same),
+        ("tuition.private_nonprofit", _same),
+        ("tuition.public_in_state", _same),
+        ("low_cost_masters.omscs.total", _per_year_of),
+        ("low_cost_masters.ut_austin.total", _per_year_of),
+        ("certificate.monthly", lambda o: 12.0),
+    ),
+    "programme_price": (("bootcamp.full_time.price", _same), ("bootcamp.part_time.price", _same)),
+    "extra_housing_per_month": (("housing.extra_per_month", _same),),
+    "relocation": (("masters.relocation", _same),),
+    "income_share_while_studying": (
+        ("masters.in_person.income_share", _same),
+        ("masters.hybrid.income_share", _same),
+        ("masters.part_time.income_share", _same),
+    ),
+    "p_complete": (
+        ("completion.selective_full_time", _same),
+        ("completion.national", _same),
+        ("bootcamp.p_complete", _same),
+        ("certificate.p_complete", _same),
+        ("self_study.p_complete", _same),
+    ),
+    "p_land_role": (
+        ("outcome.p_land_role", _same),
+        ("bootcamp.p_land_role", _same),
+        ("certificate.p_land_role", _same),
+        ("self_study.p_land_role", _same),
+    ),
+    "job_search_months": (("outcome.job_search_months", _same),),
+    "federal_unsubsidised_per_year": (("loan.unsub_grad.annual_limit", _same),),
+    "private_rate": (("loan.private.rate", _same),),
+    "private_years": (("loan.private.years", _same),),
+}
+#: Option fields whose preferred figure depends on the kind (tried first).
+KIND_FIRST: dict[tuple[str, str], str] = {
+    ("masters_in_person", "p_complete"): "completion.selective_full_time",
+    ("bootcamp", "p_complete"): "bootcamp.p_complete",
+    ("bootcamp", "p_land_role"): "bootcamp.p_land_role",
+    ("certificate", "p_complete"): "certificate.p_complete",
+    ("certificate", "p_land_role"): "certificate.p_land_role",
+    ("self_study", "p_complete"): "self_study.p_complete",
+    ("self_study", "p_land_role"): "self_study.p_land_role",
+    ("masters_in_person", "income_share_while_studying"): "masters.in_person.income_share",
+    ("masters_hybrid", "income_share_while_studying"): "masters.hybrid.income_share",
+    ("low_cost_masters", "years"): "low_cost_masters.years",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one input's value comes from.
+
+    Attributes
+    ----------
+    key : str or None
+        The shipped figure's key, or ``None`` for the person's own figure.
+    text : str
+        What to show: ``"<source>, <year>"`` (``"; an assumption"`` added for estimates and
+        modelling choices), or ``"your figure"``.
+    note : str
+        The figure's note, or for the person's own figure the default it replaced.
+    assumption : bool
+        True for an estimate or modelling choice rather than a published number.
+    """
+
+    key: str | None
+    text: str
+    note: str = ""
+    assumption: bool = False
+
+    @property
+    def is_own(self) -> bool:
+        return self.key is None
+
+    def to_dict(self) -> dict:
+        return {"key": self.key, "text": self.text, "note": self.note, "assumption": self.assumption}
+
+
+def _from_figure(row: Figure) -> Source:
+    text = f"{row.source}, {row.year}" + ("; an assumption" if row.assumption else "")
+    return Source(row.key, text, row.note, row.assumption)
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-3 * max(1.0, abs(a), abs(b))
+
+
+def _own(default: Figure | None) -> Source:
+    if default is None:
+        return Source(None, "your figure")
+    return Source(None, "your figure", f"default {default.value:g} from {default.source}, {default.year}")
+
+
+def source_of(scenario: Scenario, owner: str, field: str) -> Source:
+    """The source of ``field`` of ``owner`` (``"person"``, ``"assumptions"`` or an option's name)."""
+    if owner in ("person", "assumptions"):
+        table = PERSON_FIGURES if owner == "person" else ASSUMPTION_FIGURES
+        key = table.get(field)
+        value = getattr(getattr(scenario, owner), field)
+        if key is None:
+            return _own(None)
+        row = figure(key)
+        return _from_figure(row) if _close(float(value), row.value) else _own(row)
+    option = scenario.option(owner)
+    if field == "target_salary":
+        return _target_salary_source(option)
+    value = getattr(option.financing, field) if field in FINANCING_FIELDS else getattr(option, field)
+    if value is None:
+        return _own(None)
+    if option.kind == "stay":
+        return Source(None, "not used when staying")
+    if float(value) == 0.0 and field not in ("income_share_while_studying", "p_complete", "p_land_role"):
+        return Source(None, "none", "no such cost or amount for this option")
+    candidates = list(OPTION_FIGURES.get(field, ()))
+    first = KIND_FIRST.get((option.kind, field))
+    if first:
+        candidates.sort(key=lambda c: c[0] != first)
+    for key, factor in candidates:
+        row = figure(key, scenario.assumptions.start.year if key.startswith("loan.unsub") else None)
+        if _close(float(value), row.value * factor(option)):
+            return _from_figure(row)
+    return _own(figure(candidates[0][0]) if candidates else None)
+
+
+def _target_salary_source(option: Option) -> Source:
+    if option.target_salary is not None:
+        return _own(figure(f"role.{option.target_role}.salary") if option.target_role else None)
+    if option.target_role is not None:
+        return _from_figure(figure(f"role.{option.target_role}.salary"))
+    return Source(None, "your current salary")
+
+
+#: A person-readable label and a unit for the inputs the workbook and the report show.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "age": ("age", "years"),
+    "salary": ("current salary", "$/year"),
+    "salary_growth": ("real salary growth", "fraction/year"),
+    "retirement_age": ("retirement age", "years"),
+    "discount_rate": ("discount rate (real)", "fraction/year"),
+    "tax_rate": ("effective tax rate", "fraction"),
+    "dropout_point": ("share done when dropping out", "fraction"),
+    "draws": ("Monte Carlo draws", "count"),
+    "years": ("length of study", "years"),
+    "tuition_per_year": ("tuition", "$/year"),
+    "programme_price": ("programme price", "$ once"),
+    "extra_housing_per_month": ("extra housing", "$/month"),
+    "relocation": ("relocation", "$ once"),
+    "income_share_while_studying": ("income kept while studying", "fraction"),
+    "p_complete": ("chance of completing", "probability"),
+    "p_land_role": ("chance of landing the target role", "probability"),
+    "target_salary": ("target role's salary", "$/year"),
+    "job_search_months": ("job-search gap", "months"),
+    "federal_unsubsidised_per_year": ("federal unsubsidised loan", "$/year"),
+    "private_per_year": ("private loan", "$/year"),
+    "private_rate": ("private loan rate", "fraction/year"),
+    "private_years": ("private loan term", "years"),
+}
+PERSON_FIELDS = ("age", "salary", "salary_growth", "retirement_age")
+ASSUMPTION_FIELDS = ("discount_rate", "tax_rate", "dropout_point")
+OPTION_FIELDS = (
+    "years", "tuition_per_year", "programme_price", "extra_housing_per_month", "relocation",
+    "income_share_while_studying", "p_complete", "p_land_role", "target_salary", "job_search_months",
+)
+FINANCING_FIELDS = ("federal_unsubsidised_per_year", "private_per_year", "private_rate", "private_years")
+
+
+@dataclass(frozen=True)
+class InputRow:
+    """One input of a scenario with its value and source (for a report or a table)."""
+
+    owner: str
+    field: str
+    label: str
+    unit: str
+    value: object
+    source: Source
+
+
+def input_rows(scenario: Scenario) -> list[InputRow]:
+    """Every input the workbook shows, with its source: the person, the assumptions, each option.
+
+    For "stay" only the person and assumptions matter; an option's loan fields are listed
+    only when it borrows.
+    """
+    rows = []
+
+    def add(owner: str, field: str, value: object) -> None:
+        label, unit = FIELD_LABELS[field]
+        rows.append(InputRow(owner, field, label, unit, value, source_of(scenario, owner, field)))
+
+    for field in PERSON_FIELDS:
+        add("person", field, getattr(scenario.person, field))
+    for field in ASSUMPTION_FIELDS:
+        add("assumptions", field, getattr(scenario.assumptions, field))
+    for option in scenario.options:
+        if option.kind == "stay":
+            continue
+        for field in OPTION_FIELDS:
+            value = option.target_salary_value(scenario.person) if field == "target_salary" else getattr(option, field)
+            add(option.name, field, value)
+        if option.financing.borrows:
+            for field in FINANCING_FIELDS:
+                add(option.name, field, getattr(option.financing, field))
+    return rows
