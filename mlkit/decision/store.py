@@ -150,14 +150,14 @@ class ScenarioStore:
         return path
 
     def free_name(self, name: str) -> str:
-        """``name`` if it is free, else ``name (2)``, ``name (3)``, ... : a name that saves without overwriting."""
+        """``name`` if it is free, else ``name-2``, ``name-3``, ... : a name that saves without overwriting."""
         name = check_name(name)
         if not self.exists(name):
             return name
         number = 2
-        while self.exists(f"{name[:54]} ({number})"):
+        while self.exists(f"{name[:54]}-{number}"):
             number += 1
-        return f"{name[:54]} ({number})"
+        return f"{name[:54]}-{number}"
 
     def load(self, name: str) -> Saved:
         """Read and validate a saved scenario; :class:`InputError` naming the file when it is missing or damaged."""

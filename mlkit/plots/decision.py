@@ -27,13 +27,21 @@ def colour(index: int) -> str:
 def _new_figure(figsize=SIZE, left: float = 0.13, bottom: float = 0.15):
     """A Figure not left among pyplot's open figures (see :mod:`mlkit.readiness_plots`).
 
-    Margins are fixed rather than computed by a layout engine: a constrained layout
+    Off the main thread (the workbook redraws in a worker thread) pyplot is not
+    touched. Margins are fixed rather than computed by a layout engine: a constrained layout
     costs several times the drawing itself, and the workbook redraws on every change.
     """
-    import matplotlib.pyplot as plt
+    import threading
 
-    fig = plt.figure(figsize=figsize)
-    plt.close(fig)
+    if threading.current_thread() is threading.main_thread():
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=figsize)
+        plt.close(fig)
+    else:  # pyplot's global state is not for threads: a bare Figure renders the same
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=figsize)
     fig.subplots_adjust(left=left, right=0.97, bottom=bottom, top=0.9)
     return fig
 

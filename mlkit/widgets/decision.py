@@ -1,0 +1,666 @@
+"""The decision workbook as an ipywidgets app, for ``notebooks/21_is_an_ml_masters_worth_it.ipynb``.
+
+Controls are grouped (about you; the option; loans; outcomes; assumptions), pre-filled
+from a scenario (by default :func:`mlkit.decision.example_scenario`, built from the
+shipped figures) with each value's source next to it. A change recomputes through the
+core (:func:`~mlkit.decision.evaluate`, :func:`~mlkit.decision.simulate`,
+:func:`~mlkit.decision.sensitivity`, :func:`mlkit.decision.verdict.verdict`) and redraws
+through :mod:`mlkit.plots.decision`; this module computes nothing itself.
+
+How updates stay fast and calm:
+
+- changes are **debounced** (``debounce`` seconds after the last one) and run in a worker
+  thread, so the kernel keeps taking input;
+- the **numbers first**: table and headline, then the chart on the open tab; charts on
+  other tabs are drawn when opened; figures are swapped in place in image widgets (no
+  clearing, no flicker);
+- the Monte Carlo uses ``draws`` (2,000) while editing, and says so; "Full run" runs the
+  scenario's 10,000;
+- the sensitivity (what drives the verdict, the tornado) takes a few seconds and follows,
+  with its own "working out what drives it…" note; a newer change discards older work;
+- "updating…" shows when an update takes longer than ``UPDATING_AFTER`` seconds.
+
+An invalid value shows the model's message next to its control; the results keep
+showing the last valid inputs, marked as such, and the rest keeps working.
+
+Stable CSS classes (``mlkit-...``) and ``data-value`` attributes let a browser test read
+the numbers.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import html
+import re
+import threading
+import time
+from datetime import date
+
+import ipywidgets as w
+
+from mlkit import decision
+from mlkit.decision.questions import QUESTIONS, SCALE, rating_from_prior, summarise_ratings
+from mlkit.decision.sources import FIELD_LABELS, FINANCING_FIELDS, source_of
+from mlkit.decision.summary import loan_schedules, option_rows
+from mlkit.decision.verdict import money, verdict
+from mlkit.errors import InputError
+
+INTERACTIVE_DRAWS = 2_000
+UPDATING_AFTER = 0.25
+
+GROUPS = {
+    "about you": ("person", ("age", "salary", "salary_growth", "retirement_age")),
+    "the option": ("option", ("years", "tuition_per_year", "programme_price", "extra_housing_per_month", "relocation", "income_share_while_studying")),
+    "loans": ("option", FINANCING_FIELDS),
+    "outcomes": ("option", ("p_complete", "p_land_role", "target_salary", "job_search_months")),
+    "assumptions": ("assumptions", ("discount_rate", "tax_rate", "dropout_point")),
+}
+INTEGER_FIELDS = ("private_years",)
+CHARTS = ("Cash flow", "NPV distribution", "Tornado", "Loan balance")
+
+
+def _css(field: str) -> str:
+    return "mlkit-input-" + field.replace("_", "-")
+
+
+@dataclasses.dataclass
+class FieldControl:
+    """One input: its widget, its source label and its message line."""
+
+    field: str
+    owner_kind: str  # "person", "option" or "assumptions"
+    widget: w.Widget
+    source: w.HTML
+    message: w.HTML
+    box: w.Widget
+
+
+class DecisionWorkbook:
+    """The workbook app; display it (last value of a cell) or use ``.widget``.
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        Starting values (default: the example scenario from the shipped figures).
+    draws : int
+        Monte Carlo draws while editing (the full run uses the scenario's own).
+    store : ScenarioStore, optional
+        Where named scenarios are saved (default: ``<user data folder>/scenarios``).
+    prior : "auto", Prior or None
+        The readiness prior: ``"auto"`` loads the saved one (:func:`mlkit.readiness.load_prior`).
+    background : bool
+        Update in a worker thread after ``debounce`` seconds (the interactive default);
+        ``False`` updates at once, in the caller's thread (tests, benchmarks).
+    debounce : float
+        Seconds to wait after the last change before updating.
+    """
+
+    def __init__(self, scenario=None, *, draws: int = INTERACTIVE_DRAWS, store=None, prior="auto",
+                 background: bool = True, debounce: float = 0.1):
+        self.base = scenario if scenario is not None else decision.example_scenario()
+        self.draws = int(draws)
+        self.background = background
+        self.debounce = debounce
+        if store is None:
+            from mlkit.decision.store import ScenarioStore
+
+            store = ScenarioStore()
+        self.store = store
+        self.prior = self._load_prior() if prior == "auto" else prior
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._generation = 0
+        self._requested_at = 0.0
+        self._worker: threading.Thread | None = None
+        self._suspended = False
+        self.values: dict[tuple[str, str], object] = {}
+        self._load_values(self.base)
+        self.scenario = self.base
+        self.evaluation = None
+        self.simulation = None
+        self.bars = None
+        self.verdict = None
+        self.full_run = False
+        self._dirty = set(CHARTS)
+        self.last_update_seconds: float | None = None
+        self._build()
+        self.update()
+
+    # -- state ------------------------------------------------------------------
+
+    def _load_prior(self):
+        try:
+            from mlkit.readiness import load_prior
+
+            return load_prior()
+        except InputError:
+            return None
+
+    def _load_values(self, scenario) -> None:
+        self.values = {}
+        for field in GROUPS["about you"][1]:
+            self.values[("person", field)] = getattr(scenario.person, field)
+        for field in GROUPS["assumptions"][1]:
+            self.values[("assumptions", field)] = getattr(scenario.assumptions, field)
+        for option in scenario.options:
+            for group in ("the option", "outcomes"):
+                for field in GROUPS[group][1]:
+                    self.values[(option.name, field)] = getattr(option, field)
+            for field in FINANCING_FIELDS:
+                self.values[(option.name, field)] = getattr(option.financing, field)
+
+    def build_scenario(self):
+        """The scenario the controls describe (raises the model's :class:`InputError`)."""
+        with self._lock:
+            values = dict(self.values)
+        person = dataclasses.replace(self.base.person, **{f: values[("person", f)] for f in GROUPS["about you"][1]})
+        assumptions = dataclasses.replace(self.base.assumptions, **{f: values[("assumptions", f)] for f in GROUPS["assumptions"][1]})
+        options = []
+        for option in self.base.options:
+            own = {f: values[(option.name, f)] for g in ("the option", "outcomes") for f in GROUPS[g][1]}
+            money_ = dataclasses.replace(option.financing, **{f: values[(option.name, f)] for f in FINANCING_FIELDS})
+            options.append(dataclasses.replace(option, financing=money_, **own))
+        return decision.Scenario(person, tuple(options), assumptions)
+
+    @property
+    def chosen(self) -> str:
+        """The option the controls edit and the tornado shows."""
+        return self.option_picker.value
+
+    # -- layout -----------------------------------------------------------------
+
+    def _control(self, owner_kind: str, field: str) -> FieldControl:
+        label, unit = FIELD_LABELS[field]
+        style = {"description_width": "15em"}
+        layout = w.Layout(width="24em")
+        description = f"{label} ({unit})"
+        if field in INTEGER_FIELDS:
+            widget = w.IntText(description=description, style=style, layout=layout)
+        else:
+            widget = w.FloatText(description=description, style=style, layout=layout)
+        widget.add_class(_css(field))
+        source = w.HTML(layout=w.Layout(width="auto"))
+        source.add_class("mlkit-source")
+        message = w.HTML()
+        message.add_class("mlkit-error")
+        message.add_class(_css(field) + "-error")
+        box = w.VBox([w.HBox([widget, source]), message])
+        control = FieldControl(field, owner_kind, widget, source, message, box)
+        widget.observe(lambda change, c=control: self._on_value(c, change["new"]), names="value")
+        return control
+
+    def _build(self) -> None:
+        names = [o.name for o in self.base.options]
+        movable = [n for n, o in zip(names, self.base.options) if o.kind != "stay"] or names
+        self.option_picker = w.Dropdown(options=movable, value=movable[-1] if len(movable) else None,
+                                        description="Option to edit and examine", style={"description_width": "15em"},
+                                        layout=w.Layout(width="40em"))
+        self.option_picker.add_class("mlkit-option-picker")
+        self.option_picker.observe(lambda change: self._on_pick(), names="value")
+        self.controls: dict[str, FieldControl] = {}
+        sections = []
+        for title, (owner_kind, fields) in GROUPS.items():
+            boxes = []
+            for field in fields:
+                control = self._control(owner_kind, field)
+                self.controls[field] = control
+                boxes.append(control.box)
+            sections.append((title, w.VBox(boxes)))
+        self.prior_box = w.VBox(self._prior_widgets())
+        sections[3] = (sections[3][0], w.VBox([sections[3][1], self.prior_box]))
+        self.inputs = w.Accordion(children=[box for _, box in sections], titles=tuple(t for t, _ in sections))
+        self.inputs.selected_index = 0
+        self.general_message = w.HTML()
+        self.general_message.add_class("mlkit-error")
+        self.general_message.add_class("mlkit-general-error")
+
+        self.status = w.HTML()
+        self.status.add_class("mlkit-status")
+        self.draws_note = w.HTML()
+        self.full_button = w.Button(description=f"Full run ({self.base.assumptions.draws:,} draws)", icon="play")
+        self.full_button.add_class("mlkit-full-run")
+        self.full_button.on_click(lambda _: self.run_full())
+        self.table = w.HTML()
+        self.table.add_class("mlkit-results")
+        self.verdict_html = w.HTML()
+        self.verdict_html.add_class("mlkit-verdict")
+        self.images = {name: w.Image(format="png", layout=w.Layout(width="100%", max_width="640px")) for name in CHARTS}
+        for name, image in self.images.items():
+            image.add_class("mlkit-chart-" + name.lower().replace(" ", "-"))
+        self.charts = w.Tab(children=[self.images[n] for n in CHARTS], titles=CHARTS)
+        self.charts.observe(lambda change: self._on_tab(), names="selected_index")
+
+        self.rating_controls = {}
+        rating_rows = []
+        fit = rating_from_prior(self.prior)
+        for q in QUESTIONS:
+            dropdown = w.Dropdown(options=[("not rated", None)] + [(f"{k} – {v}", k) for k, v in SCALE.items()],
+                                  value=fit if q.id == "programme_fit" else None,
+                                  description=q.label, style={"description_width": "9em"}, layout=w.Layout(width="22em"))
+            dropdown.add_class("mlkit-rating-" + q.id.replace("_", "-"))
+            dropdown.observe(lambda change: self._show_ratings(), names="value")
+            self.rating_controls[q.id] = dropdown
+            rating_rows.append(w.HBox([dropdown, w.HTML(f"<span style='color:#555'>{html.escape(q.prompt)}</span>")]))
+        self.ratings_summary = w.HTML()
+        self.ratings_summary.add_class("mlkit-ratings-summary")
+        ratings_box = w.VBox([w.HTML("<b>Beyond the money</b>: rate each question from 1 (a clear no) to 5 (a clear yes). "
+                                     "The ratings sit beside the numbers; they are not part of the NPV.")] + rating_rows + [self.ratings_summary])
+
+        self.scenario_box = self._scenario_widgets()
+        results = w.VBox([
+            w.HBox([self.status, self.draws_note, self.full_button]),
+            self.table, self.verdict_html, self.charts,
+        ])
+        self.widget = w.VBox([
+            self.option_picker, self.general_message,
+            w.HBox([w.VBox([self.inputs], layout=w.Layout(width="46%")), w.VBox([results], layout=w.Layout(width="54%"))]),
+            ratings_box, self.scenario_box,
+        ])
+        self.widget.add_class("mlkit-workbook")
+        self._show_ratings()
+        self._fill_controls()
+
+    def _prior_widgets(self) -> list:
+        if self.prior is None:
+            return [w.HTML("<span class='mlkit-prior' style='color:#555'>No readiness self-assessment saved yet: "
+                           "take it in <code>01_readiness.ipynb</code> for a rough starting value of your chance of completing.</span>")]
+        note = w.HTML(f"<span class='mlkit-prior'>Readiness prior: {html.escape(str(self.prior))}</span>")
+        button = w.Button(description=f"Use {self.prior.completion_probability:.2f} as the chance of completing", layout=w.Layout(width="auto"))
+        button.add_class("mlkit-use-prior")
+        button.on_click(lambda _: self.use_prior())
+        return [note, button]
+
+    def use_prior(self) -> None:
+        """Set the chosen option's chance of completing to the readiness prior (a rough value, yours to change)."""
+        if self.prior is not None:
+            self.controls["p_complete"].widget.value = float(self.prior.completion_probability)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # -- controls -> values -----------------------------------------------------
+
+    def _owner(self, control: FieldControl) -> str:
+        return self.chosen if control.owner_kind == "option" else control.owner_kind
+
+    def _fill_controls(self) -> None:
+        """Show the values (and sources) of the person, the assumptions and the chosen option."""
+        self._suspended = True
+        try:
+            for field, control in self.controls.items():
+                value = self.values[(self._owner(control), field)]
+                if field == "target_salary" and value is None:
+                    value = self.scenario.option(self.chosen).target_salary_value(self.scenario.person)
+                control.widget.value = int(value) if field in INTEGER_FIELDS else float(value)
+        finally:
+            self._suspended = False
+        self._show_sources()
+
+    def _show_sources(self) -> None:
+        for field, control in self.controls.items():
+            try:
+                src = source_of(self.scenario, self._owner(control), field)
+                title = html.escape(src.note, quote=True)
+                control.source.value = f"<span style='color:#555;font-size:0.85em' title='{title}'>{html.escape(src.text)}</span>"
+            except InputError:
+                control.source.value = ""
+
+    def _on_pick(self) -> None:
+        self._fill_controls()
+        for control in self.controls.values():
+            control.message.value = ""
+        self.request_update(reason="option")
+
+    def _on_value(self, control: FieldControl, value) -> None:
+        if self._suspended:
+            return
+        with self._lock:
+            self.values[(self._owner(control), control.field)] = value
+        self.full_run = False
+        self.request_update()
+
+    def _on_tab(self) -> None:
+        name = CHARTS[self.charts.selected_index or 0]
+        if name in self._dirty and self.evaluation is not None:
+            self._draw(name)
+
+    # -- updating ---------------------------------------------------------------
+
+    def request_update(self, reason: str = "value") -> None:
+        """Ask for an update: at once (``background=False``) or debounced in the worker thread."""
+        if not self.background:
+            self.update()
+            return
+        with self._wake:
+            self._generation += 1
+            self._requested_at = time.monotonic()
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._work, name="mlkit-workbook", daemon=True)
+                self._worker.start()
+            self._wake.notify_all()
+
+    def _work(self) -> None:
+        done = 0
+        while True:
+            with self._wake:
+                while self._generation == done:
+                    if not self._wake.wait(timeout=60):
+                        if self._generation == done:
+                            self._worker = None
+                            return
+                wait = self._requested_at + self.debounce - time.monotonic()
+                generation = self._generation
+            if wait > 0:
+                time.sleep(wait)
+                with self._lock:
+                    if self._generation != generation:
+                        continue  # more changes came: wait for them to settle
+            done = generation
+            try:
+                self.update(generation)
+            except Exception as error:  # keep the worker alive; show what went wrong
+                self.status.value = f"<span style='color:#b00'>update failed: {html.escape(repr(error))}</span>"
+
+    def _stale(self, generation: int | None) -> bool:
+        return generation is not None and generation != self._generation
+
+    def update(self, generation: int | None = None) -> bool:
+        """Recompute and redraw: numbers, the open chart, then the sensitivity and verdict.
+
+        Returns False when the inputs are invalid (the messages are shown) or when a newer
+        change made this update stale.
+        """
+        started = time.perf_counter()
+        timer = threading.Timer(UPDATING_AFTER, self._show_updating)
+        if self.background:
+            timer.start()
+        try:
+            try:
+                scenario = self.build_scenario()
+            except InputError as error:
+                self._show_error(str(error))
+                return False
+            self._clear_errors()
+            self.scenario = scenario
+            self._show_sources()
+            self.evaluation = decision.evaluate(scenario)
+            draws = scenario.assumptions.draws if self.full_run else min(self.draws, scenario.assumptions.draws)
+            self.simulation = decision.simulate(scenario, draws=draws)
+            self.bars = None
+            self._show_numbers()
+            self._dirty = set(CHARTS)
+            self._draw(CHARTS[self.charts.selected_index or 0])
+            self.last_update_seconds = time.perf_counter() - started
+        finally:
+            timer.cancel()
+        self.status.value = "<span class='mlkit-up-to-date' style='color:#2a7'>up to date</span>"
+        if self._stale(generation):
+            return False
+        self.bars = decision.sensitivity(scenario)
+        if self._stale(generation):
+            return False
+        self._show_verdict()
+        if "Tornado" in self._dirty and CHARTS[self.charts.selected_index or 0] == "Tornado":
+            self._draw("Tornado")
+        return True
+
+    def run_full(self) -> None:
+        """Rerun the Monte Carlo with the scenario's full number of draws."""
+        self.full_run = True
+        self.request_update(reason="full")
+
+    def _show_updating(self) -> None:
+        self.status.value = "<span class='mlkit-updating' style='color:#a60'>updating…</span>"
+
+    def _clear_errors(self) -> None:
+        for control in self.controls.values():
+            control.message.value = ""
+        self.general_message.value = ""
+
+    def _show_error(self, message: str) -> None:
+        """Put the model's message next to the control it names (else above the controls)."""
+        self._clear_errors()
+        text = f"<span style='color:#b00'>{html.escape(message)}</span>"
+        target = None
+        for field, control in self.controls.items():
+            if re.search(rf"(^|[\s.]){re.escape(field)} =", message):
+                owner = self._owner(control)
+                if control.owner_kind != "option" or f'"{owner}"' in message:
+                    target = control
+                    break
+        if target is not None:
+            target.message.value = text
+        else:
+            self.general_message.value = text
+        self.status.value = ("<span class='mlkit-invalid' style='color:#b00'>input error: the results below are for the "
+                             "last valid inputs</span>")
+
+    # -- showing results ----------------------------------------------------------
+
+    def _show_numbers(self) -> None:
+        sim = self.simulation
+        self.draws_note.value = (
+            f"<span style='color:#555;font-size:0.85em'>Monte Carlo: {sim.draws:,} draws"
+            + ("" if sim.draws >= self.scenario.assumptions.draws else " while editing, for speed") + "</span>"
+        )
+        self.table.value = results_html(self.evaluation, sim)
+        v = verdict(self.evaluation, [], sim)
+        self.verdict = v
+        self.verdict_html.value = (
+            f"<div class='mlkit-verdict-text' data-best='{html.escape(v.best, quote=True)}'>{html.escape(v.text)}</div>"
+            "<div class='mlkit-verdict-pending' style='color:#a60'>working out what drives it…</div>"
+        )
+
+    def _show_verdict(self) -> None:
+        v = verdict(self.evaluation, self.bars, self.simulation, chosen=self.chosen)
+        self.verdict = v
+        self.verdict_html.value = (
+            f"<div class='mlkit-verdict-text' data-best='{html.escape(v.best, quote=True)}'>{html.escape(v.text)}</div>"
+        )
+
+    def _show_ratings(self) -> None:
+        self.ratings_summary.value = html.escape(summarise_ratings(self.ratings).text)
+
+    @property
+    def ratings(self) -> dict[str, int]:
+        return {k: d.value for k, d in self.rating_controls.items() if d.value is not None}
+
+    def figure(self, name: str):
+        """The chart ``name`` (one of :data:`CHARTS`) for the current results, as a Figure."""
+        from mlkit.plots import decision as plots
+
+        if name == "Cash flow":
+            return plots.cash_flow_figure(self.evaluation)
+        if name == "NPV distribution":
+            return plots.npv_distribution_figure(self.simulation)
+        if name == "Tornado":
+            if self.bars is None:
+                return None
+            return plots.tornado_figure(self.bars, self.chosen, self.evaluation.option(self.chosen).npv)
+        if name == "Loan balance":
+            return plots.loan_balance_figure(loan_schedules(self.scenario), options=[o.name for o in self.scenario.options])
+        raise InputError(f"chart = {name!r}: choose one of {', '.join(CHARTS)}")
+
+    def _draw(self, name: str) -> None:
+        from mlkit.plots.decision import png_bytes
+
+        fig = self.figure(name)
+        if fig is None:
+            return
+        self.images[name].value = png_bytes(fig)
+        self._dirty.discard(name)
+
+    # -- scenarios ----------------------------------------------------------------
+
+    def _scenario_widgets(self) -> w.Widget:
+        self.name_box = w.Text(description="Name", placeholder="e.g. online part-time", layout=w.Layout(width="24em"))
+        self.name_box.add_class("mlkit-scenario-name")
+        save = w.Button(description="Save", icon="save")
+        save.add_class("mlkit-save")
+        save.on_click(lambda _: self.save())
+        self.saved_picker = w.Dropdown(options=self.store.names(), description="Saved", layout=w.Layout(width="24em"))
+        load = w.Button(description="Load", icon="folder-open")
+        load.on_click(lambda _: self.load(self.saved_picker.value))
+        self.compare_picker = w.SelectMultiple(options=self.store.names(), description="Compare", rows=4, layout=w.Layout(width="24em"))
+        compare = w.Button(description="Compare", icon="columns")
+        compare.on_click(lambda _: self.compare(list(self.compare_picker.value)))
+        report = w.Button(description="Export report (HTML)", icon="file")
+        report.add_class("mlkit-export")
+        report.on_click(lambda _: self.export_report())
+        self.scenario_message = w.HTML()
+        self.scenario_message.add_class("mlkit-scenario-message")
+        self.comparison = w.HTML()
+        self.comparison.add_class("mlkit-comparison")
+        return w.VBox([
+            w.HTML("<b>Scenarios</b>: save these inputs under a name, load them later, compare saved ones, "
+                   "or export a report to send to a partner or an adviser."),
+            w.HBox([self.name_box, save, report]), w.HBox([self.saved_picker, load]),
+            w.HBox([self.compare_picker, compare]), self.scenario_message, self.comparison,
+        ])
+
+    def _refresh_saved(self) -> None:
+        names = self.store.names()
+        self.saved_picker.options = names
+        self.compare_picker.options = names
+
+    def save(self, name: str | None = None, overwrite: bool = False):
+        """Save the current inputs (and ratings) as ``name``; an existing name is refused, not overwritten."""
+        name = self.name_box.value if name is None else name
+        try:
+            path = self.store.save(name, self.build_scenario(), self.ratings, overwrite=overwrite)
+        except InputError as error:
+            free = ""
+            try:
+                free = self.store.free_name(name)
+            except InputError:
+                pass
+            hint = f" A free name: {html.escape(free)!r}." if free and free != name.strip() else ""
+            self.scenario_message.value = f"<span style='color:#b00'>{html.escape(str(error))}{hint}</span>"
+            return None
+        self._refresh_saved()
+        self.scenario_message.value = f"Saved as {html.escape(name.strip())!r} in {html.escape(str(path.parent))}."
+        return path
+
+    def load(self, name: str | None) -> bool:
+        """Load a saved scenario into the controls and update."""
+        if not name:
+            self.scenario_message.value = "<span style='color:#b00'>no saved scenario chosen</span>"
+            return False
+        try:
+            saved = self.store.load(name)
+        except InputError as error:
+            self.scenario_message.value = f"<span style='color:#b00'>{html.escape(str(error))}</span>"
+            return False
+        self.base = saved.scenario
+        self.scenario = saved.scenario
+        with self._lock:
+            self._load_values(saved.scenario)
+        names = [o.name for o in saved.scenario.options if o.kind != "stay"] or [o.name for o in saved.scenario.options]
+        self._suspended = True
+        try:
+            self.option_picker.options = names
+            self.option_picker.value = names[-1]
+            for qid, dropdown in self.rating_controls.items():
+                dropdown.value = saved.ratings.get(qid)
+        finally:
+            self._suspended = False
+        self._fill_controls()
+        self.name_box.value = saved.name
+        self.scenario_message.value = f"Loaded {html.escape(saved.name)!r}."
+        self.request_update(reason="load")
+        return True
+
+    def compare(self, names: list[str]):
+        """Show saved scenarios side by side (expected NPV per option, best option)."""
+        from mlkit.decision.store import compare
+
+        try:
+            result = compare(self.store, names)
+        except InputError as error:
+            self.comparison.value = f"<span style='color:#b00'>{html.escape(str(error))}</span>"
+            return None
+        rows = ["<table class='mlkit-comparison-table'><tr><th>option</th>" + "".join(f"<th>{html.escape(n)}</th>" for n in result.names) + "</tr>"]
+        for option, by_name in result.npv.items():
+            cells = "".join(f"<td style='text-align:right'>{'—' if by_name[n] is None else money(by_name[n])}</td>" for n in result.names)
+            rows.append(f"<tr><td>{html.escape(option)}</td>{cells}</tr>")
+        rows.append("<tr><td><b>best option</b></td>" + "".join(f"<td>{html.escape(result.best[n])}</td>" for n in result.names) + "</tr></table>")
+        self.comparison.value = "\n".join(rows)
+        return result
+
+    def report_html(self) -> str:
+        """The self-contained HTML report of the current inputs and results (full Monte Carlo)."""
+        from mlkit.decision.report import build_report
+        from mlkit.plots.decision import png_bytes
+
+        scenario = self.build_scenario()
+        evaluation = decision.evaluate(scenario)
+        simulation = decision.simulate(scenario)
+        bars = decision.sensitivity(scenario)
+        v = verdict(evaluation, bars, simulation, chosen=self.chosen)
+        from mlkit.plots import decision as plots
+
+        charts = {
+            "Cumulative cash flow against staying": png_bytes(plots.cash_flow_figure(evaluation)),
+            "NPV distribution": png_bytes(plots.npv_distribution_figure(simulation)),
+            f"What moves the NPV of {self.chosen}": png_bytes(plots.tornado_figure(bars, self.chosen, evaluation.option(self.chosen).npv)),
+            "Loan balance over time": png_bytes(plots.loan_balance_figure(loan_schedules(scenario), options=[o.name for o in scenario.options])),
+        }
+        title = f"Is an ML master's worth it? {self.name_box.value.strip()}".rstrip() if self.name_box.value.strip() else None
+        kwargs = {"title": title} if title else {}
+        return build_report(scenario, evaluation, simulation, v, self.ratings, charts, **kwargs)
+
+    def export_report(self, folder=None):
+        """Write the report to ``<user data folder>/reports/`` (a new file each time) and offer it for download."""
+        from mlkit.decision.store import _write_atomic
+        from mlkit.paths import user_data_dir
+
+        try:
+            page = self.report_html()
+        except InputError as error:
+            self.scenario_message.value = f"<span style='color:#b00'>cannot export: {html.escape(str(error))}</span>"
+            return None
+        folder = user_data_dir() / "reports" if folder is None else folder
+        stem = re.sub(r"[^A-Za-z0-9_-]+", "-", self.name_box.value.strip()).strip("-") or "decision"
+        stem = f"{stem}-{date.today().isoformat()}"
+        path, number = folder / f"{stem}.html", 2
+        while True:
+            try:
+                _write_atomic(path, page, overwrite=False)
+                break
+            except FileExistsError:
+                path, number = folder / f"{stem}-{number}.html", number + 1
+        link = base64.b64encode(page.encode("utf-8")).decode("ascii")
+        self.scenario_message.value = (
+            f"Report written to {html.escape(str(path))}. "
+            f"<a download='{html.escape(path.name, quote=True)}' href='data:text/html;base64,{link}'>Download it</a>."
+        )
+        return path
+
+
+def results_html(evaluation, simulation) -> str:
+    """The results table, with ``data-value`` attributes holding the raw numbers."""
+    head = ("option", "expected NPV vs staying", "break-even", "IRR", "loan payment", "payment / take-home (role, no role)",
+            "P(losing money)", "P(best)")
+    lines = ["<table class='mlkit-results-table' style='border-collapse:collapse;font-size:0.9em'><tr>"
+             + "".join(f"<th style='text-align:left;padding:2px 6px'>{h}</th>" for h in head) + "</tr>"]
+
+    def pct(value):
+        return "—" if value is None else f"{value:.0%}"
+
+    for row in option_rows(evaluation, simulation):
+        irr = f"{row.irr:.1%}" if row.irr is not None else f"<span title='{html.escape(row.irr_reason, quote=True)}'>n/a</span>"
+        payment = "—" if row.monthly_payment is None else f"${row.monthly_payment:,.0f}/mo"
+        cells = (
+            f"<td>{html.escape(row.name)}</td>",
+            f"<td class='mlkit-npv' data-value='{row.npv:.2f}' style='text-align:right'>{money(row.npv)}</td>",
+            f"<td class='mlkit-break-even'>{'year ' + str(row.break_even_year) if row.break_even_year else 'never'}</td>",
+            f"<td class='mlkit-irr'>{irr}</td>",
+            f"<td class='mlkit-payment' style='text-align:right'>{payment}</td>",
+            f"<td class='mlkit-payment-share'>{pct(row.payment_share_land)}, {pct(row.payment_share_fallback)}</td>",
+            f"<td class='mlkit-prob-loss' data-value='{row.prob_loss:.4f}'>{pct(row.prob_loss)}</td>",
+            f"<td class='mlkit-prob-best' data-value='{row.prob_best:.4f}'>{pct(row.prob_best)}</td>",
+        )
+        lines.append(f"<tr data-option='{html.escape(row.name, quote=True)}'>" + "".join(c.replace("<td", "<td style='padding:2px 6px'", 1) if "style=" not in c else c for c in cells) + "</tr>")
+    lines.append("</table>")
+    return "\n".join(lines)
