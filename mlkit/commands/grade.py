@@ -71,8 +71,10 @@ class Progress:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mlkit.grading import assignment, batch, sandbox, submissions
+    from mlkit.grading import assignment, batch, sandbox, skip_slow_imports, submissions
     from mlkit.paths import repo_root
+
+    skip_slow_imports()
 
     if args.jobs < 1:
         raise InputError(f"--jobs must be 1 or more, got {args.jobs}")

@@ -33,6 +33,8 @@ import threading
 import time
 from pathlib import Path
 
+from mlkit.grading import skip_slow_imports
+
 MESSAGE_CAP = 1000
 OBJECT_FILE_CAP = 512 * 1024 * 1024
 CAPTURE_TIMEOUT = 60
@@ -71,6 +73,14 @@ def __mlkit_capture(calls, folder):
 __mlkit_capture(%(calls)s, %(folder)r)
 del __mlkit_capture
 '''
+
+
+_STARTED = time.monotonic()
+
+
+def log(message: str) -> None:
+    """A line in the grader's log (``OUT/logs/<learner>.log``), with the seconds since the start."""
+    print(f"[grader {time.monotonic() - _STARTED:7.2f}s] {message}", file=sys.stderr, flush=True)
 
 
 def _limit_self(limits: dict, nproc: int) -> None:
@@ -163,13 +173,14 @@ def execute(spec: dict) -> dict:
     status, detail, errors = "graded", "", []
     deadline = time.monotonic() + float(limits["timeout"])
     capture = nbformat.v4.new_code_cell(CAPTURE_CODE % {"calls": repr(spec["calls"]), "folder": str(objects)})
-    kernel_pid = None
+    kernel_pid, current = None, 0
     try:
         with client.setup_kernel(env=dict(os.environ)):
             kernel_pid = _kernel_pid(client)
+            log("kernel started")
             code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
             for number, index in enumerate(code_cells, start=1):
-                cell = nb.cells[index]
+                cell, current = nb.cells[index], number
                 remaining = deadline - time.monotonic()
                 per_cell = float(limits["timeout_cell"])
                 client.timeout = max(1, int(math.ceil(min(per_cell, remaining))))
@@ -192,6 +203,7 @@ def execute(spec: dict) -> dict:
                 client.timeout = AFTER_TIMEOUT_CAPTURE
             else:
                 client.timeout = CAPTURE_TIMEOUT
+            log("cells done; reading the answers")
             nb.cells.append(capture)
             try:
                 client.execute_cell(capture, len(nb.cells) - 1)
@@ -199,9 +211,8 @@ def execute(spec: dict) -> dict:
                 detail += "; the answers could not be read after it (the kernel did not respond)"
     except DeadKernelError:
         status = "crashed"
-        done = sum(1 for e in nb.cells if e.cell_type == "code" and e.get("execution_count"))
         detail = (
-            f"the kernel died in code cell {done or 1} (the notebook exited the process, crashed Python "
+            f"the kernel died in code cell {current} (the notebook exited the process, crashed Python "
             "or ran out of memory)"
         )
         if capture in nb.cells:
@@ -361,6 +372,7 @@ def run_checks(spec: dict, ran: dict, exercises, private_fds: list[int]) -> dict
 
 
 def main(argv: list[str]) -> int:
+    skip_slow_imports()
     spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     result_fd = os.dup(1)  # not inherited by the kernel (Python fds are non-inheritable)
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -369,10 +381,14 @@ def main(argv: list[str]) -> int:
     _limit_self(spec["limits"], int(spec["nproc"]))
     _not_dumpable()
     preloaded = _Preloaded(spec["unit"])
+    log("running the notebook")
     ran = execute(spec)
+    log(f"notebook done: {ran['status']} {ran['detail']}")
     left = kill_leftovers(spec["own_namespace"], ran.pop("kernel_pid"))
     exercises = preloaded.get()
+    log(f"checks loaded; {left} process(es) left behind were killed")
     outcomes = run_checks(spec, ran, exercises, [result_fd])
+    log("checks done")
     result = {**ran, "exercises": outcomes, "leftover_processes": left}
     if preloaded.error:
         result["grader_error"] = preloaded.error
