@@ -33,21 +33,26 @@ def _is_check_call(node: ast.AST) -> bool:
     )
 
 
-def _run(path: Path) -> tuple[dict, dict[str, str]]:
-    """Execute a notebook's code cells; return the namespace and each exercise's check-call arguments."""
+def _run(path: Path) -> dict[str, tuple]:
+    """Execute a notebook's code cells; return each exercise's check arguments, as they were at its check cell.
+
+    Check cells are not executed (a test must not record progress); their arguments are
+    evaluated at that point of the notebook, since later cells may reuse a name.
+    """
     os.environ.setdefault("MPLBACKEND", "Agg")
     nb = nbformat.read(str(path), as_version=4)
     namespace: dict = {"__name__": "__notebook__"}
-    calls: dict[str, str] = {}
+    calls: dict[str, tuple] = {}
     for cell in nb.cells:
         if cell.cell_type != "code" or "progress" in cell.source:
             continue
-        tree = ast.parse(cell.source)
-        for node in tree.body:
-            if _is_check_call(node):
-                calls[node.value.func.value.attr] = ", ".join(ast.unparse(a) for a in node.value.args)
-        exec(compile(cell.source, path.name, "exec"), namespace)
-    return namespace, calls
+        checks = [node for node in ast.parse(cell.source).body if _is_check_call(node)]
+        for node in checks:
+            arguments = ", ".join(ast.unparse(a) for a in node.value.args)
+            calls[node.value.func.value.attr] = eval(f"({arguments},)", namespace)
+        if not checks:
+            exec(compile(cell.source, path.name, "exec"), namespace)
+    return calls
 
 
 @pytest.fixture(scope="module")
@@ -60,13 +65,12 @@ def stubbed():
     return _run(EXERCISE)
 
 
-def _evaluate(name: str, run: tuple[dict, dict[str, str]]):
-    namespace, calls = run
-    return EX[name].evaluate(*eval(f"({calls[name]},)", namespace))
+def _evaluate(name: str, calls: dict[str, tuple]):
+    return EX[name].evaluate(*calls[name])
 
 
 def test_every_exercise_has_a_check_cell_in_both_notebooks(solved, stubbed):
-    assert sorted(solved[1]) == sorted(EX.names) == sorted(stubbed[1])
+    assert sorted(solved) == sorted(EX.names) == sorted(stubbed)
 
 
 @pytest.mark.parametrize("name", EX.names)
