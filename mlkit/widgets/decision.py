@@ -172,8 +172,8 @@ class DecisionWorkbook:
 
     def _control(self, owner_kind: str, field: str) -> FieldControl:
         label, unit = FIELD_LABELS[field]
-        style = {"description_width": "15em"}
-        layout = w.Layout(width="24em")
+        style = {"description_width": "17em"}
+        layout = w.Layout(width="26em", min_width="26em")
         description = f"{label} ({unit})"
         if field in INTEGER_FIELDS:
             widget = w.IntText(description=description, style=style, layout=layout)
@@ -235,8 +235,8 @@ class DecisionWorkbook:
         rating_rows = []
         fit = rating_from_prior(self.prior)
         for q in QUESTIONS:
-            dropdown = w.Dropdown(options=[("not rated", None)] + [(f"{k} – {v}", k) for k, v in SCALE.items()],
-                                  value=fit if q.id == "programme_fit" else None,
+            dropdown = w.Dropdown(options=[("not rated", 0)] + [(f"{k} – {v}", k) for k, v in SCALE.items()],
+                                  value=(fit or 0) if q.id == "programme_fit" else 0,
                                   description=q.label, style={"description_width": "9em"}, layout=w.Layout(width="22em"))
             dropdown.add_class("mlkit-rating-" + q.id.replace("_", "-"))
             dropdown.observe(lambda change: self._show_ratings(), names="value")
@@ -245,12 +245,12 @@ class DecisionWorkbook:
         self.ratings_summary = w.HTML()
         self.ratings_summary.add_class("mlkit-ratings-summary")
         ratings_box = w.VBox([w.HTML("<b>Beyond the money</b>: rate each question from 1 (a clear no) to 5 (a clear yes). "
-                                     "The ratings sit beside the numbers; they are not part of the NPV.")] + rating_rows + [self.ratings_summary])
+                                     "The ratings sit beside the numbers; they are not part of the NPV.")] + rating_rows)
 
         self.scenario_box = self._scenario_widgets()
         results = w.VBox([
             w.HBox([self.status, self.draws_note, self.full_button]),
-            self.table, self.verdict_html, self.charts,
+            self.table, self.verdict_html, self.ratings_summary, self.charts,
         ])
         self.widget = w.VBox([
             self.option_picker, self.general_message,
@@ -460,11 +460,11 @@ class DecisionWorkbook:
         )
 
     def _show_ratings(self) -> None:
-        self.ratings_summary.value = html.escape(summarise_ratings(self.ratings).text)
+        self.ratings_summary.value = f"<div style='color:#333'><b>Beyond the money:</b> {html.escape(summarise_ratings(self.ratings).text)}</div>"
 
     @property
     def ratings(self) -> dict[str, int]:
-        return {k: d.value for k, d in self.rating_controls.items() if d.value is not None}
+        return {k: d.value for k, d in self.rating_controls.items() if d.value}
 
     def figure(self, name: str):
         """The chart ``name`` (one of :data:`CHARTS`) for the current results, as a Figure."""
@@ -562,7 +562,7 @@ class DecisionWorkbook:
             self.option_picker.options = names
             self.option_picker.value = names[-1]
             for qid, dropdown in self.rating_controls.items():
-                dropdown.value = saved.ratings.get(qid)
+                dropdown.value = saved.ratings.get(qid, 0)
         finally:
             self._suspended = False
         self._fill_controls()
