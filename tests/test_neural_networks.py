@@ -1,0 +1,164 @@
+"""Unit 15 (neural networks): the NumPy module mlkit.neural, and the exercise checks."""
+
+import doctest
+import re
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from mlkit import neural
+from mlkit.checks import exercises
+from mlkit.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = "15_neural_networks.ipynb"
+EX = exercises("neural-networks")
+CHECK_CALL = re.compile(r"^ex\.(\w+)\.check\((.*)\)\s*$", re.MULTILINE)
+
+
+# --- mlkit.neural ---------------------------------------------------------------------
+
+
+def test_docstring_examples():
+    assert doctest.testmod(neural).failed == 0
+
+
+def test_perceptron_separates_and_but_not_xor():
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    assert neural.train_perceptron(X, np.array([0, 0, 0, 1]), epochs=10).mistakes[-1] == 0
+    assert min(neural.train_perceptron(X, np.array([0, 1, 1, 0]), epochs=50).mistakes) > 0
+
+
+def test_perceptron_rejects_labels_other_than_0_and_1():
+    with pytest.raises(InputError, match="labels 0 and 1"):
+        neural.train_perceptron(np.zeros((3, 2)), np.array([0, 1, 2]))
+
+
+def test_softmax_rows_sum_to_one_and_do_not_overflow():
+    probs = neural.softmax(np.array([[1000.0, 1000.0], [0.0, np.log(3.0)]]))
+    assert np.allclose(probs, [[0.5, 0.5], [0.25, 0.75]])
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.1])
+def test_backpropagation_agrees_with_central_differences(l2):
+    rng = np.random.default_rng(3)
+    params = neural.init_params(4, 5, 3, seed=3)
+    params["b1"] = rng.normal(size=5)
+    errors = neural.gradient_check(params, rng.normal(size=(7, 4)), rng.integers(0, 3, 7), l2=l2)
+    assert max(errors.values()) < 1e-6
+
+
+def test_relative_error_of_equal_and_of_zero_arrays():
+    assert neural.relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0
+    assert neural.relative_error([0.0], [0.0]) == 0.0
+    assert neural.relative_error([1.0], [-1.0]) == 1.0
+
+
+def test_training_lowers_the_loss_and_records_every_step_asked():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)  # XOR-like: needs the hidden layer
+    run = neural.train(X, y, n_hidden=16, steps=200, record_every=50, seed=0)
+    assert run.steps == [0, 50, 100, 150, 200]
+    assert run.train_loss[-1] < 0.5 * run.train_loss[0]
+    assert run.train_accuracy[-1] > 0.9
+    assert run.val_loss == []
+
+
+def test_training_is_deterministic():
+    X = np.random.default_rng(1).normal(size=(20, 3))
+    y = np.arange(20) % 2
+    a = neural.train(X, y, steps=20, seed=5)
+    b = neural.train(X, y, steps=20, seed=5)
+    assert all(np.array_equal(a.params[k], b.params[k]) for k in neural.PARAM_NAMES)
+
+
+def test_l2_penalty_shrinks_the_weights():
+    X = np.random.default_rng(2).normal(size=(30, 3))
+    y = np.arange(30) % 3
+    free = neural.train(X, y, steps=300, seed=0).params
+    penalised = neural.train(X, y, steps=300, seed=0, l2=0.1).params
+    assert np.sum(penalised["W1"] ** 2) < np.sum(free["W1"] ** 2)
+
+
+def test_training_rejects_a_bad_learning_rate():
+    with pytest.raises(InputError, match="learning_rate"):
+        neural.train(np.zeros((2, 2)), np.array([0, 1]), learning_rate=0)
+
+
+# --- the exercise checks --------------------------------------------------------------------
+
+
+def _run(folder):
+    """Run a notebook's code cells (except checks and progress); return its names and check calls."""
+    nb = nbformat.read(ROOT / folder / NOTEBOOK, as_version=4)
+    namespace, calls = {}, {}
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "progress" in cell.source:
+            continue
+        found = CHECK_CALL.search(cell.source)
+        if found:
+            calls[found.group(1)] = found.group(2)
+            continue
+        exec(compile(cell.source, NOTEBOOK, "exec"), namespace)
+    return namespace, calls
+
+
+@pytest.fixture(scope="module")
+def solution():
+    return _run("solutions")
+
+
+@pytest.fixture(scope="module")
+def stub():
+    return _run("exercises")
+
+
+def test_every_exercise_has_a_check_cell(solution):
+    assert list(solution[1]) == EX.names
+
+
+@pytest.mark.parametrize("name", EX.names)
+def test_solution_passes(solution, name):
+    namespace, calls = solution
+    outcome = eval(f"ex.{name}.evaluate({calls[name]})", namespace)
+    assert outcome.status == "passed", outcome.message
+
+
+@pytest.mark.parametrize("name", EX.names)
+def test_stub_is_not_attempted(stub, name):
+    namespace, calls = stub
+    outcome = eval(f"ex.{name}.evaluate({calls[name]})", namespace)
+    assert outcome.status == "not_attempted", outcome.message
+
+
+@pytest.mark.parametrize(
+    "exercise, builder",
+    [(e, b) for e in EX for b in e.wrong_answers],
+    ids=lambda value: getattr(value, "__name__", getattr(value, "name", "")),
+)
+def test_wrong_answers_fail_with_their_own_message(exercise, builder):
+    answer = builder()
+    outcome = exercise.evaluate(*answer.args, **answer.kwargs)
+    assert outcome.status == "incorrect", outcome.message
+    for secret in exercise.secrets() if exercise.secrets else []:
+        assert secret not in outcome.message
+
+
+def test_specific_messages_name_the_mistake():
+    ex = EX
+    no_relu = ex.forward.wrong_answers[0]()
+    assert "ReLU" in ex.forward.evaluate(*no_relu.args).message
+    overflow = [b for b in ex.forward.wrong_answers if b.__name__ == "forward_softmax_overflows"][0]()
+    assert "overflow" in ex.forward.evaluate(*overflow.args).message
+    unmasked = ex.backprop.wrong_answers[0]()
+    assert "ReLU" in ex.backprop.evaluate(*unmasked.args).message
+    summed = ex.backprop.wrong_answers[1]()
+    assert "mean" in ex.backprop.evaluate(*summed.args).message
+
+
+def test_a_function_raising_is_reported_as_an_error():
+    outcome = EX.forward.evaluate(lambda params, X: 1 / 0)
+    assert outcome.status == "error" and "ZeroDivisionError" in outcome.message
