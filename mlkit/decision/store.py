@@ -217,9 +217,9 @@ class Comparison:
         """The NPVs as a :class:`pandas.DataFrame` (options by scenarios), with a "best option" row."""
         import pandas as pd
 
-        frame = pd.DataFrame({n: {o: (None if v[n] is None else round(v[n])) for o, v in self.npv.items()} for n in self.names})
-        frame.loc["best option"] = [self.best[n] for n in self.names]
-        return frame
+        rows = {o: [None if v[n] is None else round(v[n]) for n in self.names] for o, v in self.npv.items()}
+        rows["best option"] = [self.best[n] for n in self.names]
+        return pd.DataFrame.from_dict(rows, orient="index", columns=self.names, dtype=object)
 
 
 def compare(store: ScenarioStore, names: list[str]) -> Comparison:

@@ -1,0 +1,111 @@
+"""The verdict names the best option, what drives it, and changes with the inputs."""
+
+import dataclasses
+
+import pytest
+
+from mlkit import decision
+from mlkit.decision.questions import rating_from_prior, summarise_ratings
+from mlkit.decision.verdict import drivers, format_value, money, verdict
+from mlkit.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def example():
+    s = decision.example_scenario()
+    e = decision.evaluate(s)
+    return s, e, decision.sensitivity(s), decision.simulate(s, draws=2_000, seed=0)
+
+
+def test_verdict_names_the_best_option_and_its_margin(example):
+    s, e, bars, sim = example
+    v = verdict(e, bars, sim)
+    ranked = sorted(e.options, key=lambda r: r.npv, reverse=True)
+    assert v.best == ranked[0].name == "Full-time bootcamp"
+    assert v.runner_up == ranked[1].name
+    assert money(ranked[0].npv) in v.headline
+    assert money(ranked[0].npv - ranked[1].npv) in v.headline
+    dist = sim.option(v.best)
+    assert f"best choice in {dist.prob_best:.0%}" in v.text
+    assert f"worse off than staying in {dist.prob_loss:.0%}" in v.text
+
+
+def test_drivers_come_from_the_switch_points_nearest_first(example):
+    s, e, bars, sim = example
+    found = drivers(bars)
+    switches = [(b, b.switch_below) for b in bars if b.switch_below] + [(b, b.switch_above) for b in bars if b.switch_above]
+    assert len(found) == len(switches) > 0
+    assert [d.distance for d in found] == sorted(d.distance for d in found)
+    v = verdict(e, bars, sim)
+    assert v.drivers == tuple(found[:3])
+    land = next(d for d in found if d.input == "p_land_role" and d.option == "Full-time bootcamp")
+    bar = next(b for b in bars if b.input == "p_land_role" and b.option == "Full-time bootcamp")
+    assert land.value == pytest.approx(bar.switch_below.value)
+    assert "your chance of landing the target role after Full-time bootcamp falls below 44% (it is 50% now)" in land.sentence
+    # The switch is real: just beyond it the best option changes, just before it does not.
+    for value, best in ((land.value - 0.005, land.after), (land.value + 0.005, "Full-time bootcamp")):
+        option = dataclasses.replace(s.option("Full-time bootcamp"), p_land_role=value)
+        changed = dataclasses.replace(s, options=tuple(option if o.name == option.name else o for o in s.options))
+        assert decision.evaluate(changed).best == best
+
+
+def test_verdict_follows_the_inputs(example):
+    s, e, bars, sim = example
+    option = dataclasses.replace(s.option("Full-time bootcamp"), p_land_role=0.3)
+    changed = dataclasses.replace(s, options=tuple(option if o.name == option.name else o for o in s.options))
+    v = verdict(decision.evaluate(changed), decision.sensitivity(changed))
+    assert v.best == "In-person master's (CMU-priced)"
+    assert v.text.startswith("On these numbers, In-person master's (CMU-priced) comes out ahead")
+
+
+def test_verdict_for_a_chosen_option_says_what_would_make_it_best(example):
+    s, e, bars, sim = example
+    v = verdict(e, bars, sim, chosen="In-person master's (CMU-priced)")
+    assert v.chosen_text.startswith("In-person master's (CMU-priced): expected NPV $676,600, $90,600 behind Full-time bootcamp.")
+    assert "It would come out ahead if the target role's salary after In-person master's (CMU-priced) rises above $127,000" in v.chosen_text
+    assert verdict(e, bars, sim, chosen=v.best).chosen_text == ""
+
+
+def test_staying_ahead_and_no_switch_are_said_plainly():
+    person = decision.Person(age=30, salary=60_000, salary_growth=0.0, retirement_age=40)
+    costly = decision.Option("Course", "certificate", years=1, tuition_per_year=900_000, p_land_role=0.5, target_salary=61_000)
+    s = decision.Scenario(person, (decision.Option("Stay"), costly))
+    e = decision.evaluate(s)
+    v = verdict(e, decision.sensitivity(s))
+    assert v.best == "Stay"
+    assert v.headline == "On these numbers, staying where you are comes out ahead: no option's expected NPV beats it."
+    assert "No single input moved across its sensible range changes the answer" in v.text
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "shown"),
+    [("p_complete", 0.855, "86%"), ("discount_rate", 0.0477, "4.8%"), ("salary", 58_260, "$58,300"),
+     ("job_search_months", 5.04, "5.0 months"), ("retirement_age", 62.4, "62")],
+)
+def test_values_are_formatted_for_people(name, value, shown):
+    assert format_value(name, value) == shown
+
+
+def test_money_puts_the_sign_first():
+    assert money(-1234) == "-$1,200"
+    assert money(98_760) == "$98,800"
+
+
+def test_ratings_are_summarised_and_checked():
+    s = summarise_ratings({"peer_outcomes": 5, "loan_risk": 1, "flexibility": None})
+    assert (s.answered, s.mean, s.weakest) == (2, 3.0, ("loan_risk",))
+    assert "loan risk (1 of 5)" in s.text and "not part of the NPV" in s.text
+    assert summarise_ratings({}).answered == 0
+    with pytest.raises(InputError, match=r"ratings.loan_risk = 7: expected a whole number from 1"):
+        summarise_ratings({"loan_risk": 7})
+    with pytest.raises(InputError, match=r"ratings.salary: unknown question"):
+        summarise_ratings({"salary": 3})
+
+
+def test_a_readiness_prior_suggests_a_programme_fit_rating():
+    from mlkit.readiness import load_answers, sample_answers_path, score, suggest_prior
+
+    prior = suggest_prior(score(load_answers(sample_answers_path())))
+    assert prior.programme_fit == "weak"
+    assert rating_from_prior(prior) == 2
+    assert rating_from_prior(None) is None
