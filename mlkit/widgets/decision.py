@@ -376,28 +376,39 @@ class DecisionWorkbook:
         if self.background:
             timer.start()
         try:
-            try:
-                scenario = self.build_scenario()
-            except InputError as error:
-                self._show_error(str(error))
-                return False
-            self._clear_errors()
-            self.scenario = scenario
-            self._show_sources()
-            self.evaluation = decision.evaluate(scenario)
-            draws = scenario.assumptions.draws if self.full_run else min(self.draws, scenario.assumptions.draws)
-            self.simulation = decision.simulate(scenario, draws=draws)
-            self.bars = None
-            self._show_numbers()
-            self._dirty = set(CHARTS)
-            self._draw(CHARTS[self.charts.selected_index or 0])
-            self.last_update_seconds = time.perf_counter() - started
+            ok = self.update_numbers()
         finally:
             timer.cancel()
+        if not ok:
+            return False
+        self.last_update_seconds = time.perf_counter() - started
         self.status.value = "<span class='mlkit-up-to-date' style='color:#2a7'>up to date</span>"
         if self._stale(generation):
             return False
-        self.bars = decision.sensitivity(scenario)
+        return self.update_drivers(generation)
+
+    def update_numbers(self) -> bool:
+        """Validate, recompute (evaluation, quick Monte Carlo), show the table and redraw the open chart."""
+        try:
+            scenario = self.build_scenario()
+        except InputError as error:
+            self._show_error(str(error))
+            return False
+        self._clear_errors()
+        self.scenario = scenario
+        self._show_sources()
+        self.evaluation = decision.evaluate(scenario)
+        draws = scenario.assumptions.draws if self.full_run else min(self.draws, scenario.assumptions.draws)
+        self.simulation = decision.simulate(scenario, draws=draws)
+        self.bars = None
+        self._show_numbers()
+        self._dirty = set(CHARTS)
+        self._draw(CHARTS[self.charts.selected_index or 0])
+        return True
+
+    def update_drivers(self, generation: int | None = None) -> bool:
+        """The slow part: sensitivity, the verdict with its drivers, and the tornado if its tab is open."""
+        self.bars = decision.sensitivity(self.scenario)
         if self._stale(generation):
             return False
         self._show_verdict()
