@@ -171,13 +171,13 @@ def execute(spec: dict) -> dict:
     work, objects = Path(spec["work"]), Path(spec["objects"])
     client = _client(nb, work, limits)
     status, detail, errors = "graded", "", []
-    deadline = time.monotonic() + float(limits["timeout"])
     capture = nbformat.v4.new_code_cell(CAPTURE_CODE % {"calls": repr(spec["calls"]), "folder": str(objects)})
     kernel_pid, current = None, 0
     try:
         with client.setup_kernel(env=dict(os.environ)):
             kernel_pid = _kernel_pid(client)
             log("kernel started")
+            deadline = time.monotonic() + float(limits["timeout"])  # the kernel's start-up is not the learner's time
             code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
             for number, index in enumerate(code_cells, start=1):
                 cell, current = nb.cells[index], number
