@@ -50,3 +50,10 @@ def test_seasons_split_the_rows_without_losing_any():
 
 def test_source_and_licence_are_stated():
     assert "Gorman" in penguins_raw.SOURCE and "CC0" in penguins_raw.LICENCE
+
+
+def test_tidy_refuses_a_clutch_value_it_cannot_read_as_true_or_false():
+    part = penguins_raw.load().iloc[:5].copy()
+    part.loc[2, "Clutch Completion"] = "Maybe"
+    with pytest.raises(InputError, match="Maybe"):
+        penguins_raw.tidy(part)

@@ -91,8 +91,11 @@ def tidy(raw=None):
     -------
     pandas.DataFrame
         Columns as in :data:`RENAME`: ``species`` shortened to its first word
-        and ``species``, ``island``, ``sex`` (lower case) as categories;
-        ``clutch_completion`` as bool; ``date_egg`` as datetime;
+        and ``species``, ``island``, ``sex`` (lower case) as categories (a
+        value outside the known categories becomes missing, which
+        data-quality tests then report); ``clutch_completion`` as bool
+        (anything but "Yes"/"No" raises :class:`~mlkit.errors.InputError`);
+        ``date_egg`` as datetime;
         ``flipper_length_mm`` and ``body_mass_g`` as nullable integers
         (``Int64``), the other measurements as floats.
     """
@@ -108,6 +111,13 @@ def tidy(raw=None):
     df["species"] = pd.Categorical(df["species"].str.split().str[0], categories=["Adelie", "Chinstrap", "Gentoo"])
     df["island"] = pd.Categorical(df["island"], categories=["Biscoe", "Dream", "Torgersen"])
     df["sex"] = pd.Categorical(df["sex"].str.lower(), categories=["female", "male"])
+    unknown = sorted(set(df["clutch_completion"].dropna()) - {"Yes", "No"}) + (
+        ["(missing)"] if df["clutch_completion"].isna().any() else []
+    )
+    if unknown:
+        from mlkit.errors import InputError
+
+        raise InputError(f"column 'Clutch Completion' should hold only 'Yes' or 'No', got {unknown}")
     df["clutch_completion"] = df["clutch_completion"].map({"Yes": True, "No": False}).astype(bool)
     df["date_egg"] = pd.to_datetime(df["date_egg"], format="%Y-%m-%d")
     for column in ("flipper_length_mm", "body_mass_g"):
