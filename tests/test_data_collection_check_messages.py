@@ -1,0 +1,29 @@
+"""Messages of the data collection unit's checks for particular mistakes, and the data it loads.
+
+That every check passes on the solution, says "not attempted" on the stub and fails on
+its wrong answers is tested for all units at once in ``test_exercises_discovered.py``.
+"""
+
+import re
+from mlkit.checks import exercises
+
+UNIT = "data-collection"
+NOTEBOOK = "07_data_collection.ipynb"
+EX = exercises(UNIT)
+CHECK_CALL = re.compile(r"^ex\.(\w+)\.check\((.*)\)\s*$", re.MULTILINE)
+GENERIC = "is not the number", "is not the mean", "gives a wrong", "are not the page", "does not hold the season"
+
+
+def test_a_validation_function_returning_a_list_is_named():
+    outcome = EX.validate.evaluate(lambda table: [0, 0, 0])
+    assert outcome.status == "incorrect" and "should return a dict" in outcome.message
+
+
+def test_nested_measurements_in_a_collection_are_named():
+    import pandas as pd
+
+    from mlkit.collection import api_page
+
+    records = [r for n in (1, 2, 3, 4, 5) for r in api_page("PAL0809", n, 25)["results"]]
+    outcome = EX.collect.evaluate(pd.DataFrame(records))
+    assert outcome.status == "incorrect" and "json_normalize" in outcome.message
