@@ -1,0 +1,216 @@
+"""Checks of unit automation: right on the solution, "not attempted" on the stub, wrong on
+wrong answers; and the router of :mod:`mlkit.routing` they are built on.
+
+The solution and the generated exercise notebook are executed in-process (their
+code cells, in order), then every check cell's arguments are evaluated in that
+namespace and given to the check, exactly as a learner's notebook would.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mlkit.checks import INCORRECT, NOT_ATTEMPTED, PASSED, exercises
+
+ROOT = Path(__file__).resolve().parents[1]
+UNIT = "automation"
+SOLUTION = ROOT / "solutions" / "19_automation.ipynb"
+EXERCISE = ROOT / "exercises" / "19_automation.ipynb"
+EX = exercises(UNIT)
+
+
+def _is_check_call(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Attribute)
+        and node.value.func.attr == "check"
+    )
+
+
+def _run(path: Path) -> dict[str, tuple]:
+    """Execute a notebook's code cells; return each exercise's check arguments, as they were at its check cell.
+
+    Check cells are not executed (a test must not record progress); their arguments are
+    evaluated at that point of the notebook, since later cells may reuse a name.
+    """
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    nb = nbformat.read(str(path), as_version=4)
+    namespace: dict = {"__name__": "__notebook__"}
+    calls: dict[str, tuple] = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "progress" in cell.source:
+            continue
+        checks = [node for node in ast.parse(cell.source).body if _is_check_call(node)]
+        for node in checks:
+            arguments = ", ".join(ast.unparse(a) for a in node.value.args)
+            calls[node.value.func.value.attr] = eval(f"({arguments},)", namespace)
+        if not checks:
+            exec(compile(cell.source, path.name, "exec"), namespace)
+    return calls
+
+
+@pytest.fixture(scope="module")
+def solved():
+    return _run(SOLUTION)
+
+
+@pytest.fixture(scope="module")
+def stubbed():
+    return _run(EXERCISE)
+
+
+def _evaluate(name: str, calls: dict[str, tuple]):
+    return EX[name].evaluate(*calls[name])
+
+
+def test_every_exercise_has_a_check_cell_in_both_notebooks(solved, stubbed):
+    assert sorted(solved) == sorted(EX.names) == sorted(stubbed)
+
+
+@pytest.mark.parametrize("name", EX.names)
+def test_check_passes_on_the_solution(name, solved):
+    outcome = _evaluate(name, solved)
+    assert outcome.status == PASSED, outcome.message
+
+
+@pytest.mark.parametrize("name", EX.names)
+def test_check_says_not_attempted_on_the_stub(name, stubbed):
+    outcome = _evaluate(name, stubbed)
+    assert outcome.status == NOT_ATTEMPTED, outcome.message
+
+
+WRONG = [(e.name, builder) for e in EX for builder in e.wrong_answers]
+
+
+@pytest.mark.parametrize("name, builder", WRONG, ids=[b.__name__ for _, b in WRONG])
+def test_wrong_answer_fails_with_a_specific_message_that_keeps_the_answer_secret(name, builder):
+    answer = builder()
+    outcome = EX[name].evaluate(*answer.args, **answer.kwargs)
+    assert outcome.status == INCORRECT, outcome.message
+    assert len(outcome.message) > 30
+    for secret in EX[name].secrets() if EX[name].secrets else []:
+        assert secret not in outcome.message
+
+
+def test_every_exercise_has_hints_and_at_least_two_wrong_answers():
+    assert 3 <= len(EX) <= 6
+    for exercise in EX:
+        assert len(exercise.hints) >= 2, exercise.name
+        assert len(exercise.wrong_answers) >= 2, exercise.name
+
+
+def test_wrong_answers_get_different_messages():
+    for exercise in EX:
+        messages = set()
+        for builder in exercise.wrong_answers:
+            answer = builder()
+            messages.add(exercise.evaluate(*answer.args, **answer.kwargs).message)
+        assert len(messages) == len(exercise.wrong_answers), exercise.name
+
+
+def test_notebook_tags_name_exactly_the_exercises_of_the_checks_module():
+    nb = nbformat.read(str(SOLUTION), as_version=4)
+    tagged = {t[3:] for c in nb.cells for t in c.metadata.get("tags", []) if t.startswith("ex:")}
+    assert tagged == set(EX.names)
+    assert nb.metadata["mlkit"]["unit"] == UNIT
+
+
+def test_decide_stub_and_broken_function():
+    def stub(probabilities, classes, threshold):
+        raise NotImplementedError("write this function")
+
+    assert EX.decide.evaluate(stub).status == NOT_ATTEMPTED
+    assert EX.decide.evaluate(lambda p, c, t: p[99]).status == "error"
+
+
+def test_threshold_outside_zero_to_one_is_named():
+    outcome = EX.threshold.evaluate(40)
+    assert outcome.status == INCORRECT and "between 0 and 1" in outcome.message
+
+
+# --- mlkit.routing ---------------------------------------------------------------
+
+import numpy as np  # noqa: E402
+
+from mlkit.errors import InputError  # noqa: E402
+from mlkit.routing import REVIEW, Costs, Rule, decide, evaluate, outcomes, route, rule_report, sweep  # noqa: E402
+
+CLASSES = ["billing", "delivery"]
+TEXTS = ["Fraud on my card", "Where is my parcel?", "Hello?", "Reset my PASSWORD please"]
+PROBABILITIES = np.array([[0.7, 0.3], [0.1, 0.9], [0.55, 0.45], [0.8, 0.2]])
+RULES = [Rule("fraud", r"\bfraud", REVIEW), Rule("password", r"password", "technical")]
+
+
+def test_rules_go_first_and_the_first_match_decides():
+    rules = [Rule("parcel", r"parcel", "delivery"), Rule("where", r"where", "billing")]
+    routed = route(["where is my parcel"], np.array([[0.9, 0.1]]), CLASSES, rules=rules)
+    assert routed.loc[0, "queue"] == "delivery" and routed.loc[0, "source"] == "rule: parcel"
+
+
+def test_route_uses_threshold_and_rules():
+    routed = route(TEXTS, PROBABILITIES, CLASSES, threshold=0.6, rules=RULES)
+    assert routed["queue"].tolist() == [REVIEW, "delivery", REVIEW, "technical"]
+    assert routed["source"].tolist() == ["rule: fraud", "model", "low confidence", "rule: password"]
+    assert routed["confidence"].tolist() == [0.7, 0.9, 0.55, 0.8]
+
+
+def test_threshold_zero_trusts_the_model_and_equal_probability_reaches_the_threshold():
+    assert route(TEXTS, PROBABILITIES, CLASSES)["queue"].tolist() == ["billing", "delivery", "billing", "billing"]
+    assert decide([0.4, 0.6], CLASSES, 0.6) == "delivery"
+    assert decide([0.4, 0.6], CLASSES, 0.61) == REVIEW
+
+
+def test_evaluate_counts_outcomes_and_minutes():
+    routed = route(TEXTS, PROBABILITIES, CLASSES, threshold=0.6, rules=RULES)
+    true = ["billing", "billing", "billing", "technical"]
+    assert outcomes(routed, true).tolist() == ["review", "wrong", "review", "right"]
+    summary = evaluate(routed, true, Costs(triage_minutes=3, error_minutes=5))
+    assert summary == {
+        "messages": 4, "automated": 2, "reviewed": 2, "errors": 1,
+        "automation_rate": 0.5, "error_rate": 0.5, "minutes_saved": 2 * 3 - 5,
+    }
+
+
+def test_evaluate_with_nothing_automated_has_no_error_rate_to_divide_by():
+    routed = route(TEXTS, PROBABILITIES, CLASSES, threshold=1.0)
+    summary = evaluate(routed, ["billing"] * 4)
+    assert summary["automated"] == 0 and summary["error_rate"] == 0.0 and summary["minutes_saved"] == 0
+
+
+def test_sweep_agrees_with_evaluate_at_each_threshold():
+    true = ["billing", "delivery", "delivery", "technical"]
+    table = sweep(TEXTS, PROBABILITIES, CLASSES, true, [0.0, 0.6, 1.0], rules=RULES)
+    assert table.index.tolist() == [0.0, 0.6, 1.0]
+    for threshold in table.index:
+        expected = evaluate(route(TEXTS, PROBABILITIES, CLASSES, threshold=threshold, rules=RULES), true)
+        assert table.loc[threshold].to_dict() == pytest.approx(expected)
+    assert table["automated"].is_monotonic_decreasing
+
+
+def test_rule_report_measures_each_rule_alone():
+    report = rule_report(RULES + [Rule("card", r"card", "billing")], TEXTS, ["billing", "delivery", "billing", "billing"])
+    assert report.loc["password", "matches"] == 1 and report.loc["password", "precision"] == 0.0
+    assert report.loc["card", "precision"] == 1.0
+    assert np.isnan(report.loc["fraud", "precision"])
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: Rule("bad", "(", "billing"), "not a valid regular expression"),
+        (lambda: Rule("", "x", "billing"), "name should be a non-empty string"),
+        (lambda: Costs(error_minutes=-1), "error_minutes"),
+        (lambda: route(TEXTS, PROBABILITIES[:2], CLASSES), "one row per message"),
+        (lambda: route(TEXTS, PROBABILITIES, CLASSES, threshold=1.5), "between 0 and 1"),
+        (lambda: evaluate(route(TEXTS, PROBABILITIES, CLASSES), ["billing"]), "1 labels for 4"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message(call, message):
+    with pytest.raises(InputError, match=message):
+        call()
