@@ -247,6 +247,7 @@ def test_the_whole_notebook_timeout_and_the_fallback_without_bubblewrap(tmp_path
     assert leftovers("mlkit-grade-forkbomb-") == [] and leftovers("mlkit-grade-slow-") == []
 
 
+@pytest.mark.slow
 def test_the_command_grades_the_kits_own_notebooks_and_resumes(tmp_path, capsys):
     """The solution notebook earns every point, the untouched exercise none; a rerun resumes."""
     import shutil
