@@ -4,7 +4,7 @@ Each notebook runs top to bottom in a fresh kernel (nbclient, in a child
 process); once the kernel has exited and been reaped, that child reads
 ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``: the largest resident set of
 the kernel over its life. The figures go into ``deploy/README.md`` and
-``docs/instructors.md``.
+the README's "For instructors" section.
 
 Usage: ``python -m benchmarks notebook_memory`` (``benchmarks/bench_notebook_memory.py``).
 """

@@ -1,6 +1,6 @@
 """Workshop planning from the catalogue: an agenda with breaks, a handout folder, an nbgitpuller link.
 
-The break rule (one place, documented in ``docs/instructors.md``): work comes in
+The break rule (one place, documented in the README's "For instructors" section): work comes in
 blocks of about 60 to 90 minutes with a 10-minute break between them. A break is
 due once 75 minutes have passed since the last one; when the unit being worked
 on would end within 15 more minutes, the break waits for its end, and a unit
