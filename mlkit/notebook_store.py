@@ -17,6 +17,8 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from mlkit.files import write_atomic
+
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 KEPT_NOTEBOOK_METADATA = ("kernelspec", "language_info", "mlkit")
 KEPT_CELL_METADATA = ("tags", "mlkit", "editable", "deletable", "jupyter")
@@ -74,12 +76,7 @@ def write(nb, path: Path) -> bool:
     path = Path(path)
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
-    return True
+    return write_atomic(path, text)
 
 
 def normalise(nb, keep_outputs: bool = True):

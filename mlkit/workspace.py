@@ -21,11 +21,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from mlkit.errors import InputError
+from mlkit.files import write_atomic
 
 WORKSPACE_ENV = "MLKIT_WORKSPACE"
 DEFAULT_FOLDER = "workspace"
@@ -144,27 +144,10 @@ def _beside_note(source: str, kit_hash: str, copy_name: str) -> str:
 def _create(path: Path, text: str) -> bool:
     """Write a new file atomically; False (and nothing written) when ``path`` already exists.
 
-    A hard link of a finished temporary file never replaces an existing name, so
-    even two ``mlkit work`` runs at once cannot clobber a learner's copy or leave a
-    half-written one.
+    Even two ``mlkit work`` runs at once cannot clobber a learner's copy or
+    leave a half-written one (see :func:`mlkit.files.write_atomic`).
     """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            return False
-        except OSError:  # a file system without hard links
-            try:
-                with open(path, "x", encoding="utf-8") as handle:
-                    handle.write(text)
-            except FileExistsError:
-                return False
-        return True
-    finally:
-        os.unlink(tmp)
+    return write_atomic(path, text, overwrite=False)
 
 
 def _metadata(path: Path) -> dict:

@@ -31,9 +31,7 @@ mlkit.errors.InputError: a scenario named 'baseline' is already saved; choose an
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +39,7 @@ from mlkit.decision.inputs import Scenario
 from mlkit.decision.questions import check_ratings
 from mlkit.decision.scenario import from_dict, to_dict
 from mlkit.errors import InputError
+from mlkit.files import write_atomic
 
 FOLDER = "scenarios"
 SUFFIX = ".json"
@@ -68,27 +67,8 @@ def default_folder() -> Path:
 
 
 def _write_atomic(path: Path, text: str, overwrite: bool) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # fails if the name exists: check and write in one step
-            except FileExistsError:
-                raise
-            except OSError:  # a file system without hard links
-                if path.exists():
-                    raise FileExistsError(path) from None
-                os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    if not write_atomic(path, text, overwrite=overwrite):
+        raise FileExistsError(path)
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 import threading
 from pathlib import Path
 
+from mlkit import files
 from mlkit.errors import InputError
 from mlkit.grading import STATUS_WORDS
 
@@ -31,19 +30,8 @@ _lock = threading.Lock()
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``text`` atomically, byte for byte (CSV rows keep their own line endings)."""
+    files.write_atomic(path, text, newline="")
 
 
 def prepare(out: Path, unit: str, exercises: list[str]) -> None:

@@ -32,12 +32,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from mlkit.errors import InputError
+from mlkit.files import write_atomic
 from mlkit.readiness.scoring import Result
 
 PRIOR_FILE = "latest_prior.json"
@@ -113,12 +112,7 @@ def prior_path(folder: Path | None = None) -> Path:
 def save_prior(prior: Prior, folder: Path | None = None) -> Path:
     """Save ``prior`` atomically where :func:`load_prior` finds it; returns the path."""
     path = prior_path(folder)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(prior.to_dict(), handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(prior.to_dict(), indent=2, ensure_ascii=False) + "\n")
     return path
 
 
