@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -127,14 +128,24 @@ def graded(tmp_path_factory):
     write_notebook(subs / "deleted.ipynb", "x = 1")
     write_notebook(subs / "cheat.ipynb", CHEAT)
     (subs / "malformed.ipynb").write_text('{"cells": [{"cell_type": "code", "source": "answer = \'B\'"')
+    own_temp = tmp / "temp"  # a temporary folder of this test's own, shared with no other run
+    own_temp.mkdir()
     os.environ["MLKIT_TEST_SECRET_TOKEN"] = "s3cr3t"
+    saved_tempdir, tempfile.tempdir = tempfile.tempdir, str(own_temp)
+    saved_env = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(own_temp)
     try:
         started = time.monotonic()
         results = grade_folder(tmp, subs)
         elapsed = time.monotonic() - started
     finally:
         del os.environ["MLKIT_TEST_SECRET_TOKEN"]
-    return {"results": results, "tmp": tmp, "subs": subs, "sentinel": sentinel, "seconds": elapsed}
+        tempfile.tempdir = saved_tempdir
+        if saved_env is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved_env
+    return {"results": results, "tmp": tmp, "subs": subs, "sentinel": sentinel, "seconds": elapsed, "temp": own_temp}
 
 
 def outcome(result: dict, exercise: str = "judgement") -> dict:
@@ -226,8 +237,7 @@ def test_every_learner_has_a_row_feedback_and_no_temporary_folder(graded):
     for learner in rows:
         page = (out / "feedback" / f"{submissions.file_key(learner)}.html").read_text()
         assert learner in page and "'B'" not in page and "Option B" not in page
-    temp = Path(os.environ.get("TMPDIR", "/tmp"))
-    assert not [p for learner in rows for p in temp.glob(f"mlkit-grade-{submissions.file_key(learner)}-*")]
+    assert not [p for learner in rows for p in graded["temp"].glob(f"mlkit-grade-{submissions.file_key(learner)}-*")]
     assert not list(out.rglob("*.tmp"))
     assert json.loads((out / "assignment.json").read_text())["unit"] == "classification"
 
