@@ -31,12 +31,12 @@ class LabLaunch:
     port: int
 
 
-def free_port(start: int = 8888, attempts: int = 50) -> int:
-    """The first port from ``start`` on which 127.0.0.1 accepts a listener."""
+def free_port(start: int = 8888, attempts: int = 50, host: str = HOST) -> int:
+    """The first port from ``start`` on which ``host`` accepts a listener (``""``: every address)."""
     for port in range(start, start + attempts):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             try:
-                probe.bind((HOST, port))
+                probe.bind((host, port))
             except OSError:
                 continue
             return port

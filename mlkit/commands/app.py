@@ -28,19 +28,10 @@ def register(subparsers) -> None:
 
 
 def free_port(start: int = DEFAULT_PORT, host: str = LOCAL, tries: int = 50) -> int:
-    """The first port from ``start`` that nothing listens on."""
-    import socket
+    """The first port from ``start`` that nothing listens on (see :func:`mlkit.lab.free_port`)."""
+    from mlkit.lab import free_port as first_free
 
-    for port in range(start, start + tries):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind((host, port))
-            except OSError:
-                continue
-            return port
-    from mlkit.errors import InputError
-
-    raise InputError(f"no free port between {start} and {start + tries - 1}; pass --port")
+    return first_free(start, tries, host=host)
 
 
 def voila_argv(notebook, port: int, ip: str = LOCAL, open_browser: bool = False) -> list[str]:
