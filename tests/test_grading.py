@@ -234,3 +234,15 @@ def test_progress_bar_counts_statuses(capsys):
     lines = stream.getvalue().splitlines()
     assert lines[0].startswith("[############............] 1/2") and "alice: graded, 1/2" in lines[0]
     assert "bob: missing (already graded)" in lines[1] and "1 graded, 1 missing" in lines[1]
+
+
+def test_a_kit_under_tmp_stays_visible_and_its_solutions_stay_hidden(tmp_path, monkeypatch):
+    kit, work = tmp_path / "kit", tmp_path / "work"
+    (kit / "solutions").mkdir(parents=True)
+    work.mkdir()
+    monkeypatch.setattr(sandbox, "needed_paths", lambda: [kit])
+    cmd = sandbox.bwrap_command(["python"], work, [kit / "solutions"])
+    mounts = [(a, cmd[i + 1]) for i, a in enumerate(cmd) if a in ("--tmpfs", "--ro-bind", "--bind")]
+    assert mounts.index(("--tmpfs", "/tmp")) < mounts.index(("--ro-bind", str(kit)))
+    assert mounts.index(("--ro-bind", str(kit))) < mounts.index(("--tmpfs", str(kit / "solutions")))
+    assert mounts[-1] == ("--bind", str(work))

@@ -173,17 +173,20 @@ def bwrap_command(argv: list[str], workdir: Path, hidden: list[Path]) -> list[st
         "--proc", "/proc",
     ]
     needed = needed_paths()
-    for private in (Path("/root"), Path("/home")):
+    # Private folders and /tmp become empty; then what the kernel needs is shown again,
+    # read-only (the kit or its venv may live in a home folder or, in a fresh clone, under /tmp).
+    for private in (Path("/root"), Path("/home"), Path("/tmp")):
         if private.is_dir():
             cmd += ["--tmpfs", str(private)]
     for path in needed:
-        if any(_is_within(path, p) for p in (Path("/root"), Path("/home"))):
+        if any(_is_within(path, p) for p in (Path("/root"), Path("/home"), Path("/tmp"))):
             cmd += ["--ro-bind", str(path), str(path)]
+    # Then the instructor's folders (submissions, results, solutions) are hidden on top of that.
     for path in hidden:
         path = path.resolve()
         if path.is_dir() and not any(_is_within(n, path) for n in needed) and not _is_within(workdir, path):
             cmd += ["--tmpfs", str(path)]
-    cmd += ["--tmpfs", "/tmp", "--bind", str(workdir), str(workdir), "--chdir", str(workdir), "--"]
+    cmd += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir), "--"]
     return cmd + argv
 
 
