@@ -1,10 +1,7 @@
 """Unit 15 (neural networks): the NumPy module mlkit.neural, and the exercise checks."""
 
 import doctest
-import re
-from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
 
@@ -12,10 +9,7 @@ from mlkit import neural
 from mlkit.checks import exercises
 from mlkit.errors import InputError
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = "15_neural_networks.ipynb"
 EX = exercises("neural-networks")
-CHECK_CALL = re.compile(r"^ex\.(\w+)\.check\((.*)\)\s*$", re.MULTILINE)
 
 
 # --- mlkit.neural ---------------------------------------------------------------------
@@ -88,63 +82,8 @@ def test_training_rejects_a_bad_learning_rate():
         neural.train(np.zeros((2, 2)), np.array([0, 1]), learning_rate=0)
 
 
-# --- the exercise checks --------------------------------------------------------------------
-
-
-def _run(folder):
-    """Run a notebook's code cells (except checks and progress); return its names and check calls."""
-    nb = nbformat.read(ROOT / folder / NOTEBOOK, as_version=4)
-    namespace, calls = {}, {}
-    for cell in nb.cells:
-        if cell.cell_type != "code" or "progress" in cell.source:
-            continue
-        found = CHECK_CALL.search(cell.source)
-        if found:
-            calls[found.group(1)] = found.group(2)
-            continue
-        exec(compile(cell.source, NOTEBOOK, "exec"), namespace)
-    return namespace, calls
-
-
-@pytest.fixture(scope="module")
-def solution():
-    return _run("solutions")
-
-
-@pytest.fixture(scope="module")
-def stub():
-    return _run("exercises")
-
-
-def test_every_exercise_has_a_check_cell(solution):
-    assert list(solution[1]) == EX.names
-
-
-@pytest.mark.parametrize("name", EX.names)
-def test_solution_passes(solution, name):
-    namespace, calls = solution
-    outcome = eval(f"ex.{name}.evaluate({calls[name]})", namespace)
-    assert outcome.status == "passed", outcome.message
-
-
-@pytest.mark.parametrize("name", EX.names)
-def test_stub_is_not_attempted(stub, name):
-    namespace, calls = stub
-    outcome = eval(f"ex.{name}.evaluate({calls[name]})", namespace)
-    assert outcome.status == "not_attempted", outcome.message
-
-
-@pytest.mark.parametrize(
-    "exercise, builder",
-    [(e, b) for e in EX for b in e.wrong_answers],
-    ids=lambda value: getattr(value, "__name__", getattr(value, "name", "")),
-)
-def test_wrong_answers_fail_with_their_own_message(exercise, builder):
-    answer = builder()
-    outcome = exercise.evaluate(*answer.args, **answer.kwargs)
-    assert outcome.status == "incorrect", outcome.message
-    for secret in exercise.secrets() if exercise.secrets else []:
-        assert secret not in outcome.message
+# --- particular messages of the exercise checks (every check is run on its solution, stub
+# --- and wrong answers in test_exercises_discovered.py) ----------------------------------
 
 
 def test_specific_messages_name_the_mistake():
