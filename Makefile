@@ -47,7 +47,8 @@ lock:  ## refresh requirements/lock.txt with the newest versions that install to
 	  echo "# Python $$(.lock-venv/bin/python -c 'import platform; print(platform.python_version())')"; \
 	  .lock-venv/bin/pip freeze --exclude mlkit-course; } > $(LOCK)
 	rm -rf .lock-venv build mlkit_course.egg-info
-	@echo "wrote $(LOCK); run make test before committing it"
+	bash deploy/tljh/make-requirements.sh
+	@echo "wrote $(LOCK) and deploy/tljh/requirements.txt; run make test before committing them"
 
 clean-venv:  ## remove the virtual environment
 	rm -rf $(VENV)
