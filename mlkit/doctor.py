@@ -8,6 +8,7 @@ exact versions the kit is tested with (``requirements/lock.txt``).
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -133,7 +134,8 @@ def check_kernel(timeout: float = 60.0) -> CheckResult:
     except ImportError as error:
         return CheckResult("kernel", False, f"jupyter_client is missing ({error})")
     try:
-        manager, client = start_new_kernel(kernel_name="python3", startup_timeout=timeout)
+        # the kernel's own start-up chatter (a transport warning) is not the learner's concern
+        manager, client = start_new_kernel(kernel_name="python3", startup_timeout=timeout, stderr=subprocess.DEVNULL)
     except Exception as error:  # any failure to start is what this check reports
         return CheckResult("kernel", False, f"a Python kernel did not start: {error}")
     try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -123,7 +124,7 @@ def execute(path: Path, timeout: int = 300):
         client = NotebookClient(
             nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(Path(path).parent)}}
         )
-        client.execute(env=env)
+        client.execute(env=env, stderr=subprocess.DEVNULL)  # kernel start-up chatter, not cell output
     return nb
 
 
