@@ -230,28 +230,53 @@ def _kernel_pid(client) -> int | None:
 
 
 def kill_leftovers(own_namespace: bool, kernel_pid: int | None) -> int:
-    """Kill every process the notebook left behind; returns how many were found."""
+    """Kill every process the notebook left behind; returns how many were found.
+
+    The search repeats until it finds nothing: a process caught between the
+    search and the kill (a fork bomb still forking) is found on the next round.
+    """
+    import psutil
+
+    total = 0
+    for _ in range(10):
+        doomed = _left_behind(own_namespace, kernel_pid)
+        if not doomed:
+            break
+        for proc in doomed:
+            try:
+                proc.kill()
+            except psutil.Error:
+                pass
+        psutil.wait_procs(doomed, timeout=5)
+        total += len(doomed)
+    return total
+
+
+def _left_behind(own_namespace: bool, kernel_pid: int | None) -> list:
+    """The processes a notebook's run left: in its own namespace, or its kernel's session."""
     import psutil
 
     me = os.getpid()
     if own_namespace:  # bubblewrap's process namespace: everything but its init and us
-        doomed = [p for p in psutil.process_iter() if p.pid not in (1, me)]
-    else:
-        doomed = psutil.Process(me).children(recursive=True)
-        if kernel_pid:
-            for proc in psutil.process_iter():
-                try:
-                    if proc.pid != me and os.getsid(proc.pid) == kernel_pid:
-                        doomed.append(proc)
-                except OSError:
-                    pass
-    for proc in doomed:
-        try:
-            proc.kill()
-        except psutil.Error:
-            pass
-    psutil.wait_procs(doomed, timeout=5)
-    return len(doomed)
+        return [p for p in psutil.process_iter() if p.pid not in (1, me)]
+    doomed = psutil.Process(me).children(recursive=True)
+    if kernel_pid:
+        for proc in psutil.process_iter():
+            try:
+                if proc.pid != me and proc not in doomed and os.getsid(proc.pid) == kernel_pid:
+                    doomed.append(proc)
+            except (OSError, psutil.Error):
+                pass
+    return [p for p in doomed if _alive(p)]
+
+
+def _alive(proc) -> bool:
+    import psutil
+
+    try:
+        return proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
 
 
 def check_one(exercise, path: Path, timeout: float, private_fds: list[int]) -> dict:
