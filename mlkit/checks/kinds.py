@@ -89,6 +89,27 @@ def expect_array(
         raise Incorrect(f"{int(wrong.sum())} of the {array.size} values of `{name}` are not right.")
 
 
+def returned_array(value: Any, *, name: str, shape: tuple, finite: bool = False):
+    """What a learner's function returned, as a float array of ``shape`` (returned).
+
+    A function that still returns ``...`` is not attempted; ``finite=True`` also
+    refuses NaN and infinite values (the sign of an overflowing ``exp``).
+    """
+    import numpy as np
+
+    if value is Ellipsis:
+        raise NotAttempted("your function still returns `...`; replace it with your answer.")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise Incorrect(f"{name} should be an array of numbers, but it is a {type(value).__name__}.") from None
+    if array.shape != shape:
+        raise Incorrect(f"{name} has shape {array.shape}; for these inputs a shape of {shape} is expected.")
+    if finite and not np.isfinite(array).all():
+        raise Incorrect(f"{name} contains NaN or infinite values: did an `exp` overflow?")
+    return array
+
+
 def expect_choice(answer: Any, *, name: str, correct: str, feedback: Mapping[str, str]) -> None:
     """A multiple-choice answer: one of the option letters, with feedback per wrong option.
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from mlkit.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
-from mlkit.checks.kinds import expect_choice
+from mlkit.checks.kinds import expect_choice, returned_array
 
 EXERCISES = ExerciseSet("computer-vision", "Computer vision")
 
@@ -75,20 +75,6 @@ def _random_images(seed: int, shape=(3, 5, 7)):
     return np.random.default_rng(seed).integers(0, 17, shape).astype(float)
 
 
-def _as_array(value, *, name, shape):
-    import numpy as np
-
-    if value is Ellipsis:
-        raise NotAttempted("your function still returns `...`; replace it with your answer.")
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise Incorrect(f"{name} should be an array of numbers, but it is a {type(value).__name__}.") from None
-    if array.shape != shape:
-        raise Incorrect(f"{name} has shape {array.shape}; for these inputs a shape of {shape} is expected.")
-    return array
-
-
 def _expect_function(function, name):
     if not callable(function):
         raise Incorrect(f"`{name}` should be a function, but it is a {type(function).__name__}.")
@@ -117,7 +103,7 @@ def profiles(ink_profiles):
     n, rows, cols = images.shape
     expected = vision.profile_features(images)
     got = call_learner(ink_profiles, images.copy())
-    got = _as_array(got, name=f"`ink_profiles` of {n} images of {rows} x {cols} pixels", shape=expected.shape)
+    got = returned_array(got, name=f"`ink_profiles` of {n} images of {rows} x {cols} pixels", shape=expected.shape)
     if np.allclose(got, expected):
         return f"{rows + cols} numbers per image: the ink in each of its {rows} rows and {cols} columns."
     if np.allclose(got, expected / np.r_[np.full(rows, cols), np.full(cols, rows)]):
@@ -385,7 +371,7 @@ def convolve(convolve):
         if shape == image.shape:
             raise Incorrect(f"{label} has the shape of the image: keep only the positions where the whole "
                             "kernel fits inside the image, without padding.")
-        got = _as_array(raw, name=label, shape=expected.shape)
+        got = returned_array(raw, name=label, shape=expected.shape)
         if np.allclose(got, expected):
             continue
         if np.allclose(got, vision.convolve2d(image, kernel[::-1, ::-1])):

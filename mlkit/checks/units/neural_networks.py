@@ -16,7 +16,14 @@ import warnings
 from functools import lru_cache
 
 from mlkit.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
-from mlkit.checks.kinds import expect_choice, expect_estimator, expect_fitted, expect_number, expect_score
+from mlkit.checks.kinds import (
+    expect_choice,
+    expect_estimator,
+    expect_fitted,
+    expect_number,
+    expect_score,
+    returned_array,
+)
 
 EXERCISES = ExerciseSet("neural-networks", "Neural networks and deep learning")
 
@@ -81,22 +88,6 @@ def _quiet(function, *args, **kwargs):
         return function(*args, **kwargs)
 
 
-def _as_array(value, *, name, shape):
-    import numpy as np
-
-    if value is Ellipsis:
-        raise NotAttempted("your function still returns `...`; replace it with your answer.")
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise Incorrect(f"{name} should be an array of numbers, but it is a {type(value).__name__}.") from None
-    if array.shape != shape:
-        raise Incorrect(f"{name} has shape {array.shape}; for these inputs a shape of {shape} is expected.")
-    if not np.isfinite(array).all():
-        raise Incorrect(f"{name} contains NaN or infinite values: did an `exp` overflow?")
-    return array
-
-
 # --- 1. forward pass -------------------------------------------------------------------
 
 
@@ -121,8 +112,8 @@ def forward(forward_pass):
         raise Incorrect(f"`forward_pass` should be a function, but it is a {type(forward_pass).__name__}.")
     params, X, _ = _case()
     expected, cache = neural.forward(params, X)
-    got = _as_array(call_learner(forward_pass, _copy(params), X.copy()), name="`forward_pass(params, X)`",
-                    shape=expected.shape)
+    got = returned_array(call_learner(forward_pass, _copy(params), X.copy()), name="`forward_pass(params, X)`",
+                         shape=expected.shape, finite=True)
     if not np.allclose(got.sum(axis=1), 1.0):
         if np.isclose(got.sum(), 1.0):
             raise Incorrect("all the probabilities together sum to 1, but each row (one example) should: "
@@ -135,8 +126,8 @@ def forward(forward_pass):
     if not np.allclose(got, expected, atol=1e-8):
         raise Incorrect("the probabilities are not those of the network: check each step, "
                         "`X @ W1 + b1`, the ReLU, then `@ W2 + b2` and the softmax.")
-    big = _as_array(call_learner(forward_pass, _copy(params), X * 1000), name="`forward_pass` on large inputs",
-                    shape=expected.shape)
+    big = returned_array(call_learner(forward_pass, _copy(params), X * 1000), name="`forward_pass` on large inputs",
+                         shape=expected.shape, finite=True)
     if not np.allclose(big, neural.forward(params, X * 1000)[0], atol=1e-8):
         raise Incorrect("on large inputs the probabilities go wrong: subtract each row's maximum score before `exp`.")
     return "probabilities of the right shape, each row summing to 1, stable for large scores too."
@@ -216,7 +207,7 @@ def backprop(backward):
     numeric = neural.numerical_gradients(_copy(params), X, y)
     analytic = neural.gradients(params, X, y)
     for name in ("b2", "W2", "b1", "W1"):
-        got = _as_array(grads[name], name=f"the gradient of `{name}`", shape=params[name].shape)
+        got = returned_array(grads[name], name=f"the gradient of `{name}`", shape=params[name].shape, finite=True)
         error = neural.relative_error(got, numeric[name])
         if error < 1e-5:
             continue
