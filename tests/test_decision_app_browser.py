@@ -41,7 +41,7 @@ def _require_browser():
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        problem = "python playwright is not installed (pip install playwright; never `playwright install`)"
+        problem = "python playwright is not installed (pip install playwright; the browser comes from Debian's chromium package, not from Playwright's own download)"
     if problem is None and not os.access(CHROMIUM, os.X_OK):
         problem = f"no browser at {CHROMIUM} (apt-get install chromium, or set MLKIT_CHROMIUM)"
     if problem:
