@@ -233,6 +233,36 @@ def kill_tree(pid: int) -> None:
             pass
 
 
+def _sessions(procs) -> set[int]:
+    """The session ids of ``procs`` other than the grader's own."""
+    own = os.getsid(0)
+    found = set()
+    for proc in procs:
+        try:
+            found.add(os.getsid(proc.pid))
+        except OSError:
+            pass
+    return found - {own}
+
+
+def kill_sessions(sessions: set[int]) -> None:
+    """Kill every process in these sessions, orphans included.
+
+    A kernel runs in a session of its own; what it forks stays in that session
+    even after the kernel dies and init adopts it, where no tree walk finds it.
+    """
+    import psutil
+
+    if not sessions:
+        return
+    for proc in psutil.process_iter():
+        try:
+            if os.getsid(proc.pid) in sessions:
+                proc.kill()
+        except (OSError, psutil.Error):
+            pass
+
+
 def _exited(pid: int) -> bool:
     """True once ``pid`` has exited, without reaping it (so its id is not reused yet)."""
     try:
@@ -280,12 +310,15 @@ def run(
     killed = ""
     # bwrap adds two processes of its own; the runner and the kernel are two more.
     allowed = limits.max_processes + 4
+    sessions: set[int] = set()
     while not _exited(proc.pid):
+        tree = _tree(proc.pid)
+        sessions |= _sessions(tree)
         if stop is not None and stop.is_set():
             killed = "stopped"
         elif time.monotonic() - started > wall_timeout:
             killed = "timeout"
-        elif len(_tree(proc.pid)) > allowed:
+        elif len(tree) > allowed:
             killed = "processes"
         if killed:
             kill_tree(proc.pid)
@@ -294,6 +327,7 @@ def run(
     # The leader has exited but is not reaped yet, so its process group id cannot
     # have been reused: kill whatever is left of the group, then reap.
     kill_tree(proc.pid)
+    kill_sessions(sessions)
     proc.wait()
     reader.join(timeout=5)
     proc.stdout.close()
