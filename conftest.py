@@ -10,7 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from mlkit.notebook_store import deterministic_env
+from mlkit.course.notebook_store import deterministic_env
 
 os.environ.update(deterministic_env())
 os.environ.setdefault("MLKIT_HOME", tempfile.mkdtemp(prefix="mlkit-test-home-"))

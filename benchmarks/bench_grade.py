@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SETUP = [
     "import mlkit\n\nmlkit.setup()",
-    'from mlkit.checks import exercises\nfrom mlkit.datasets import breast_cancer\n\nX, y = breast_cancer.load()\nex = exercises("classification")',
+    'from mlkit.course.checks import exercises\nfrom mlkit.datasets import breast_cancer\n\nX, y = breast_cancer.load()\nex = exercises("classification")',
 ]
 RIGHT = [
     "from sklearn.model_selection import train_test_split\nX_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)",
@@ -65,7 +65,7 @@ def plain(paths: list[Path]) -> float:
     import nbformat
     from nbclient import NotebookClient
 
-    from mlkit.notebook_store import deterministic_env
+    from mlkit.course.notebook_store import deterministic_env
 
     started = time.monotonic()
     for path in paths:

@@ -26,7 +26,7 @@ CHILD = r"""
 import json, os, resource, sys, time
 from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)
-from mlkit.notebook_store import execute
+from mlkit.course.notebook_store import execute
 start = time.monotonic()
 execute(Path(sys.argv[1]), timeout=900)
 peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -37,7 +37,7 @@ print(json.dumps({"peak_mb": peak_kb / 1024, "seconds": time.monotonic() - start
 def notebooks() -> list[tuple[str, Path]]:
     """(unit id, notebook) for every notebook of the catalogue that exists in this checkout."""
     sys.path.insert(0, str(ROOT))
-    from mlkit import curriculum
+    from mlkit.course import curriculum
 
     found = []
     for unit in curriculum.units():

@@ -1,12 +1,17 @@
 """mlkit: a Jupyter course kit for the curriculum of a machine-learning master's.
 
-Importing ``mlkit`` is cheap and has no side effects: scikit-learn, pandas,
-matplotlib and ipywidgets load only when a function that needs them is called.
+Importing ``mlkit`` is cheap: scikit-learn, pandas, matplotlib and ipywidgets load only
+when a function that needs them is called. Its one effect is a finder that keeps the
+import paths of the previous release working (see :mod:`mlkit.compat`).
 Notebook-wide settings (plot style, display options, seeds) are applied by an
 explicit call to :func:`mlkit.setup`.
 """
 
+from mlkit import compat as _compat
+
 __version__ = "0.1.0"
+
+_compat.install()  # old import paths keep working for one release (see mlkit.compat)
 
 __all__ = ["__version__", "setup"]
 
@@ -14,7 +19,7 @@ __all__ = ["__version__", "setup"]
 def setup(seed: int = 0, *, plots: bool = True):
     """Apply the kit's notebook settings; call once at the top of a notebook.
 
-    See :func:`mlkit.notebook_setup.setup` for what it changes.
+    See :func:`mlkit.course.notebook_setup.setup` for what it changes.
 
     Examples
     --------
@@ -23,6 +28,6 @@ def setup(seed: int = 0, *, plots: bool = True):
     >>> settings.seed
     0
     """
-    from mlkit.notebook_setup import setup as _setup
+    from mlkit.course.notebook_setup import setup as _setup
 
     return _setup(seed=seed, plots=plots)

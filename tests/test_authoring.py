@@ -11,11 +11,11 @@ import nbformat
 import pytest
 from nbformat import v4
 
-from mlkit.authoring import solution_text
-from mlkit.authoring.generate import MARKDOWN_PROMPT, exercise_notebook
-from mlkit.authoring.markers import MarkerError, split_regions
-from mlkit.authoring.stubs import StubError, stub_region
-from mlkit.authoring.sync import build, check
+from mlkit.course.authoring import solution_text
+from mlkit.course.authoring.generate import MARKDOWN_PROMPT, exercise_notebook
+from mlkit.course.authoring.markers import MarkerError, split_regions
+from mlkit.course.authoring.stubs import StubError, stub_region
+from mlkit.course.authoring.sync import build, check
 from mlkit.cli import main
 from mlkit.errors import InputError
 from mlkit.paths import repo_root
@@ -375,7 +375,7 @@ def test_the_kits_own_exercises_are_in_sync_with_their_solutions(capsys):
 
 
 def test_generated_stub_notebook_runs_top_to_bottom(tmp_path):
-    from mlkit.notebook_store import execute
+    from mlkit.course.notebook_store import execute
 
     nb = demo_solution()
     nb.cells.insert(0, code("import mlkit"))

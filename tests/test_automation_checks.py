@@ -1,5 +1,5 @@
 """Checks of unit automation: the messages of particular wrong answers; and the router of
-:mod:`mlkit.routing` the unit is built on.
+:mod:`mlkit.topics.routing` the unit is built on.
 
 That every check passes on the solution, says "not attempted" on the stub and fails on each
 wrong answer is tested for all units by ``tests/test_exercises_discovered.py``.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlkit.checks import INCORRECT, NOT_ATTEMPTED, exercises
+from mlkit.course.checks import INCORRECT, NOT_ATTEMPTED, exercises
 
 UNIT = "automation"
 EX = exercises(UNIT)
@@ -28,12 +28,12 @@ def test_threshold_outside_zero_to_one_is_named():
     assert outcome.status == INCORRECT and "between 0 and 1" in outcome.message
 
 
-# --- mlkit.routing ---------------------------------------------------------------
+# --- mlkit.topics.routing ---------------------------------------------------------------
 
 import numpy as np  # noqa: E402
 
 from mlkit.errors import InputError  # noqa: E402
-from mlkit.routing import REVIEW, Costs, Rule, decide, evaluate, outcomes, route, rule_report, sweep  # noqa: E402
+from mlkit.topics.routing import REVIEW, Costs, Rule, decide, evaluate, outcomes, route, rule_report, sweep  # noqa: E402
 
 CLASSES = ["billing", "delivery"]
 TEXTS = ["Fraud on my card", "Where is my parcel?", "Hello?", "Reset my PASSWORD please"]

@@ -1,4 +1,4 @@
-"""The capstone unit: the data and model-card helpers of :mod:`mlkit.capstone`, and particular
+"""The capstone unit: the data and model-card helpers of :mod:`mlkit.topics.capstone`, and particular
 check messages. That every check passes on the solution, says "not attempted" on the stub and
 fails on each wrong answer is tested for all units by ``tests/test_exercises_discovered.py``.
 """
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from mlkit import capstone
-from mlkit.checks import INCORRECT, exercises
+from mlkit.topics import capstone
+from mlkit.course.checks import INCORRECT, exercises
 from mlkit.errors import InputError
 
 EX = exercises("capstone")
@@ -79,7 +79,7 @@ def test_select_names_missing_candidates():
 
 
 def test_card_failure_does_not_reveal_the_test_accuracy():
-    from mlkit.checks.units import capstone as checks
+    from mlkit.course.checks.units import capstone as checks
 
     X_train, X_test, y_train, y_test = checks._split()
     model = checks._final_model()

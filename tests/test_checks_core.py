@@ -5,10 +5,10 @@ import sys
 
 import pytest
 
-from mlkit import progress
-from mlkit.checks import core
-from mlkit.checks.core import Answer, ExerciseSet, Incorrect, Outcome, call_learner
-from mlkit.checks.registry import exercises, get, unit_ids
+from mlkit.course import progress
+from mlkit.course.checks import core
+from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, Outcome, call_learner
+from mlkit.course.checks.registry import exercises, get, unit_ids
 from mlkit.errors import InputError
 
 
@@ -178,7 +178,7 @@ def test_unknown_unit_and_exercise_are_errors_naming_what_exists():
 
 
 def test_every_checks_module_belongs_to_a_catalogue_unit():
-    from mlkit import curriculum
+    from mlkit.course import curriculum
 
     assert unit_ids(), "no checks modules found"
     for unit_id in unit_ids():
@@ -225,7 +225,7 @@ def test_a_corrupt_store_does_not_stop_the_check_and_is_reported_once(home):
 
 def test_importing_the_checks_loads_no_heavy_library():
     code = (
-        "from mlkit.checks import exercises\nimport mlkit.progress, sys\nex = exercises('classification')\n"
+        "from mlkit.course.checks import exercises\nimport mlkit.course.progress, sys\nex = exercises('classification')\n"
         "print(sorted(m for m in ('sklearn', 'pandas', 'matplotlib', 'scipy') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -8,8 +8,8 @@ from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-from mlkit.checks import kinds
-from mlkit.checks.core import Incorrect, LearnerCodeError, NotAttempted
+from mlkit.course.checks import kinds
+from mlkit.course.checks.core import Incorrect, LearnerCodeError, NotAttempted
 
 
 def fails(match):

@@ -6,14 +6,14 @@ its wrong answers is tested for all units at once in ``test_exercises_discovered
 
 from __future__ import annotations
 
-from mlkit.checks import INCORRECT, exercises
+from mlkit.course.checks import INCORRECT, exercises
 
 UNIT = "clustering"
 EX = exercises(UNIT)
 
 
 def test_clusters_of_unscaled_wines_are_named_as_such_whatever_their_numbering():
-    from mlkit.checks.units import clustering as unit
+    from mlkit.course.checks.units import clustering as unit
 
     labels = unit.kmeans_unscaled().args[0]
     outcome = EX.kmeans.evaluate((labels + 1) % 3)  # the same clusters under other names

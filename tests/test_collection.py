@@ -8,8 +8,8 @@ import urllib.request
 
 import pytest
 
-from mlkit import collection
-from mlkit.collection import LocalAPI, api_page, connect
+from mlkit.topics import collection
+from mlkit.topics.collection import LocalAPI, api_page, connect
 from mlkit.errors import InputError
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mlkit import curriculum
+from mlkit.course import curriculum
 
 ROOT = Path(__file__).resolve().parents[1]
 FIVE_AREAS = {"mathematics", "programming", "data", "methods", "ai"}

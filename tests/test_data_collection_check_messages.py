@@ -5,7 +5,7 @@ its wrong answers is tested for all units at once in ``test_exercises_discovered
 """
 
 import re
-from mlkit.checks import exercises
+from mlkit.course.checks import exercises
 
 UNIT = "data-collection"
 NOTEBOOK = "07_data_collection.ipynb"
@@ -22,7 +22,7 @@ def test_a_validation_function_returning_a_list_is_named():
 def test_nested_measurements_in_a_collection_are_named():
     import pandas as pd
 
-    from mlkit.collection import api_page
+    from mlkit.topics.collection import api_page
 
     records = [r for n in (1, 2, 3, 4, 5) for r in api_page("PAL0809", n, 25)["results"]]
     outcome = EX.collect.evaluate(pd.DataFrame(records))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mlkit import data_quality as dq
+from mlkit.topics import data_quality as dq
 from mlkit.errors import InputError
 
 

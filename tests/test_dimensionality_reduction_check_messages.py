@@ -6,7 +6,7 @@ its wrong answers is tested for all units at once in ``test_exercises_discovered
 
 from __future__ import annotations
 
-from mlkit.checks import exercises
+from mlkit.course.checks import exercises
 
 UNIT = "dimensionality-reduction"
 EX = exercises(UNIT)

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mlkit import doctor
+from mlkit.course import doctor
 
 ROOT = Path(__file__).resolve().parents[1]
 

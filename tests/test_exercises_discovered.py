@@ -20,9 +20,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mlkit import progress
-from mlkit.checks.registry import exercises
-from mlkit.notebook_store import deterministic_env
+from mlkit.course import progress
+from mlkit.course.checks.registry import exercises
+from mlkit.course.notebook_store import deterministic_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))

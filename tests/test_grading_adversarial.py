@@ -34,8 +34,8 @@ for _ in range(300):  # bounded: at most 300 children
 
 CHEAT = """
 import os
-from mlkit.checks import exercises
-import mlkit.checks.core as core
+from mlkit.course.checks import exercises
+import mlkit.course.checks.core as core
 ex = exercises("classification")
 ex.judgement.check_function = lambda answer: None
 core.Exercise.evaluate = lambda self, *a, **k: core.Outcome("passed", "fake", self.id)

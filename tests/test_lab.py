@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mlkit.lab import plan_launch
+from mlkit.course.lab import plan_launch
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,18 +1,18 @@
-"""Unit 15 (neural networks): the NumPy module mlkit.neural, and the exercise checks."""
+"""Unit 15 (neural networks): the NumPy module mlkit.topics.neural, and the exercise checks."""
 
 import doctest
 
 import numpy as np
 import pytest
 
-from mlkit import neural
-from mlkit.checks import exercises
+from mlkit.topics import neural
+from mlkit.course.checks import exercises
 from mlkit.errors import InputError
 
 EX = exercises("neural-networks")
 
 
-# --- mlkit.neural ---------------------------------------------------------------------
+# --- mlkit.topics.neural ---------------------------------------------------------------------
 
 
 def test_docstring_examples():

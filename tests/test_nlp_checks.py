@@ -1,5 +1,5 @@
 """Checks of unit nlp: the messages of particular wrong answers; the support-messages corpus and its
-loader; and :mod:`mlkit.text`.
+loader; and :mod:`mlkit.topics.text`.
 
 That every check passes on the solution, says "not attempted" on the stub and fails on each
 wrong answer is tested for all units by ``tests/test_exercises_discovered.py``.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlkit.checks import INCORRECT, NOT_ATTEMPTED, exercises
+from mlkit.course.checks import INCORRECT, NOT_ATTEMPTED, exercises
 
 UNIT = "nlp"
 EX = exercises(UNIT)
@@ -34,7 +34,7 @@ def test_a_learner_function_that_raises_is_an_error_not_a_crash():
 
 
 def test_the_leaky_vocabulary_is_named_as_a_leak():
-    from mlkit.checks.units import nlp as unit
+    from mlkit.course.checks.units import nlp as unit
 
     outcome = EX.bag_of_words.evaluate(*unit.bag_of_words_fitted_on_all_messages().args)
     assert "test messages" in outcome.message and "leak" in outcome.message
@@ -79,7 +79,7 @@ def _toy_model(labels=("post", "post", "pay", "pay")):
 
 
 def test_top_terms_ranks_each_class_by_its_weights():
-    from mlkit.text import top_terms
+    from mlkit.topics.text import top_terms
 
     terms = top_terms(_toy_model(), n=2)
     assert terms["label"].tolist() == ["pay", "pay", "post", "post"]
@@ -92,7 +92,7 @@ def test_top_terms_with_several_classes_uses_one_row_per_class():
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    from mlkit.text import top_terms
+    from mlkit.topics.text import top_terms
 
     texts = ["red apple", "red cherry", "blue sky", "blue sea", "green leaf", "green grass"]
     model = make_pipeline(CountVectorizer(), LogisticRegression()).fit(texts, ["r", "r", "b", "b", "g", "g"])
@@ -103,7 +103,7 @@ def test_top_terms_and_known_terms_reject_bad_input_with_a_message():
     from sklearn.linear_model import LogisticRegression
 
     from mlkit.errors import InputError
-    from mlkit.text import known_terms, top_terms
+    from mlkit.topics.text import known_terms, top_terms
 
     with pytest.raises(InputError, match="first step is a CountVectorizer"):
         top_terms(LogisticRegression())
@@ -120,7 +120,7 @@ def test_top_terms_and_known_terms_reject_bad_input_with_a_message():
 def test_known_terms_uses_the_vectorisers_own_analyser():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from mlkit.text import known_terms
+    from mlkit.topics.text import known_terms
 
     vectorizer = TfidfVectorizer(stop_words="english").fit(["the parcel is late", "card charged"])
     assert known_terms(vectorizer, "The PARCEL never came") == (["parcel"], ["came"])

@@ -5,7 +5,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mlkit import curriculum, notebook_store
+from mlkit.course import curriculum, notebook_store
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = notebook_store.notebook_paths(ROOT)

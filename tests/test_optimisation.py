@@ -1,13 +1,13 @@
-"""Finite differences and gradient descent in mlkit.optimisation."""
+"""Finite differences and gradient descent in mlkit.topics.optimisation."""
 
 import doctest
 
 import numpy as np
 import pytest
 
-from mlkit import optimisation
+from mlkit.topics import optimisation
 from mlkit.errors import InputError
-from mlkit.optimisation import (
+from mlkit.topics.optimisation import (
     central_difference,
     forward_difference,
     gradient_descent,

@@ -5,7 +5,7 @@ its wrong answers is tested for all units at once in ``test_exercises_discovered
 """
 
 import re
-from mlkit.checks import exercises
+from mlkit.course.checks import exercises
 
 UNIT = "pandas"
 NOTEBOOK = "06_pandas.ipynb"

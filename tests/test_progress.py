@@ -6,10 +6,10 @@ import sqlite3
 
 import pytest
 
-from mlkit import progress
+from mlkit.course import attempt_store, progress
 from mlkit.cli import main
 from mlkit.errors import InputError
-from mlkit.progress import ProgressStoreError
+from mlkit.course.progress import ProgressStoreError
 
 
 @pytest.fixture
@@ -43,14 +43,14 @@ def test_the_store_uses_the_write_ahead_log_and_records_its_schema_version(store
     progress.record_attempt("a.x", "a", "passed")
     with sqlite3.connect(store) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == progress.SCHEMA_VERSION == 1
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == attempt_store.SCHEMA_VERSION == 1
 
 
 def test_a_new_migration_runs_once_on_an_existing_store(store, monkeypatch):
     progress.record_attempt("a.x", "a", "passed")
-    later = progress.MIGRATIONS + ["CREATE TABLE scenarios (id INTEGER PRIMARY KEY, name TEXT NOT NULL)"]
-    monkeypatch.setattr(progress, "MIGRATIONS", later)
-    monkeypatch.setattr(progress, "SCHEMA_VERSION", 2)
+    later = attempt_store.MIGRATIONS + ["CREATE TABLE scenarios (id INTEGER PRIMARY KEY, name TEXT NOT NULL)"]
+    monkeypatch.setattr(attempt_store, "MIGRATIONS", later)
+    monkeypatch.setattr(attempt_store, "SCHEMA_VERSION", 2)
     with progress.connect() as connection:
         connection.execute("INSERT INTO scenarios (name) VALUES ('part-time')")
     with progress.connect() as connection:  # a second open must not re-run the migration

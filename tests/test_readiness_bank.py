@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from mlkit import curriculum
+from mlkit.course import curriculum
 from mlkit.errors import InputError
 from mlkit.readiness.bank import LETTERS, load_bank, validate
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from mlkit import curriculum
+from mlkit.course import curriculum
 from mlkit.readiness import (
     Answers,
     learning_path,

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from mlkit import progress
+from mlkit.course import progress
 from mlkit.errors import InputError
 from mlkit.readiness import QuizSession, exercises_since, history, latest_result, load_answers, load_prior, parse_response, sample_answers_path, score
 from mlkit.readiness.session import quiz_steps
@@ -229,7 +229,7 @@ def test_widget_shows_the_result_with_links_and_offers_a_retake(tmp_path):
 def test_area_figure_has_one_bar_per_area_with_its_score():
     from matplotlib.figure import Figure
 
-    from mlkit.readiness_plots import area_scores_figure
+    from mlkit.plots.readiness import area_scores_figure
 
     result = score(SAMPLE)
     fig = area_scores_figure(result, exercises_since(None))
@@ -243,7 +243,7 @@ def test_area_figure_has_one_bar_per_area_with_its_score():
 
 
 def test_history_figure_draws_a_line_per_area(tmp_path):
-    from mlkit.readiness_plots import history_figure
+    from mlkit.plots.readiness import history_figure
 
     finish_like_sam(QuizSession.start(tmp_path, clock=Clock()))
     ax = history_figure(history(tmp_path)).axes[0]

@@ -6,14 +6,14 @@ its wrong answers is tested for all units at once in ``test_exercises_discovered
 
 from __future__ import annotations
 
-from mlkit.checks import INCORRECT, exercises
+from mlkit.course.checks import INCORRECT, exercises
 
 UNIT = "regression-model-selection"
 EX = exercises(UNIT)
 
 
 def test_a_search_fitted_with_the_test_rows_is_caught_whatever_the_number():
-    from mlkit.checks.units import regression_model_selection as unit
+    from mlkit.course.checks.units import regression_model_selection as unit
 
     answer = unit.search_fitted_on_all_data()
     outcome = EX.search.evaluate(answer.args[0], 50.0)

@@ -1,4 +1,4 @@
-"""Unit 16 (reinforcement learning): mlkit.reinforcement, its figure, and the exercise checks."""
+"""Unit 16 (reinforcement learning): mlkit.topics.reinforcement, its figure, and the exercise checks."""
 
 import doctest
 
@@ -6,14 +6,14 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from mlkit import reinforcement as rl
-from mlkit.checks import exercises
+from mlkit.topics import reinforcement as rl
+from mlkit.course.checks import exercises
 from mlkit.errors import InputError
 
 EX = exercises("reinforcement-learning")
 
 
-# --- mlkit.reinforcement -------------------------------------------------------------------
+# --- mlkit.topics.reinforcement -------------------------------------------------------------------
 
 
 def test_docstring_examples():
@@ -88,7 +88,7 @@ def test_plot_policy_draws_one_label_per_cell():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from mlkit.reinforcement_plots import plot_policy
+    from mlkit.plots.reinforcement import plot_policy
 
     fig, ax = plt.subplots()
     plot_policy(ax, np.ones(48, dtype=int), (4, 12), cliff=range(37, 47), start=36, goal=47, path=[36, 24])

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from mlkit import timing
+from mlkit.topics import timing
 from mlkit.errors import InputError
 
 

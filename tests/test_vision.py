@@ -1,11 +1,12 @@
-"""Unit 18 (computer vision): the NumPy module mlkit.vision and its figure, mlkit.vision_plots."""
+"""Unit 18 (computer vision): the NumPy module mlkit.topics.vision and its figure, mlkit.plots.vision."""
 
 import doctest
 
 import numpy as np
 import pytest
 
-from mlkit import vision, vision_plots
+from mlkit.topics import vision
+from mlkit.plots import vision as vision_plots
 from mlkit.errors import InputError
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mlkit import curriculum, workshop
+from mlkit.course import curriculum, workshop
 from mlkit.cli import main
 from mlkit.errors import InputError
 

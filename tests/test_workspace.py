@@ -12,11 +12,11 @@ import nbformat
 import pytest
 from nbformat import v4
 
-from mlkit import workspace
-from mlkit.authoring.sync import build
+from mlkit.course import workspace
+from mlkit.course.authoring.sync import build
 from mlkit.cli import main
 from mlkit.errors import InputError
-from mlkit.workspace import fingerprint, work
+from mlkit.course.workspace import fingerprint, work
 
 
 def solution(title: str = "# Demo", unit: str = "demo"):
@@ -196,7 +196,7 @@ def test_an_edited_copy_survives_a_git_pull_of_the_kit(tmp_path):
 
 
 def test_a_copy_runs_from_a_folder_outside_the_kit(tmp_path):
-    from mlkit.notebook_store import execute
+    from mlkit.course.notebook_store import execute
 
     root = make_kit(tmp_path / "kit")
     copy = work(root, dest=tmp_path / "elsewhere")[0].copy

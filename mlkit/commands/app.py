@@ -28,8 +28,8 @@ def register(subparsers) -> None:
 
 
 def free_port(start: int = DEFAULT_PORT, host: str = LOCAL, tries: int = 50) -> int:
-    """The first port from ``start`` that nothing listens on (see :func:`mlkit.lab.free_port`)."""
-    from mlkit.lab import free_port as first_free
+    """The first port from ``start`` that nothing listens on (see :func:`mlkit.course.lab.free_port`)."""
+    from mlkit.course.lab import free_port as first_free
 
     return first_free(start, tries, host=host)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from mlkit import curriculum
+from mlkit.course import curriculum
 
 
 def register(subparsers) -> None:

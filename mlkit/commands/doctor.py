@@ -16,7 +16,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mlkit.doctor import run_checks
+    from mlkit.course.doctor import run_checks
 
     if args.lock is not None and not args.lock.is_file():
         raise InputError(f"lock file {args.lock} does not exist")

@@ -32,8 +32,8 @@ def _root() -> Path:
 
 
 def build(args: argparse.Namespace) -> int:
-    from mlkit.authoring.sync import build as build_all
-    from mlkit.authoring.sync import relative
+    from mlkit.course.authoring.sync import build as build_all
+    from mlkit.course.authoring.sync import relative
 
     root = _root()
     done = build_all(root, args.paths or None)
@@ -45,8 +45,8 @@ def build(args: argparse.Namespace) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
-    from mlkit.authoring.sync import check as check_all
-    from mlkit.authoring.sync import solution_paths
+    from mlkit.course.authoring.sync import check as check_all
+    from mlkit.course.authoring.sync import solution_paths
 
     root = _root()
     found = check_all(root)

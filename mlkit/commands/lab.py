@@ -17,7 +17,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mlkit.lab import plan_launch
+    from mlkit.course.lab import plan_launch
     from mlkit.paths import repo_root
 
     root = repo_root()

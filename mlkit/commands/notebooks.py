@@ -21,7 +21,7 @@ def register(subparsers) -> None:
 
 
 def _selected(paths: list[Path]) -> tuple[Path, list[Path]]:
-    from mlkit.notebook_store import notebook_paths
+    from mlkit.course.notebook_store import notebook_paths
     from mlkit.paths import repo_root
 
     root = repo_root()
@@ -34,7 +34,7 @@ def _selected(paths: list[Path]) -> tuple[Path, list[Path]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mlkit.notebook_store import run_and_store_all
+    from mlkit.course.notebook_store import run_and_store_all
 
     if args.jobs < 1:
         raise InputError(f"--jobs must be 1 or more, got {args.jobs}")
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
-    from mlkit.notebook_store import problems
+    from mlkit.course.notebook_store import problems
 
     root, paths = _selected(args.paths)
     found = [p for path in paths for p in problems(path, root)]

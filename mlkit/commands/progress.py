@@ -14,7 +14,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mlkit import progress
+    from mlkit.course import progress
 
     rows = progress.summary()
     if not args.all:

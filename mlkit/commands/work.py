@@ -33,7 +33,7 @@ def _shown(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mlkit import workspace
+    from mlkit.course import workspace
     from mlkit.paths import repo_root
 
     root = repo_root()

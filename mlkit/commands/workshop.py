@@ -50,7 +50,7 @@ def _root() -> Path:
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    from mlkit import workshop
+    from mlkit.course import workshop
 
     start = workshop.parse_start(args.start)
     agenda = workshop.plan(args.minutes, args.units, args.area, root=_root())
@@ -66,7 +66,7 @@ def run_plan(args: argparse.Namespace) -> int:
 
 
 def run_release(args: argparse.Namespace) -> int:
-    from mlkit import workshop
+    from mlkit.course import workshop
 
     root = _root()
     written = workshop.release(args.units, args.out, root)
@@ -89,7 +89,7 @@ def _origin(root: Path) -> str | None:
 
 
 def run_link(args: argparse.Namespace) -> int:
-    from mlkit import workshop
+    from mlkit.course import workshop
 
     repo = args.repo or _origin(_root())
     if not repo:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 
 from mlkit.decision import validation as check
+from mlkit.decision.financing import Financing, check_financing
 from mlkit.decision.figures import roles, salary_range
 from mlkit.errors import InputError
 
@@ -31,7 +32,6 @@ KINDS = (
 )
 #: Kinds that are graduate programmes, and so can be financed with federal graduate loans.
 GRADUATE_KINDS = ("masters_in_person", "masters_online", "masters_hybrid", "low_cost_masters")
-PLANS = ("auto", "standard", "tiered")
 MONTE_CARLO_MODES = ("outcomes", "expected")
 
 
@@ -72,60 +72,6 @@ class Person:
     def horizon_years(self) -> int:
         """Whole years from now to retirement: the length of every cash-flow series."""
         return int(round(self.retirement_age - self.age))
-
-
-@dataclass(frozen=True)
-class Financing:
-    """How an option's costs are borrowed (all amounts per year of study, gross of fees).
-
-    Parameters
-    ----------
-    federal_unsubsidised_per_year : float
-        Direct Unsubsidized graduate loan requested each academic year.
-    grad_plus_per_year : float
-        Grad PLUS requested each academic year (only for borrowers who can still get it).
-    private_per_year : float
-        Private loan each academic year.
-    private_rate, private_years, private_fee : float, int, float
-        The private loan's fixed yearly rate (fraction), term and origination fee (fraction).
-    legacy_borrower : bool
-        True when the borrower already received a federal loan for this programme before
-        1 July 2026: the old limits and Grad PLUS then stay open to them for up to three
-        academic years.
-    prior_federal_graduate_debt : float
-        Federal graduate loans already owed, counted against the aggregate limit.
-    capitalise : bool
-        Add the interest accrued in school and grace to the principal when repayment starts.
-    plan : {"auto", "standard", "tiered"}
-        Federal repayment plan: ``standard`` (120 payments, $50 minimum), ``tiered`` (10 to
-        25 years by balance, for loans first disbursed from 1 July 2026) or ``auto`` (the
-        plan the loans' dates give).
-    """
-
-    federal_unsubsidised_per_year: float = 0.0
-    grad_plus_per_year: float = 0.0
-    private_per_year: float = 0.0
-    private_rate: float = 0.09
-    private_years: int = 10
-    private_fee: float = 0.0
-    legacy_borrower: bool = False
-    prior_federal_graduate_debt: float = 0.0
-    capitalise: bool = True
-    plan: str = "auto"
-
-    def check(self, where: str) -> None:
-        for name in ("federal_unsubsidised_per_year", "grad_plus_per_year", "private_per_year", "prior_federal_graduate_debt"):
-            check.money(where, name, getattr(self, name))
-        check.rate(where, "private_rate", self.private_rate, low=0.0, high=0.5)
-        check.number(where, "private_years", self.private_years, low=1, high=30, integer=True)
-        check.rate(where, "private_fee", self.private_fee, low=0.0, high=0.2)
-        check.flag(where, "legacy_borrower", self.legacy_borrower)
-        check.flag(where, "capitalise", self.capitalise)
-        check.choice(where, "plan", self.plan, PLANS)
-
-    @property
-    def borrows(self) -> bool:
-        return self.federal_unsubsidised_per_year + self.grad_plus_per_year + self.private_per_year > 0
 
 
 @dataclass(frozen=True)
@@ -394,10 +340,8 @@ class Scenario:
                     f'before option "{option.name}" finishes its {option.years:g} years of study; '
                     "the retirement age must come after the end of every option's study"
                 )
-        from mlkit.decision.loans import check_financing
-
         for option in self.options:
-            check_financing(option, self.assumptions.start)
+            check_financing(option.financing, option=option.name, years=option.years, start=self.assumptions.start)
 
     def option(self, name: str) -> Option:
         for candidate in self.options:

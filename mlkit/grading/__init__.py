@@ -3,7 +3,7 @@
 Submissions are untrusted code. Each one runs in a fresh kernel inside a
 sandbox (:mod:`mlkit.grading.sandbox`); afterwards only the objects the kit's
 own check cells pass to the checks are taken out of the learner's kernel, and
-the kit's own checks (:mod:`mlkit.checks`) judge them in a process that never
+the kit's own checks (:mod:`mlkit.course.checks`) judge them in a process that never
 ran the learner's notebook (:mod:`mlkit.grading.runner`). Results are written
 one submission at a time (:mod:`mlkit.grading.gradebook`, :mod:`mlkit.grading.feedback`),
 so an interrupted run loses nothing and a rerun resumes.

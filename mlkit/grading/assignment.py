@@ -99,8 +99,8 @@ def load(unit_id: str, root: Path | None = None) -> Assignment:
     Raises :class:`~mlkit.errors.InputError` when the unit is unknown, has no
     exercises or checks, or its exercise notebook is not in this checkout.
     """
-    from mlkit import curriculum
-    from mlkit.checks.registry import unit_exercises
+    from mlkit.course import curriculum
+    from mlkit.course.checks.registry import unit_exercises
     from mlkit.paths import repo_root
 
     try:
@@ -117,7 +117,7 @@ def load(unit_id: str, root: Path | None = None) -> Assignment:
         raise InputError(f"--assignment: the exercise notebook of unit {unit_id!r} ({unit.exercises}) does not exist yet")
     exercise_set = unit_exercises(unit_id)
     if exercise_set is None:
-        raise InputError(f"--assignment: unit {unit_id!r} has no checks (mlkit/checks/units/) to grade with")
+        raise InputError(f"--assignment: unit {unit_id!r} has no checks (mlkit/course/checks/units/) to grade with")
     calls = [c for c in check_calls(json.loads(path.read_text(encoding="utf-8"))) if c.exercise in exercise_set]
     if not calls:
         raise InputError(f"--assignment: {unit.exercises} has no check cells (ex.<name>.check(...)) to grade")

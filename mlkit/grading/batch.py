@@ -68,7 +68,7 @@ def check_notebook(path: Path, unit: str):
 
 
 def _result(submission: Submission, assignment: Assignment, status: str, detail: str, outcomes: dict, **extra) -> dict:
-    from mlkit.checks.registry import unit_exercises
+    from mlkit.course.checks.registry import unit_exercises
 
     titles = {e.name: e.title for e in (unit_exercises(assignment.unit) or [])}
     items = []
@@ -219,7 +219,7 @@ def grade(
     skipped unless ``regrade``; ``on_result(result, skipped)`` is called for
     every learner.
     """
-    from mlkit import curriculum
+    from mlkit.course import curriculum
 
     out = Path(out)
     gradebook.prepare(out, assignment.unit, assignment.exercises)

@@ -121,7 +121,7 @@ class _Preloaded:
         try:
             import cloudpickle  # noqa: F401
 
-            from mlkit.checks import exercises
+            from mlkit.course.checks import exercises
 
             self.exercises = exercises(self.unit)
             import pandas  # noqa: F401
@@ -291,7 +291,7 @@ def check_one(exercise, path: Path, timeout: float, private_fds: list[int]) -> d
                 os.close(fd)
             import cloudpickle
 
-            from mlkit.checks.core import describe_exception
+            from mlkit.course.checks.core import describe_exception
 
             try:
                 args, kwargs = cloudpickle.loads(path.read_bytes())

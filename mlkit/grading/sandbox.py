@@ -111,7 +111,7 @@ def resolve_mode(mode: str) -> str:
 
 def scrubbed_env(workdir: Path) -> dict[str, str]:
     """The whole environment of a submission's run: an allow-list, with every home-like folder in ``workdir``."""
-    from mlkit.notebook_store import deterministic_env
+    from mlkit.course.notebook_store import deterministic_env
 
     env = {k: os.environ[k] for k in PASSED_VARIABLES if k in os.environ}
     env.setdefault("LANG", "C.UTF-8")

@@ -25,7 +25,7 @@ def colour(index: int) -> str:
 
 
 def _new_figure(figsize=SIZE, left: float = 0.13, bottom: float = 0.15):
-    """A Figure not left among pyplot's open figures (see :mod:`mlkit.readiness_plots`).
+    """A Figure not left among pyplot's open figures (see :mod:`mlkit.plots.readiness`).
 
     Off the main thread (the workbook redraws in a worker thread) pyplot is not
     touched. Margins are fixed rather than computed by a layout engine: a constrained layout

@@ -46,6 +46,13 @@ VERSION = 1
 KNOWN_KEYS = ("format", "version", "person", "started", "finished", "ratings", "answers", "id", "position")
 
 
+def readiness_dir() -> Path:
+    """``<user data folder>/readiness``: saved attempts and the latest prior."""
+    from mlkit.paths import user_data_dir
+
+    return user_data_dir() / "readiness"
+
+
 @dataclass
 class Answers:
     """One person's self-ratings and answers (the content of an answers file).

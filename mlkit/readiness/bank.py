@@ -261,7 +261,7 @@ def validate(bank: Bank, unit_ids: set[str] | None = None) -> list[str]:
     code has a known language; self-rating scales have four choices.
     """
     if unit_ids is None:
-        from mlkit import curriculum
+        from mlkit.course import curriculum
 
         unit_ids = {u.id for u in curriculum.units()}
     problems: list[str] = []

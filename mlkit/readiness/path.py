@@ -18,7 +18,7 @@ the others build on it later (PCA on eigenvalues, say) and are not proposed.
 "Missed" means wrong, "don't know" or not answered. A unit chosen for several
 reasons keeps the most urgent priority (first, refresh, review, head start) and
 lists every reason. The units come in prerequisite order
-(:func:`mlkit.curriculum.study_order`), each with its time from the catalogue.
+(:func:`mlkit.course.curriculum.study_order`), each with its time from the catalogue.
 
 Examples
 --------
@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mlkit import curriculum
+from mlkit.course import curriculum
 from mlkit.readiness.bank import Bank, load_bank
 from mlkit.readiness.scoring import Result
 

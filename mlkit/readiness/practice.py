@@ -4,15 +4,15 @@ An exercise counts once, in the area whose units (``units`` of the area in
 the question bank) contain the exercise's unit, when a check of it passed
 after the assessment was finished. Exercises of units outside every area (for
 example neural networks) count in ``other``. The progress store
-(:mod:`mlkit.progress`) is only read, through its public :func:`attempts`;
+(:mod:`mlkit.course.attempt_store`) is only read, through its public :func:`attempts`;
 when it does not exist yet nothing is created and every count is zero.
 
 Examples
 --------
 >>> import tempfile, pathlib
->>> from mlkit import progress
+>>> from mlkit.course import attempt_store
 >>> store = pathlib.Path(tempfile.mkdtemp()) / "progress.sqlite3"
->>> progress.record_attempt("pandas.groupby", "pandas", "passed", when="2026-11-21T10:00:00+00:00", path=store)
+>>> attempt_store.record_attempt("pandas.groupby", "pandas", "passed", when="2026-11-21T10:00:00+00:00", path=store)
 >>> counts = exercises_since("2026-11-20T09:00:00+00:00", store=store)
 >>> counts.per_area["data-sql"], counts.total
 (1, 1)
@@ -51,14 +51,14 @@ def exercises_since(since: str | None, bank: Bank | None = None, store: Path | N
     zero = {a.id: 0 for a in bank.areas}
     if since is None:
         return PracticeSince(None, zero, note="no finished self-assessment yet")
-    from mlkit import progress
+    from mlkit.course import attempt_store
 
-    path = Path(store) if store else progress.store_path()
+    path = Path(store) if store else attempt_store.store_path()
     if not path.is_file():
         return PracticeSince(since, zero, note="no exercise checked yet")
     try:
-        recorded = progress.attempts(path=path)
-    except progress.ProgressStoreError as error:
+        recorded = attempt_store.attempts(path=path)
+    except attempt_store.ProgressStoreError as error:
         return PracticeSince(since, zero, note=f"progress store not readable: {error}")
     start = _time(since)
     passed: dict[str, str] = {}

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from mlkit.errors import InputError
 from mlkit.files import write_atomic
+from mlkit.readiness.answers import readiness_dir
 from mlkit.readiness.scoring import Result
 
 PRIOR_FILE = "latest_prior.json"
@@ -104,8 +105,6 @@ def suggest_prior(result: Result, attempt: str = "") -> Prior:
 
 def prior_path(folder: Path | None = None) -> Path:
     """Where the latest prior is saved (``<user data folder>/readiness/latest_prior.json``)."""
-    from mlkit.readiness.session import readiness_dir
-
     return (Path(folder) if folder else readiness_dir()) / PRIOR_FILE
 
 

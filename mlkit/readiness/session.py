@@ -34,7 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from mlkit.errors import InputError
-from mlkit.readiness.answers import Answers, load_answers, write_answers
+from mlkit.readiness.answers import Answers, load_answers, readiness_dir, write_answers
 from mlkit.readiness.bank import RATING_DIMENSIONS, Area, Bank, Question, load_bank
 from mlkit.readiness.scoring import Result, score
 
@@ -136,13 +136,6 @@ def _number(text: str) -> float | None:
     except (ValueError, ZeroDivisionError):
         return None
     return value if value == value and abs(value) != float("inf") else None
-
-
-def readiness_dir() -> Path:
-    """``<user data folder>/readiness``: saved attempts and the latest prior."""
-    from mlkit.paths import user_data_dir
-
-    return user_data_dir() / "readiness"
 
 
 def _utc_now() -> datetime:

@@ -10,7 +10,7 @@ the decision workbook. "Retake the quiz" starts a new attempt; the old ones
 stay in the history.
 
 The app only wires controls to :mod:`mlkit.readiness` and
-:mod:`mlkit.readiness_plots`; it computes nothing itself.
+:mod:`mlkit.plots.readiness`; it computes nothing itself.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import ipywidgets as w
 from mlkit import readiness
 from mlkit.errors import InputError
 from mlkit.readiness.report import feedback_html, path_html
-from mlkit.readiness_plots import area_scores_figure
+from mlkit.plots.readiness import area_scores_figure
 
 DONT_KNOW_LABEL = "I don't know"
 

@@ -98,7 +98,7 @@ def build(database: Path = DATABASE, recorded_page: Path = RECORDED_PAGE) -> Non
     db.close()
 
     sys.path.insert(0, str(DATA.parents[1]))
-    from mlkit.collection import api_page
+    from mlkit.topics.collection import api_page
 
     page = api_page("PAL0708", page=1, per_page=25, database=database)
     recorded_page.write_text(json.dumps(page, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,0 +1,369 @@
+"""Reusable kinds of check for this curriculum; unit modules build exercises from them.
+
+Each function inspects one learner object and returns quietly when it is
+right, or raises :class:`~mlkit.course.checks.core.Incorrect` with a message about
+the specific mistake. Messages name the learner's variable (``name=``) and
+what was received, never the right value. Code the learner wrote (a
+function, an estimator's ``fit``) runs through
+:func:`~mlkit.course.checks.core.call_learner`, so its exceptions become an "error in
+your code" outcome.
+
+scikit-learn, NumPy and pandas are imported inside the functions.
+
+Examples
+--------
+>>> from mlkit.course.checks.kinds import expect_close
+>>> expect_close(0.5, 0.5, name="share")
+>>> expect_close(0.7, 0.5, name="share")
+Traceback (most recent call last):
+...
+mlkit.course.checks.core.Incorrect: `share` is too high.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from mlkit.course.checks.core import Incorrect, NotAttempted, call_learner
+
+
+def _type_name(obj: Any) -> str:
+    return type(obj).__name__
+
+
+# --- plain values --------------------------------------------------------------
+
+
+def expect_type(obj: Any, expected: type | tuple[type, ...], *, name: str, what: str = "") -> None:
+    """``obj`` is an instance of ``expected`` (``what`` describes it in words)."""
+    if isinstance(obj, bool) and bool not in (expected if isinstance(expected, tuple) else (expected,)):
+        raise Incorrect(f"`{name}` should be {what or _names(expected)}, not a True/False value.")
+    if not isinstance(obj, expected):
+        raise Incorrect(f"`{name}` should be {what or _names(expected)}, but it is a {_type_name(obj)}.")
+
+
+def _names(expected: type | tuple[type, ...]) -> str:
+    types = expected if isinstance(expected, tuple) else (expected,)
+    return " or ".join(f"a {t.__name__}" for t in types)
+
+
+def expect_number(value: Any, *, name: str) -> float:
+    """``value`` is a real number (Python or NumPy, not bool); returns it as float."""
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise Incorrect(f"`{name}` should be a number, but it is a {_type_name(value)}.")
+    return float(value)
+
+
+def expect_close(value: Any, expected: float, *, name: str, rtol: float = 1e-6, atol: float = 1e-9) -> None:
+    """A number within tolerance of ``expected``; says only whether it is too high or too low."""
+    import math
+
+    number = expect_number(value, name=name)
+    if math.isnan(number):
+        raise Incorrect(f"`{name}` is NaN (not a number): check for a division by zero or missing values.")
+    if not math.isclose(number, expected, rel_tol=rtol, abs_tol=atol):
+        raise Incorrect(f"`{name}` is too {'high' if number > expected else 'low'}.")
+
+
+def expect_array(
+    values: Any, expected: Any, *, name: str, rtol: float = 1e-6, atol: float = 1e-9, shape_only: bool = False
+) -> None:
+    """An array-like with the expected shape and values (within tolerance)."""
+    import numpy as np
+
+    expected = np.asarray(expected)
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise Incorrect(f"`{name}` should hold numbers, but a {_type_name(values)} of other things was given.") from None
+    if array.shape != expected.shape:
+        raise Incorrect(f"`{name}` has shape {array.shape}; a shape of {expected.shape} is expected.")
+    if shape_only:
+        return
+    if np.isnan(array).any():
+        raise Incorrect(f"`{name}` contains NaN values.")
+    wrong = ~np.isclose(array, expected.astype(float), rtol=rtol, atol=atol)
+    if wrong.any():
+        raise Incorrect(f"{int(wrong.sum())} of the {array.size} values of `{name}` are not right.")
+
+
+def returned_array(value: Any, *, name: str, shape: tuple, finite: bool = False):
+    """What a learner's function returned, as a float array of ``shape`` (returned).
+
+    A function that still returns ``...`` is not attempted; ``finite=True`` also
+    refuses NaN and infinite values (the sign of an overflowing ``exp``).
+    """
+    import numpy as np
+
+    if value is Ellipsis:
+        raise NotAttempted("your function still returns `...`; replace it with your answer.")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise Incorrect(f"{name} should be an array of numbers, but it is a {type(value).__name__}.") from None
+    if array.shape != shape:
+        raise Incorrect(f"{name} has shape {array.shape}; for these inputs a shape of {shape} is expected.")
+    if finite and not np.isfinite(array).all():
+        raise Incorrect(f"{name} contains NaN or infinite values: did an `exp` overflow?")
+    return array
+
+
+def expect_choice(answer: Any, *, name: str, correct: str, feedback: Mapping[str, str]) -> None:
+    """A multiple-choice answer: one of the option letters, with feedback per wrong option.
+
+    ``feedback`` maps every wrong option to a message explaining why it is not
+    the best choice; the right option (``correct``) needs no entry.
+    """
+    options = sorted({*feedback, correct})
+    if not isinstance(answer, str):
+        raise Incorrect(f"`{name}` should be one of the letters {', '.join(repr(o) for o in options)} (a string).")
+    choice = answer.strip().upper()
+    if choice == correct.upper():
+        return
+    for option, message in feedback.items():
+        if choice == option.upper():
+            raise Incorrect(f"Option {option}: {message}")
+    raise Incorrect(f"`{name}` is {answer!r}; choose one of {', '.join(repr(o) for o in options)}.")
+
+
+# --- functions ------------------------------------------------------------------
+
+
+def expect_function(
+    function: Any,
+    cases: Iterable[tuple[tuple, Any]],
+    *,
+    name: str,
+    compare: Callable[[Any, Any], bool] | None = None,
+) -> None:
+    """A learner's function returns the expected result for each ``(args, expected)`` case.
+
+    A failing case is reported with its input and the learner's result, not
+    the expected one. A stub raising ``NotImplementedError`` is "not attempted".
+    """
+    if not callable(function):
+        raise Incorrect(f"`{name}` should be a function, but it is a {_type_name(function)}.")
+    same = compare or _same
+    for args, expected in cases:
+        result = call_learner(function, *args)
+        if result is Ellipsis:
+            raise NotAttempted("your function still returns `...`; replace it with your answer.")
+        if not same(result, expected):
+            shown = ", ".join(repr(a) for a in args)
+            raise Incorrect(f"`{name}({shown})` returned {_short(result)}, which is not right.")
+
+
+def _same(result: Any, expected: Any) -> bool:
+    import math
+    import numbers
+
+    if isinstance(expected, numbers.Real) and not isinstance(expected, bool):
+        return isinstance(result, numbers.Real) and not isinstance(result, bool) and math.isclose(
+            result, expected, rel_tol=1e-9, abs_tol=1e-12
+        )
+    return type(result) is type(expected) and result == expected
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# --- DataFrames ---------------------------------------------------------------
+
+_DTYPE_KINDS = {
+    "numeric": "is_numeric_dtype",
+    "integer": "is_integer_dtype",
+    "float": "is_float_dtype",
+    "bool": "is_bool_dtype",
+    "string": "is_string_dtype",
+    "datetime": "is_datetime64_any_dtype",
+}
+
+
+def expect_frame(df: Any, *, name: str) -> None:
+    """A pandas DataFrame."""
+    import pandas as pd
+
+    if isinstance(df, pd.Series):
+        raise Incorrect(f"`{name}` is a Series (one column); a DataFrame is expected. Use `[[...]]` to keep a table.")
+    expect_type(df, pd.DataFrame, name=name, what="a pandas DataFrame")
+
+
+def expect_columns(df: Any, columns: Sequence[str], *, name: str, ordered: bool = False) -> None:
+    """A DataFrame with exactly these columns (in this order when ``ordered``)."""
+    expect_frame(df, name=name)
+    have = [str(c) for c in df.columns]
+    missing = [c for c in columns if c not in have]
+    extra = [c for c in have if c not in columns]
+    if missing:
+        raise Incorrect(f"`{name}` lacks the column(s) {', '.join(repr(c) for c in missing)}.")
+    if extra:
+        raise Incorrect(f"`{name}` has column(s) that do not belong: {', '.join(repr(c) for c in extra)}.")
+    if ordered and have != list(columns):
+        raise Incorrect(f"`{name}` has the right columns in the wrong order.")
+
+
+def expect_dtypes(df: Any, kinds: Mapping[str, str], *, name: str) -> None:
+    """Columns have the expected kind of dtype: numeric, integer, float, bool, string, datetime or category."""
+    import pandas as pd
+    from pandas.api import types
+
+    expect_frame(df, name=name)
+    for column, kind in kinds.items():
+        if column not in df.columns:
+            raise Incorrect(f"`{name}` lacks the column {column!r}.")
+        dtype = df[column].dtype
+        ok = isinstance(dtype, pd.CategoricalDtype) if kind == "category" else getattr(types, _DTYPE_KINDS[kind])(dtype)
+        if not ok:
+            raise Incorrect(f"column {column!r} of `{name}` has dtype {dtype}; a {kind} column is expected.")
+
+
+def expect_frame_values(df: Any, expected: Any, *, name: str, rtol: float = 1e-6, atol: float = 1e-9) -> None:
+    """Same shape, columns, index and values as ``expected`` (numbers within tolerance)."""
+    import numpy as np
+
+    expect_columns(df, [str(c) for c in expected.columns], name=name)
+    if len(df) != len(expected):
+        raise Incorrect(f"`{name}` has {len(df)} rows; {len(expected)} are expected.")
+    if not df.index.equals(expected.index):
+        raise Incorrect(f"the index (row labels) of `{name}` is not the expected one; was it reset or sorted?")
+    for column in expected.columns:
+        mine, theirs = df[column], expected[column]
+        if np.issubdtype(np.asarray(theirs).dtype, np.number):
+            try:
+                wrong = ~np.isclose(mine.astype(float), theirs.astype(float), rtol=rtol, atol=atol, equal_nan=True)
+            except (TypeError, ValueError):
+                raise Incorrect(f"column {column!r} of `{name}` should hold numbers.") from None
+        else:
+            wrong = ~((mine == theirs) | (mine.isna() & theirs.isna())).to_numpy()
+        if wrong.any():
+            raise Incorrect(f"column {column!r} of `{name}` has {int(wrong.sum())} wrong value(s).")
+
+
+# --- scikit-learn estimators and pipelines --------------------------------------
+
+
+def expect_estimator(obj: Any, *, name: str, classifier: bool = False) -> None:
+    """A scikit-learn estimator (an instance, with ``fit``), a classifier when asked."""
+    if isinstance(obj, type):
+        raise Incorrect(f"`{name}` is the class {obj.__name__}; create an instance with `{obj.__name__}(...)`.")
+    if not (hasattr(obj, "fit") and hasattr(obj, "get_params")):
+        raise Incorrect(f"`{name}` should be a scikit-learn estimator, but it is a {_type_name(obj)}.")
+    if classifier:
+        from sklearn.base import is_classifier
+
+        if not is_classifier(obj):
+            raise Incorrect(f"`{name}` ({_type_name(obj)}) is not a classifier.")
+
+
+def expect_pipeline(
+    obj: Any, steps: Sequence[type | tuple[type, ...]], *, name: str, labels: Sequence[str] | None = None
+) -> None:
+    """A Pipeline whose steps are instances of ``steps``, in this order.
+
+    ``labels`` name the steps in messages ("a scaling step"); by default the
+    class names are used. Messages say which step is missing, out of order,
+    or extra.
+    """
+    from sklearn.pipeline import Pipeline
+
+    expect_estimator(obj, name=name)
+    wanted = [s if isinstance(s, tuple) else (s,) for s in steps]
+    words = list(labels) if labels else ["a " + " or ".join(t.__name__ for t in w) for w in wanted]
+    if not isinstance(obj, Pipeline):
+        if any(isinstance(obj, w) for w in wanted):
+            raise Incorrect(
+                f"`{name}` is a single {_type_name(obj)}, not a Pipeline; "
+                f"a pipeline chains {len(wanted)} steps (`make_pipeline` builds one)."
+            )
+        raise Incorrect(f"`{name}` should be a Pipeline, but it is a {_type_name(obj)}.")
+    actual = [step for _, step in obj.steps]
+    positions = [next((i for i, s in enumerate(actual) if isinstance(s, w)), None) for w in wanted]
+    for word, position in zip(words, positions):
+        if position is None:
+            found = ", ".join(_type_name(s) for s in actual)
+            raise Incorrect(f"`{name}` has no step that is {word}; its steps are: {found}.")
+    for (earlier, first), (later, second) in zip(zip(positions, words), zip(positions[1:], words[1:])):
+        if later < earlier:
+            raise Incorrect(
+                f"the steps of `{name}` are in the wrong order: {second} ({_type_name(actual[later])}) comes "
+                f"before {first} ({_type_name(actual[earlier])}). Each step feeds the next; the model comes last."
+            )
+    if len(actual) != len(wanted):
+        extra = [_type_name(s) for i, s in enumerate(actual) if i not in positions]
+        raise Incorrect(f"`{name}` has step(s) that do not belong: {', '.join(extra)}.")
+
+
+def expect_fitted(estimator: Any, *, name: str, fitted: bool = True) -> None:
+    """The estimator has (or, with ``fitted=False``, has not) been fitted."""
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    try:
+        check_is_fitted(estimator)
+        is_fitted = True
+    except NotFittedError:
+        is_fitted = False
+    if fitted and not is_fitted:
+        raise Incorrect(f"`{name}` has not been fitted yet: call `{name}.fit(...)` on the training data.")
+    if not fitted and is_fitted:
+        raise Incorrect(f"`{name}` is already fitted; pass the unfitted estimator, the check fits it itself.")
+
+
+def fit_copy(estimator: Any, X: Any, y: Any, *, name: str):
+    """A fresh, unfitted copy of the learner's estimator, fitted on ``X, y``.
+
+    The learner's own object is left as it is. Errors raised by ``fit`` are
+    the learner's (their configuration) and become an "error in your code".
+    """
+    from sklearn.base import clone
+
+    copy = call_learner(clone, estimator)
+    return call_learner(copy.fit, X, y)
+
+
+def expect_prediction_shape(estimator: Any, X: Any, *, name: str) -> Any:
+    """``predict(X)`` gives one label per row; returns the predictions."""
+    import numpy as np
+
+    predictions = np.asarray(call_learner(estimator.predict, X))
+    if predictions.shape != (len(X),):
+        raise Incorrect(
+            f"`{name}.predict` returned shape {predictions.shape} for {len(X)} rows; one label per row is expected."
+        )
+    return predictions
+
+
+def expect_score(
+    estimator: Any,
+    X_holdout: Any,
+    y_holdout: Any,
+    *,
+    name: str,
+    at_least: float,
+    metric: str = "accuracy",
+    baseline: float | None = None,
+) -> float:
+    """The fitted estimator scores at least ``at_least`` on held-out data; returns the score.
+
+    ``baseline`` is the score of a trivial model (e.g. always the majority
+    class); not beating it gets its own message. The held-out data is data the
+    learner never saw, so the score says how the model generalises.
+    """
+    from sklearn.metrics import get_scorer
+
+    expect_prediction_shape(estimator, X_holdout, name=name)
+    score = float(call_learner(get_scorer(metric), estimator, X_holdout, y_holdout))
+    if baseline is not None and score <= baseline:
+        raise Incorrect(
+            f"`{name}` scores {score:.3f} ({metric}) on held-out data, no better than a model that always "
+            f"predicts the most frequent class ({baseline:.3f}). Is it learning anything?"
+        )
+    if score < at_least:
+        raise Incorrect(
+            f"`{name}` scores {score:.3f} ({metric}) on held-out data; at least {at_least:.2f} is expected."
+        )
+    return score

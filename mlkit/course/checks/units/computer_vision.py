@@ -1,0 +1,463 @@
+"""Exercises of unit 18, computer vision (``solutions/18_computer_vision.ipynb``).
+
+Data: :mod:`mlkit.datasets.digits` as 8 x 8 images, split as the notebook
+splits it (a quarter for testing, stratified, ``random_state=0``). The NumPy
+exercises are checked against :mod:`mlkit.topics.vision` on small random images the
+checks make themselves, so a function that only works for 8 x 8 digits with a
+3 x 3 kernel does not pass.
+
+Each exercise is a check function decorated with ``EXERCISES.exercise``;
+below it, builders of plausible wrong answers (``@<exercise>.wrong_answer``)
+and the values no failure message may reveal (``@<exercise>.secret_values``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
+from mlkit.course.checks.kinds import expect_choice, returned_array
+
+EXERCISES = ExerciseSet("computer-vision", "Computer vision")
+
+TEST_SHARE = 0.25
+
+
+# --- shared data and reference results --------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _split():
+    """train_images, test_images, y_train, y_test, as the notebook makes them."""
+    from sklearn.model_selection import train_test_split
+
+    from mlkit.datasets import digits
+
+    images = digits.images()
+    _, y = digits.load()
+    return tuple(train_test_split(images, y, test_size=TEST_SHARE, stratify=y, random_state=0))
+
+
+def _flat(stack):
+    return stack.reshape(len(stack), -1)
+
+
+def reference_model():
+    """The notebook's pixel classifier: standardised pixels, then logistic regression."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+
+
+@lru_cache(maxsize=1)
+def _confusion():
+    from sklearn.metrics import confusion_matrix
+
+    train_images, test_images, y_train, y_test = _split()
+    model = reference_model().fit(_flat(train_images), y_train)
+    return confusion_matrix(y_test, model.predict(_flat(test_images)))
+
+
+def _worst_pair(matrix):
+    import numpy as np
+
+    off = np.array(matrix, copy=True)
+    np.fill_diagonal(off, -1)
+    true, predicted = np.unravel_index(int(off.argmax()), off.shape)
+    return int(true), int(predicted)
+
+
+def _random_images(seed: int, shape=(3, 5, 7)):
+    import numpy as np
+
+    return np.random.default_rng(seed).integers(0, 17, shape).astype(float)
+
+
+def _expect_function(function, name):
+    if not callable(function):
+        raise Incorrect(f"`{name}` should be a function, but it is a {type(function).__name__}.")
+
+
+# --- 1. ink profiles ----------------------------------------------------------------------
+
+
+@EXERCISES.exercise(
+    "profiles",
+    title="Extract ink-profile features",
+    hints=(
+        "`images` has three axes: image, row, column. Summing over one axis adds up the pixels along it.",
+        "`images.sum(axis=2)` adds the pixels of each row (one number per row); `images.sum(axis=1)` adds "
+        "those of each column. Put them side by side, rows first.",
+        "`return np.hstack([images.sum(axis=2), images.sum(axis=1)])`",
+    ),
+)
+def profiles(ink_profiles):
+    import numpy as np
+
+    from mlkit.topics import vision
+
+    _expect_function(ink_profiles, "ink_profiles")
+    images = _random_images(3)
+    n, rows, cols = images.shape
+    expected = vision.profile_features(images)
+    got = call_learner(ink_profiles, images.copy())
+    got = returned_array(got, name=f"`ink_profiles` of {n} images of {rows} x {cols} pixels", shape=expected.shape)
+    if np.allclose(got, expected):
+        return f"{rows + cols} numbers per image: the ink in each of its {rows} rows and {cols} columns."
+    if np.allclose(got, expected / np.r_[np.full(rows, cols), np.full(cols, rows)]):
+        raise Incorrect("these are mean grey levels; the exercise asks for the total ink, the sums.")
+    if np.allclose(got, np.hstack([images.sum(axis=1), images.sum(axis=2)])):
+        raise Incorrect("the column sums come first; put the row profile first, then the column profile. "
+                        "Remember which axis of the array is the rows.")
+    raise Incorrect("the profiles are not the ink of each row and each column: check which axis you sum over.")
+
+
+@profiles.wrong_answer
+def profiles_means():
+    import numpy as np
+
+    return Answer.of(lambda images: np.hstack([images.mean(axis=2), images.mean(axis=1)]))
+
+
+@profiles.wrong_answer
+def profiles_axes_swapped():
+    import numpy as np
+
+    return Answer.of(lambda images: np.hstack([images.sum(axis=1), images.sum(axis=2)]))
+
+
+@profiles.wrong_answer
+def profiles_rows_only():
+    return Answer.of(lambda images: images.sum(axis=2))
+
+
+# --- 2. confusions ------------------------------------------------------------------------
+
+
+@EXERCISES.exercise(
+    "confusions",
+    title="Find the classifier's most frequent confusion",
+    hints=(
+        "`confusion_matrix(y_true, y_pred)` counts, in row i and column j, the test images of digit i "
+        "predicted as digit j. The argument order matters.",
+        "The mistakes are off the diagonal. Copy the matrix, set its diagonal to 0 with `np.fill_diagonal`, "
+        "and find where the largest count is with `argmax` and `np.unravel_index`.",
+        "`matrix = confusion_matrix(y_test, predictions)`; `off = matrix.copy()`; `np.fill_diagonal(off, 0)`; "
+        "`worst = tuple(int(i) for i in np.unravel_index(off.argmax(), off.shape))`",
+    ),
+)
+def confusions(matrix, worst):
+    import numpy as np
+
+    reference = _confusion()
+    try:
+        array = np.asarray(matrix)
+    except Exception:  # noqa: BLE001 - anything that is not an array gets the same message
+        array = None
+    if array is None or array.shape != reference.shape:
+        shape = getattr(array, "shape", None)
+        raise Incorrect(f"`matrix` should be a 10 x 10 table of counts, one row and one column per digit; "
+                        f"it has shape {shape}.")
+    if not np.array_equal(array, reference):
+        if np.array_equal(array, reference.T):
+            raise Incorrect("`matrix` is transposed: its rows are the predictions. Pass the true labels first "
+                            "to `confusion_matrix`.")
+        raise Incorrect("`matrix` is not the confusion matrix of the model's predictions on the test images.")
+    if not isinstance(worst, (tuple, list)) or len(worst) != 2:
+        raise Incorrect("`worst` should be a pair `(true digit, predicted digit)`.")
+    try:
+        pair = (int(worst[0]), int(worst[1]))
+    except (TypeError, ValueError):
+        raise Incorrect("`worst` should hold two digits, whole numbers from 0 to 9.") from None
+    true, predicted = _worst_pair(reference)
+    if pair != (true, predicted):
+        if pair[0] == pair[1]:
+            raise Incorrect("`worst` is on the diagonal, where the correct predictions are; "
+                            "look only at the mistakes.")
+        if pair == (predicted, true):
+            raise Incorrect("`worst` is the right two digits in the wrong order: rows are the true digit, "
+                            "columns the prediction.")
+        raise Incorrect("`worst` is not the cell with the most mistakes.")
+    errors = int(reference.sum() - np.trace(reference))
+    return f"{errors} mistakes in all; the pair you found accounts for {int(reference[true, predicted])} of them."
+
+
+@confusions.wrong_answer
+def confusions_transposed():
+    matrix = _confusion()
+    return Answer.of(matrix.T.copy(), _worst_pair(matrix))
+
+
+@confusions.wrong_answer
+def confusions_diagonal():
+    import numpy as np
+
+    matrix = _confusion()
+    return Answer.of(matrix, tuple(int(i) for i in np.unravel_index(matrix.argmax(), matrix.shape)))
+
+
+@confusions.wrong_answer
+def confusions_pair_reversed():
+    matrix = _confusion()
+    true, predicted = _worst_pair(matrix)
+    return Answer.of(matrix, (predicted, true))
+
+
+@confusions.secret_values
+def confusions_secrets():
+    true, predicted = _worst_pair(_confusion())
+    return [f"({true}, {predicted})", f"{true} as {predicted}"]
+
+
+# --- 3. augmentation ----------------------------------------------------------------------
+
+
+def _keys(stack):
+    import numpy as np
+
+    return [np.ascontiguousarray(image, dtype=float).tobytes() for image in stack]
+
+
+@lru_cache(maxsize=1)
+def _augmentation_index():
+    """Byte keys of the right augmented images (with their labels), of the test images' shifts, and of rolls."""
+    from collections import Counter
+
+    import numpy as np
+
+    from mlkit.topics import vision
+
+    train_images, test_images, y_train, _ = _split()
+    X_aug, y_aug = vision.augment_with_shifts(train_images, y_train)
+    labels: dict[bytes, set] = {}
+    for key, label in zip(_keys(X_aug), y_aug):
+        labels.setdefault(key, set()).add(int(label))
+    test_keys = set(_keys(vision.augment_with_shifts(test_images, np.zeros(len(test_images)))[0]))
+    rolled = [np.roll(train_images, shift, axis=axis) for shift, axis in ((-1, 1), (1, 1), (-1, 2), (1, 2))]
+    roll_keys = set(_keys(np.concatenate(rolled))) - set(labels)
+    return labels, Counter(_keys(X_aug)), test_keys, roll_keys
+
+
+@EXERCISES.exercise(
+    "augment",
+    title="Augment the training images with one-pixel shifts",
+    hints=(
+        "Start from the training images only: the test images must stay untouched and unseen.",
+        "`vision.shift_images(train_images, dy, dx)` shifts a whole stack. Make one shifted stack per "
+        "`(dy, dx)` in `vision.SHIFTS`, and put the originals and the four stacks together with `np.concatenate`.",
+        "The labels of five stacks in a row are the training labels five times in a row: `np.tile(y_train, 5)`.",
+    ),
+)
+def augment(X_aug, y_aug):
+    from collections import Counter
+
+    import numpy as np
+
+    train_images = _split()[0]
+    n = len(train_images)
+    try:
+        images = np.asarray(X_aug, dtype=float)
+        labels = np.asarray(y_aug)
+    except (TypeError, ValueError):
+        raise Incorrect("`X_aug` should be an array of images and `y_aug` an array of labels.") from None
+    if images.ndim == 2 and images.shape[1:] == (64,):
+        images = images.reshape(-1, 8, 8)
+    if images.ndim != 3 or images.shape[1:] != (8, 8):
+        raise Incorrect(f"`X_aug` should be a stack of 8 x 8 images, shape (n, 8, 8); it has shape {images.shape}.")
+    if labels.shape != (len(images),):
+        raise Incorrect(f"`y_aug` should hold one label per image of `X_aug` ({len(images)}); "
+                        f"it has shape {labels.shape}.")
+    right_labels, right_counts, test_keys, roll_keys = _augmentation_index()
+    keys = _keys(images)
+    leaked = sum(key in test_keys and key not in right_labels for key in keys)
+    if leaked:
+        raise Incorrect(f"{leaked} images of `X_aug` are test images or shifted copies of them: augment only "
+                        "the training images, or the test score measures images the model has already seen.")
+    rolled = sum(key in roll_keys for key in keys)
+    if rolled:
+        raise Incorrect(f"{rolled} images of `X_aug` wrap around: what leaves one edge comes back at the other "
+                        "(as `np.roll` does). A shifted digit should lose that column or row and gain a blank one.")
+    unknown = sum(key not in right_labels for key in keys)
+    if unknown:
+        raise Incorrect(f"{unknown} images of `X_aug` are neither training images nor one-pixel shifts of them.")
+    mislabelled = sum(int(label) not in right_labels[key] for key, label in zip(keys, labels))
+    if mislabelled:
+        raise Incorrect(f"{mislabelled} of the {len(labels)} labels do not go with their images: the labels must "
+                        "be repeated in the same order as the stacks of images.")
+    counts = Counter(keys)
+    if counts != right_counts:
+        if len(images) == 4 * n:
+            raise Incorrect("`X_aug` holds only the shifted copies; keep the original training images too.")
+        raise Incorrect(f"`X_aug` has {len(images)} images; each of the {n} training images, unshifted and "
+                        f"shifted in each of the four directions, makes {5 * n}.")
+    return f"{len(images)} training images, each digit now seen in five positions; the test images untouched."
+
+
+def _augment_answer(stack, labels, *, originals=True, tile=True, roll=False):
+    import numpy as np
+
+    from mlkit.topics import vision
+
+    if roll:
+        shifted = [np.roll(stack, d, axis=1 if dy else 2) for dy, dx in vision.SHIFTS for d in [dy or dx]]
+    else:
+        shifted = [vision.shift_images(stack, dy, dx) for dy, dx in vision.SHIFTS]
+    parts = ([stack] if originals else []) + shifted
+    repeat = np.tile if tile else np.repeat
+    return Answer.of(np.concatenate(parts), repeat(labels, len(parts)))
+
+
+@augment.wrong_answer
+def augment_before_splitting():
+    import numpy as np
+
+    train_images, test_images, y_train, y_test = _split()
+    return _augment_answer(np.concatenate([train_images, test_images]), np.concatenate([y_train, y_test]))
+
+
+@augment.wrong_answer
+def augment_labels_repeated_not_tiled():
+    train_images, _, y_train, _ = _split()
+    return _augment_answer(train_images, y_train, tile=False)
+
+
+@augment.wrong_answer
+def augment_without_originals():
+    train_images, _, y_train, _ = _split()
+    return _augment_answer(train_images, y_train, originals=False)
+
+
+@augment.wrong_answer
+def augment_with_roll():
+    train_images, _, y_train, _ = _split()
+    return _augment_answer(train_images, y_train, roll=True)
+
+
+# --- 4. convolution -----------------------------------------------------------------------
+
+
+@EXERCISES.exercise(
+    "convolve",
+    title="Write a 2-D convolution in NumPy",
+    hints=(
+        "The output has one value per position where the whole kernel fits inside the image: "
+        "`rows - k_rows + 1` by `cols - k_cols + 1`.",
+        "Loop over the output positions `i`, `j`; the window is `image[i:i + k_rows, j:j + k_cols]`, and the "
+        "value is the sum of the window times the kernel, element by element. Do not flip the kernel.",
+        "`out[i, j] = np.sum(image[i:i + kr, j:j + kc] * kernel)` inside two `for` loops over "
+        "`range(image.shape[0] - kr + 1)` and `range(image.shape[1] - kc + 1)`.",
+    ),
+)
+def convolve(convolve):
+    import numpy as np
+
+    from mlkit.topics import vision
+
+    _expect_function(convolve, "convolve")
+    rng = np.random.default_rng(5)
+    cases = [(rng.normal(size=(6, 7)), rng.normal(size=(2, 3))), (rng.normal(size=(5, 5)), rng.normal(size=(3, 3)))]
+    for image, kernel in cases:
+        expected = vision.convolve2d(image, kernel)
+        label = f"`convolve` of a {image.shape[0]} x {image.shape[1]} image with a {kernel.shape[0]} x {kernel.shape[1]} kernel"
+        raw = call_learner(convolve, image.copy(), kernel.copy())
+        if raw is Ellipsis:
+            raise NotAttempted("your function still returns `...`; replace it with your answer.")
+        shape = np.shape(raw)
+        if shape == tuple(s - 1 for s in expected.shape):
+            raise Incorrect(f"{label} has shape {shape}, one row and one column short: the loops stop one "
+                            "position before the last place where the kernel still fits (an off-by-one).")
+        if shape == image.shape:
+            raise Incorrect(f"{label} has the shape of the image: keep only the positions where the whole "
+                            "kernel fits inside the image, without padding.")
+        got = returned_array(raw, name=label, shape=expected.shape)
+        if np.allclose(got, expected):
+            continue
+        if np.allclose(got, vision.convolve2d(image, kernel[::-1, ::-1])):
+            raise Incorrect("your function flips the kernel (the mathematicians' convolution). Convolutional "
+                            "networks do not flip it: multiply each window by the kernel as it is.")
+        raise Incorrect(f"{label} gives the right shape but wrong values: each output value is the sum of one "
+                        "window of the image multiplied, element by element, by the kernel.")
+    return "right for square and non-square kernels: this is what one filter of a convolutional layer computes."
+
+
+def _looped(trim: int = 0, flip: bool = False, pad: bool = False):
+    def learner(image, kernel):
+        import numpy as np
+
+        k = kernel[::-1, ::-1] if flip else kernel
+        kr, kc = k.shape
+        if pad:
+            image = np.pad(image, ((kr // 2, kr - 1 - kr // 2), (kc // 2, kc - 1 - kc // 2)))
+        rows, cols = image.shape[0] - kr + 1 - trim, image.shape[1] - kc + 1 - trim
+        out = np.zeros((rows, cols))
+        for i in range(rows):
+            for j in range(cols):
+                out[i, j] = np.sum(image[i:i + kr, j:j + kc] * k)
+        return out
+
+    return learner
+
+
+@convolve.wrong_answer
+def convolve_off_by_one():
+    return Answer.of(_looped(trim=1))
+
+
+@convolve.wrong_answer
+def convolve_flipped_kernel():
+    return Answer.of(_looped(flip=True))
+
+
+@convolve.wrong_answer
+def convolve_same_padding():
+    return Answer.of(_looped(pad=True))
+
+
+# --- 5. a judgement -----------------------------------------------------------------------
+
+JUDGEMENT_FEEDBACK = {
+    "A": "training longer on the same photos teaches the model the same positions more firmly; it never "
+    "sees products where the new camera puts them.",
+    "C": "shifting the test photos as well would make the score look better without making the model any "
+    "better: the test set has to stay the photos the model will meet, untouched.",
+    "D": "the model's problem is not the number of pixels but where the products appear; more resolution "
+    "gives it more positions to be tied to.",
+}
+
+
+@EXERCISES.exercise(
+    "judgement",
+    title="A model that fails after the camera moved",
+    hints=(
+        "What is different about the new photos? What did the model learn that no longer holds?",
+        "A model learns the variation it sees in its training data, and the test set should be like the photos "
+        "the model will meet.",
+        "Train on photos shifted the way the new camera shifts them, and measure on untouched photos from the "
+        "new camera.",
+    ),
+)
+def judgement(answer):
+    expect_choice(answer, name="answer", correct="B", feedback=JUDGEMENT_FEEDBACK)
+    return "teach the model the variation it will meet, and measure it on photos like the ones it will meet."
+
+
+@judgement.wrong_answer
+def judgement_train_longer():
+    return Answer.of("A")
+
+
+@judgement.wrong_answer
+def judgement_augment_test():
+    return Answer.of("C")
+
+
+@judgement.wrong_answer
+def judgement_resolution():
+    return Answer.of("D")
+
+
+@judgement.secret_values
+def judgement_secrets():
+    return ["'B'", "Option B"]

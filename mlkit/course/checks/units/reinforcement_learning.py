@@ -1,0 +1,410 @@
+"""Exercises of unit 16, reinforcement learning (``solutions/16_reinforcement_learning.ipynb``).
+
+Data: a Bernoulli bandit the checks define, and gymnasium's ``CliffWalking-v1``
+grid world. A learner's functions are called on cases the checks make
+themselves (fixed seeds); a learner's policy is followed greedily in a fresh
+environment. Reference: :mod:`mlkit.topics.reinforcement`.
+
+Each exercise is a check function decorated with ``EXERCISES.exercise``;
+below it, builders of plausible wrong answers (``@<exercise>.wrong_answer``)
+and the values no failure message may reveal (``@<exercise>.secret_values``).
+"""
+
+from __future__ import annotations
+
+from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
+from mlkit.course.checks.kinds import expect_choice, expect_number
+
+EXERCISES = ExerciseSet("reinforcement-learning", "Reinforcement learning")
+
+ENV_ID = "CliffWalking-v1"
+SHORTEST_RETURN = -13.0
+DRAWS = 4000
+
+
+def _env():
+    import gymnasium as gym
+
+    return gym.make(ENV_ID)
+
+
+def _learner_arm(function, estimates, epsilon, rng, name):
+    arm = call_learner(function, estimates.copy(), epsilon, rng)
+    if arm is Ellipsis:
+        raise NotAttempted("your function still returns `...`; replace it with your answer.")
+    if not hasattr(arm, "__index__") or isinstance(arm, bool):
+        raise Incorrect(f"`{name}` should return the index of an arm (a whole number), not a {type(arm).__name__}.")
+    if not 0 <= int(arm) < estimates.size:
+        raise Incorrect(f"`{name}` returned arm {int(arm)}, but there are only {estimates.size} arms (0 to "
+                        f"{estimates.size - 1}).")
+    return int(arm)
+
+
+# --- 1. epsilon-greedy --------------------------------------------------------------------
+
+
+@EXERCISES.exercise(
+    "epsilon_greedy",
+    title="Choose an arm epsilon-greedily",
+    hints=(
+        "Draw one uniform number with `rng.random()`. If it is below `epsilon`, explore; otherwise exploit.",
+        "Exploring means any arm at random, `rng.integers(len(estimates))`; exploiting means the arm with the "
+        "highest estimate, `np.argmax(estimates)`.",
+        "`if rng.random() < epsilon: return int(rng.integers(len(estimates)))` then "
+        "`return int(np.argmax(estimates))`",
+    ),
+)
+def epsilon_greedy(choose_arm):
+    import numpy as np
+
+    if not callable(choose_arm):
+        raise Incorrect(f"`choose_arm` should be a function, but it is a {type(choose_arm).__name__}.")
+    estimates = np.array([0.1, 0.7, 0.3, 0.5])
+    rng = np.random.default_rng(1)
+    greedy_only = [_learner_arm(choose_arm, estimates, 0.0, rng, "choose_arm") for _ in range(50)]
+    if any(arm != 1 for arm in greedy_only):
+        raise Incorrect("with `epsilon=0` the function should always exploit, picking the arm with the highest "
+                        "estimate; yours sometimes picks another.")
+    random_only = np.bincount([_learner_arm(choose_arm, estimates, 1.0, rng, "choose_arm") for _ in range(DRAWS)],
+                              minlength=4) / DRAWS
+    if random_only.min() < 0.2:
+        if random_only[1] > 0.9:
+            raise Incorrect("with `epsilon=1` the function should always explore, picking arms at random; yours "
+                            "keeps picking the best-looking arm.")
+        raise Incorrect("with `epsilon=1` every arm should be picked about equally often; in yours some arm "
+                        "is almost never picked.")
+    share = np.mean([_learner_arm(choose_arm, estimates, 0.2, rng, "choose_arm") == 1 for _ in range(DRAWS)])
+    expected = 0.8 + 0.2 / 4
+    if abs(share - expected) > 0.04:
+        if abs(share - (0.2 + 0.8 / 4)) < 0.04:
+            raise Incorrect("with `epsilon=0.2` your function explores most of the time: it should explore with "
+                            "probability `epsilon` and exploit otherwise, not the other way round.")
+        raise Incorrect(f"with `epsilon=0.2` the best-looking arm was picked {share:.0%} of the time, which does "
+                        "not fit exploring with probability `epsilon`, among all arms.")
+    return "exploits when the draw is above epsilon, and explores among all the arms otherwise."
+
+
+@epsilon_greedy.wrong_answer
+def epsilon_greedy_never_explores():
+    import numpy as np
+
+    return Answer.of(lambda estimates, epsilon, rng: int(np.argmax(estimates)))
+
+
+@epsilon_greedy.wrong_answer
+def epsilon_greedy_inverted():
+    import numpy as np
+
+    def choose(estimates, epsilon, rng):
+        if rng.random() < 1 - epsilon:
+            return int(rng.integers(len(estimates)))
+        return int(np.argmax(estimates))
+
+    return Answer.of(choose)
+
+
+@epsilon_greedy.wrong_answer
+def epsilon_greedy_explores_only_the_others():
+    import numpy as np
+
+    def choose(estimates, epsilon, rng):
+        best = int(np.argmax(estimates))
+        if rng.random() < epsilon:
+            others = [a for a in range(len(estimates)) if a != best]
+            return int(rng.choice(others))
+        return best
+
+    return Answer.of(choose)
+
+
+# --- 2. UCB -----------------------------------------------------------------------------------
+
+
+def _ucb_cases():
+    import numpy as np
+
+    return [
+        (np.array([0.4, 0.6, 0.5]), np.array([10, 5, 1]), 16, 2.0),
+        (np.array([0.9, 0.1]), np.array([50, 50]), 100, 0.5),
+        (np.array([0.2, 0.3, 0.0]), np.array([3, 2, 0]), 5, 1.0),
+    ]
+
+
+@EXERCISES.exercise(
+    "ucb",
+    title="Compute upper confidence bounds",
+    hints=(
+        "Each arm's score is its estimate plus a bonus that is large for arms pulled rarely and grows slowly "
+        "with the total number of pulls `t`.",
+        "The bonus is `c * np.sqrt(np.log(t) / counts)`. An arm never pulled has no estimate at all: give it "
+        "the score `np.inf` so it is tried first.",
+        "`scores = estimates + c * np.sqrt(np.log(t) / counts)` inside `np.errstate(divide='ignore')`, then "
+        "`return np.where(counts > 0, scores, np.inf)`",
+    ),
+)
+def ucb(ucb_score):
+    import numpy as np
+
+    from mlkit.topics import reinforcement as rl
+
+    if not callable(ucb_score):
+        raise Incorrect(f"`ucb_score` should be a function, but it is a {type(ucb_score).__name__}.")
+    for estimates, counts, t, c in _ucb_cases():
+        got = call_learner(ucb_score, estimates.copy(), counts.copy(), t, c)
+        if got is Ellipsis:
+            raise NotAttempted("your function still returns `...`; replace it with your answer.")
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            raise Incorrect("`ucb_score` should return an array of numbers, one per arm.") from None
+        if got.shape != estimates.shape:
+            raise Incorrect(f"`ucb_score` returned shape {got.shape} for {estimates.size} arms; one score per arm "
+                            "is expected.")
+        expected = rl.ucb_scores(estimates, counts, t, c)
+        untried = counts == 0
+        if untried.any() and not np.isinf(got[untried]).all():
+            raise Incorrect("an arm that was never pulled should score `np.inf`, so that every arm is tried once.")
+        tried = ~untried
+        if not np.allclose(got[tried], expected[tried]):
+            with np.errstate(divide="ignore"):
+                no_sqrt = estimates + c * np.log(t) / counts
+            if np.allclose(got[tried], no_sqrt[tried]):
+                raise Incorrect("the bonus is missing its square root: it should shrink like one over the square "
+                                "root of the pulls, as a standard error does.")
+            raise Incorrect(f"the scores for estimates {estimates.tolist()}, counts {counts.tolist()}, t={t}, "
+                            f"c={c} are not right: check the bonus term.")
+    return "a large bonus for rarely pulled arms, shrinking as they are pulled; untried arms come first."
+
+
+@ucb.wrong_answer
+def ucb_without_square_root():
+    import numpy as np
+
+    def score(estimates, counts, t, c):
+        with np.errstate(divide="ignore"):
+            return np.where(counts > 0, estimates + c * np.log(t) / counts, np.inf)
+
+    return Answer.of(score)
+
+
+@ucb.wrong_answer
+def ucb_untried_arms_score_zero():
+    import numpy as np
+
+    def score(estimates, counts, t, c):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = estimates + c * np.sqrt(np.log(t) / counts)
+        return np.where(counts > 0, values, 0.0)
+
+    return Answer.of(score)
+
+
+@ucb.wrong_answer
+def ucb_log_of_counts():
+    import numpy as np
+
+    def score(estimates, counts, t, c):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = estimates + c * np.sqrt(np.log(counts) / t)
+        return np.where(counts > 0, values, np.inf)
+
+    return Answer.of(score)
+
+
+# --- 3. the Q-learning update ----------------------------------------------------------------
+
+_Q_CASES = (
+    # state, action, reward, next_state, terminated, alpha, gamma
+    (0, 1, -1.0, 1, False, 0.5, 1.0),
+    (1, 2, -1.0, 2, True, 0.5, 1.0),
+    (2, 0, -100.0, 0, False, 0.1, 0.9),
+)
+
+
+def _q_table():
+    import numpy as np
+
+    return np.array([[-4.0, -2.0, -6.0], [-3.0, -8.0, -1.0], [-5.0, -0.5, -2.5]])
+
+
+def _q_expected(Q, s, a, r, s2, done, alpha, gamma):
+    from mlkit.topics import reinforcement as rl
+
+    target = rl.q_target(r, Q[s2], done, gamma)
+    return Q[s, a] + alpha * (target - Q[s, a])
+
+
+@EXERCISES.exercise(
+    "q_update",
+    title="Write the Q-learning update",
+    hints=(
+        "The target is what the step taught: the reward, plus the discounted value of the best action in the "
+        "next state. Move `Q[state, action]` a fraction `alpha` of the way towards it.",
+        "When the episode ended (`terminated`), there is no next state to value: the target is the reward alone.",
+        "`target = reward if terminated else reward + gamma * Q[next_state].max()`; "
+        "`return Q[state, action] + alpha * (target - Q[state, action])`",
+    ),
+)
+def q_update(new_q_value):
+    import numpy as np
+
+    if not callable(new_q_value):
+        raise Incorrect(f"`new_q_value` should be a function, but it is a {type(new_q_value).__name__}.")
+    for case in _Q_CASES:
+        Q = _q_table()
+        got = call_learner(new_q_value, Q.copy(), *case)
+        if got is Ellipsis:
+            raise NotAttempted("your function still returns `...`; replace it with your answer.")
+        value = expect_number(got, name="new_q_value(...)")
+        expected = _q_expected(Q, *case)
+        if np.isclose(value, expected):
+            continue
+        s, a, r, s2, done, alpha, gamma = case
+        if done and np.isclose(value, _q_expected(Q, s, a, r, s2, False, alpha, gamma)):
+            raise Incorrect("when `terminated` is True the episode is over: the target is the reward alone, "
+                            "without the value of a next state.")
+        target = r if done else r + gamma * Q[s2].max()
+        if np.isclose(value, target):
+            raise Incorrect("the new value jumps all the way to the target; Q-learning moves only a fraction "
+                            "`alpha` of the way, so that noisy steps average out.")
+        if not done and np.isclose(value, Q[s, a] + alpha * (r + gamma * Q[s2].mean() - Q[s, a])):
+            raise Incorrect("the target averages the next state's values; Q-learning uses the best one "
+                            "(the action it would take if it stopped exploring).")
+        raise Incorrect(f"for state {s}, action {a}, reward {r}, next state {s2}, terminated={done}, "
+                        f"alpha={alpha}, gamma={gamma} the new value is not right.")
+    return "the reward plus the best next value, reached a fraction alpha of the way, and no next value after the end."
+
+
+@q_update.wrong_answer
+def q_update_ignores_termination():
+    return Answer.of(lambda Q, s, a, r, s2, done, alpha, gamma: Q[s, a] + alpha * (r + gamma * Q[s2].max() - Q[s, a]))
+
+
+@q_update.wrong_answer
+def q_update_without_learning_rate():
+    return Answer.of(lambda Q, s, a, r, s2, done, alpha, gamma: r if done else r + gamma * Q[s2].max())
+
+
+@q_update.wrong_answer
+def q_update_mean_of_next_values():
+    def update(Q, s, a, r, s2, done, alpha, gamma):
+        target = r if done else r + gamma * Q[s2].mean()
+        return Q[s, a] + alpha * (target - Q[s, a])
+
+    return Answer.of(update)
+
+
+# --- 4. a policy that crosses the cliff ---------------------------------------------------------
+
+
+@EXERCISES.exercise(
+    "policy",
+    title="Train an agent and read off its greedy policy",
+    hints=(
+        "Train with `rl.q_learning(env, episodes=..., epsilon=..., seed=0)`; a few hundred episodes with "
+        "`epsilon=0.1` are enough.",
+        "The greedy policy takes, in each state (a row of `Q`), the action with the highest value: the "
+        "position of the row's maximum.",
+        "`run = rl.q_learning(env, episodes=500, epsilon=0.1, seed=0)`; `policy = run.Q.argmax(axis=1)`",
+    ),
+)
+def policy(policy):
+    import numpy as np
+
+    from mlkit.topics import reinforcement as rl
+
+    env = _env()
+    n_states, n_actions = env.observation_space.n, env.action_space.n
+    try:
+        actions = np.asarray(policy)
+    except (TypeError, ValueError):
+        raise Incorrect("`policy` should be an array with one action per state.") from None
+    if actions.shape != (n_states,):
+        if actions.shape == (n_actions,):
+            raise Incorrect(f"`policy` has {n_actions} entries, one per action; one per state ({n_states}) is "
+                            "expected. Take the maximum along each row of `Q`, not each column.")
+        raise Incorrect(f"`policy` has shape {actions.shape}; one action per state, shape ({n_states},), is expected.")
+    if not np.issubdtype(actions.dtype, np.integer) or actions.min() < 0 or actions.max() >= n_actions:
+        raise Incorrect(f"each entry of `policy` should be an action, a whole number from 0 to {n_actions - 1}.")
+    episode = rl.rollout(env, actions, seed=0, max_steps=200)
+    if not episode.terminated:
+        steps = len(episode.states) - 1
+        falls = round((-episode.total_reward - steps) / 99)
+        if falls:
+            raise Incorrect(f"following `policy` from the start, the agent falls off the cliff {falls} times in "
+                            f"{steps} steps and never reaches the goal. Is it taking the best action in each state?")
+        raise Incorrect(f"following `policy` from the start, the agent wanders for {steps} steps without falling "
+                        "and without reaching the goal. Has it been trained?")
+    if episode.total_reward < SHORTEST_RETURN:
+        raise Incorrect(f"following `policy`, the agent reaches the goal with a return of "
+                        f"{episode.total_reward:.0f}; a shorter way exists. Train for more episodes.")
+    return f"the agent reaches the goal in {len(episode.states) - 1} steps, a return of {episode.total_reward:.0f}."
+
+
+@policy.wrong_answer
+def policy_untrained():
+    import numpy as np
+
+    return Answer.of(np.zeros(48, dtype=int))
+
+
+@policy.wrong_answer
+def policy_worst_action():
+    from mlkit.topics import reinforcement as rl
+
+    run = rl.q_learning(_env(), episodes=500, epsilon=0.1, seed=0)
+    return Answer.of(run.Q.argmin(axis=1))
+
+
+@policy.wrong_answer
+def policy_wrong_axis():
+    from mlkit.topics import reinforcement as rl
+
+    run = rl.q_learning(_env(), episodes=500, epsilon=0.1, seed=0)
+    return Answer.of(run.Q.argmax(axis=0))
+
+
+# --- 5. a judgement ------------------------------------------------------------------------------
+
+JUDGEMENT_FEEDBACK = {
+    "A": "with no exploration the agent only learns about the headline it happens to favour first; a headline "
+    "it never tries can never show that it is better. That is the greedy curve of the lesson.",
+    "B": "always exploring never uses what was learned: every visitor sees a random headline, so the site "
+    "gains nothing from the data it collects.",
+    "D": "one showing per headline is far too few: with click rates of a few percent, most headlines get no "
+    "click at all in a single try, and the choice is a lottery.",
+}
+
+
+@EXERCISES.exercise(
+    "judgement",
+    title="Balance exploration and exploitation",
+    hints=(
+        "What happens to a headline that the strategy never shows? Can its estimate ever improve?",
+        "A good strategy tries every headline, and tries less as its estimates become certain.",
+        "UCB, or a small epsilon, explores in proportion to what is still uncertain.",
+    ),
+)
+def judgement(answer):
+    expect_choice(answer, name="answer", correct="C", feedback=JUDGEMENT_FEEDBACK)
+    return "explore enough to find the best headline, and less as the estimates firm up."
+
+
+@judgement.wrong_answer
+def judgement_pure_greedy():
+    return Answer.of("A")
+
+
+@judgement.wrong_answer
+def judgement_pure_exploration():
+    return Answer.of("B")
+
+
+@judgement.wrong_answer
+def judgement_try_once():
+    return Answer.of("D")
+
+
+@judgement.secret_values
+def judgement_secrets():
+    return ["'C'", "Option C"]

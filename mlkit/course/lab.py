@@ -1,0 +1,80 @@
+"""Starting JupyterLab on the start page, safely.
+
+The server listens on 127.0.0.1 only and always asks for a token; the token is
+random per start unless ``MLKIT_LAB_TOKEN`` sets one. Nothing here disables
+authentication.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlkit.course.curriculum import START_PAGE
+from mlkit.errors import InputError
+
+HOST = "127.0.0.1"
+TOKEN_ENV = "MLKIT_LAB_TOKEN"
+
+
+@dataclass(frozen=True)
+class LabLaunch:
+    """How to start JupyterLab and where to point a browser."""
+
+    argv: list[str]
+    url: str
+    token: str
+    port: int
+
+
+def free_port(start: int = 8888, attempts: int = 50, host: str = HOST) -> int:
+    """The first port from ``start`` on which ``host`` accepts a listener (``""``: every address)."""
+    for port in range(start, start + attempts):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return port
+    raise InputError(f"no free port between {start} and {start + attempts - 1}; pass --port")
+
+
+def new_token() -> str:
+    """A token from the environment, or a fresh random one."""
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if token and len(token) < 16:
+        raise InputError(f"{TOKEN_ENV} must be at least 16 characters long to be a usable secret")
+    return token or secrets.token_hex(24)
+
+
+def plan_launch(root: Path, port: int | None = None, token: str | None = None, open_browser: bool = True) -> LabLaunch:
+    """The command line that starts JupyterLab in ``root`` on the start page.
+
+    Examples
+    --------
+    >>> launch = plan_launch(Path("."), port=8899, token="x" * 16, open_browser=False)
+    >>> launch.url
+    'http://127.0.0.1:8899/lab/tree/notebooks/00_start_here.ipynb?token=xxxxxxxxxxxxxxxx'
+    """
+    port = port or free_port()
+    if not 1 <= port <= 65535:
+        raise InputError(f"port must be between 1 and 65535, got {port}")
+    token = token or new_token()
+    page = f"/lab/tree/{START_PAGE}"
+    argv = [
+        sys.executable, "-m", "jupyterlab",
+        f"--ServerApp.ip={HOST}",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={root}",
+        f"--IdentityProvider.token={token}",
+        f"--LabApp.default_url={page}",
+        f"--ServerApp.open_browser={open_browser}",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        argv.append("--allow-root")
+    return LabLaunch(argv=argv, url=f"http://{HOST}:{port}{page}?token={token}", token=token, port=port)

@@ -1,0 +1,54 @@
+"""Figures for the reinforcement-learning unit: a grid world's policy drawn as arrows.
+
+Presentation only: the values come from :mod:`mlkit.topics.reinforcement`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mlkit.topics.reinforcement import ACTION_ARROWS
+
+
+def plot_policy(ax, policy, shape, *, cliff=(), start=None, goal=None, path=(), title: str = ""):
+    """Draw one arrow per cell of a grid world, the cliff in grey and a followed path in colour.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes to draw on
+    policy : one action per state (0 up, 1 right, 2 down, 3 left), states numbered row by row
+    shape : (rows, columns) of the grid
+    cliff : states drawn as cliff (no arrow)
+    start, goal : states labelled S and G
+    path : states visited by the policy, shaded
+    """
+    rows, cols = shape
+    policy = np.asarray(policy).reshape(rows, cols)
+    shade = np.zeros(shape)
+    for state in path:
+        shade[divmod(int(state), cols)] = 1
+    for state in cliff:
+        shade[divmod(int(state), cols)] = 2
+    from matplotlib.colors import ListedColormap
+
+    ax.imshow(shade, cmap=ListedColormap(["white", "#fde2b8", "#9e9e9e"]), vmin=0, vmax=2)
+    for r in range(rows):
+        for c in range(cols):
+            state = r * cols + c
+            if state in set(int(s) for s in cliff):
+                text = ""
+            elif state == goal:
+                text = "G"
+            else:
+                text = ACTION_ARROWS[int(policy[r, c])]
+                if state == start:
+                    text = "S" + text
+            ax.text(c, r, text, ha="center", va="center", fontsize=12)
+    ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
+    ax.grid(which="minor", color="#bdbdbd", linewidth=0.8)
+    ax.grid(which="major", visible=False)
+    ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
+    if title:
+        ax.set_title(title)
+    return ax

@@ -1,0 +1,235 @@
+"""Small image operations in NumPy: simple features, shifting, convolution and pooling.
+
+The computer-vision unit (``notebooks/18_computer_vision.ipynb``) writes these
+by hand first; this module holds the reusable versions the lesson applies to
+whole data sets, and that the unit's exercise checks use as their reference.
+An image is a 2-D array (rows x columns); a stack of images is a 3-D array
+(n x rows x columns).
+
+Everything here computes and returns values: nothing prints or plots (the
+figures are in :mod:`mlkit.plots.vision`).
+
+Examples
+--------
+>>> import numpy as np
+>>> image = np.arange(9.0).reshape(3, 3)
+>>> shift_image(image, 1, 0).tolist()
+[[0.0, 0.0, 0.0], [0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+>>> convolve2d(image, np.ones((2, 2))).tolist()
+[[8.0, 12.0], [20.0, 24.0]]
+>>> max_pool(np.array([[1.0, 2.0], [3.0, 0.0]])).tolist()
+[[3.0]]
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from mlkit.errors import InputError
+
+SHIFTS: tuple[tuple[int, int], ...] = ((-1, 0), (1, 0), (0, -1), (0, 1))
+"""One pixel up, down, left and right, as ``(dy, dx)``: the shifts used to augment the digits."""
+
+
+def _stack(images, name: str = "images") -> np.ndarray:
+    """``images`` as a float array of shape (n, rows, cols), or an :class:`InputError` saying what it got."""
+    array = np.asarray(images, dtype=float)
+    if array.ndim != 3:
+        raise InputError(f"{name} must be a 3-D array (n, rows, cols); got shape {array.shape}")
+    return array
+
+
+def _image(image, name: str = "image") -> np.ndarray:
+    array = np.asarray(image, dtype=float)
+    if array.ndim != 2:
+        raise InputError(f"{name} must be a 2-D array (rows, cols); got shape {array.shape}")
+    return array
+
+
+def profile_features(images) -> np.ndarray:
+    """Hand-made features: the ink in each row, then the ink in each column.
+
+    Parameters
+    ----------
+    images : array-like of shape (n, rows, cols)
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, rows + cols): row sums first, then column sums.
+
+    Examples
+    --------
+    >>> profile_features(np.array([[[1.0, 2.0], [0.0, 4.0]]])).tolist()
+    [[3.0, 4.0, 1.0, 6.0]]
+    """
+    stack = _stack(images)
+    return np.hstack([stack.sum(axis=2), stack.sum(axis=1)])
+
+
+def shift_image(image, dy: int, dx: int) -> np.ndarray:
+    """The image moved ``dy`` rows down and ``dx`` columns right; uncovered pixels are 0.
+
+    Unlike ``np.roll``, nothing wraps around: what leaves one edge is lost.
+    Negative ``dy`` moves up, negative ``dx`` moves left.
+
+    Parameters
+    ----------
+    image : array-like of shape (rows, cols)
+    dy, dx : whole numbers of pixels
+
+    Returns
+    -------
+    numpy.ndarray of the same shape as ``image``.
+
+    Examples
+    --------
+    >>> shift_image(np.array([[1.0, 2.0], [3.0, 4.0]]), 0, -1).tolist()
+    [[2.0, 0.0], [4.0, 0.0]]
+    """
+    image = _image(image)
+    rows, cols = image.shape
+    out = np.zeros_like(image)
+    if abs(dy) >= rows or abs(dx) >= cols:
+        return out
+    out[max(dy, 0): rows + min(dy, 0), max(dx, 0): cols + min(dx, 0)] = image[
+        max(-dy, 0): rows + min(-dy, 0), max(-dx, 0): cols + min(-dx, 0)
+    ]
+    return out
+
+
+def shift_images(images, dy: int, dx: int) -> np.ndarray:
+    """:func:`shift_image` applied to each image of a stack (n, rows, cols).
+
+    Examples
+    --------
+    >>> shift_images(np.ones((2, 3, 3)), 1, 1).sum(axis=(1, 2)).tolist()
+    [4.0, 4.0]
+    """
+    stack = _stack(images)
+    return np.stack([shift_image(image, dy, dx) for image in stack]) if len(stack) else stack.copy()
+
+
+def augment_with_shifts(images, labels, shifts: Sequence[tuple[int, int]] = SHIFTS):
+    """The images followed by one shifted copy of all of them per shift, and the labels repeated to match.
+
+    Augment the **training** images only, after splitting: a shifted copy of a
+    test image in the training set leaks the test set into training.
+
+    Parameters
+    ----------
+    images : array-like of shape (n, rows, cols)
+    labels : array-like of length n
+    shifts : ``(dy, dx)`` pairs, by default one pixel in each of the four directions
+
+    Returns
+    -------
+    (images, labels) : arrays of length ``n * (1 + len(shifts))``
+
+    Examples
+    --------
+    >>> X, y = augment_with_shifts(np.ones((2, 4, 4)), [3, 7])
+    >>> X.shape, y.tolist()
+    ((10, 4, 4), [3, 7, 3, 7, 3, 7, 3, 7, 3, 7])
+    """
+    stack = _stack(images)
+    labels = np.asarray(labels)
+    if len(labels) != len(stack):
+        raise InputError(f"labels must have one entry per image ({len(stack)}); got {len(labels)}")
+    parts = [stack] + [shift_images(stack, dy, dx) for dy, dx in shifts]
+    return np.concatenate(parts), np.tile(labels, len(parts))
+
+
+def convolve2d(image, kernel) -> np.ndarray:
+    """Slide ``kernel`` over ``image`` and sum the products at each position ("valid" positions only).
+
+    This is what one filter of a convolutional layer computes (strictly a
+    cross-correlation: the kernel is not flipped, as in deep-learning
+    libraries).
+
+    Parameters
+    ----------
+    image : array-like of shape (rows, cols)
+    kernel : array-like of shape (k_rows, k_cols), no larger than the image
+
+    Returns
+    -------
+    numpy.ndarray of shape ``(rows - k_rows + 1, cols - k_cols + 1)``.
+
+    Examples
+    --------
+    >>> convolve2d(np.eye(3), np.array([[1.0, -1.0]])).tolist()
+    [[1.0, 0.0], [-1.0, 1.0], [0.0, -1.0]]
+    """
+    image = _image(image)
+    kernel = _image(kernel, "kernel")
+    k_rows, k_cols = kernel.shape
+    if image.shape[0] < k_rows or image.shape[1] < k_cols:
+        raise InputError(f"the kernel {kernel.shape} is larger than the image {image.shape}")
+    windows = np.lib.stride_tricks.sliding_window_view(image, kernel.shape)
+    return np.einsum("ijkl,kl->ij", windows, kernel)
+
+
+def convolve_images(images, kernel) -> np.ndarray:
+    """:func:`convolve2d` applied to each image of a stack, in one vectorised step.
+
+    Examples
+    --------
+    >>> convolve_images(np.ones((2, 3, 3)), np.ones((2, 2))).shape
+    (2, 2, 2)
+    """
+    stack = _stack(images)
+    kernel = _image(kernel, "kernel")
+    if stack.shape[1] < kernel.shape[0] or stack.shape[2] < kernel.shape[1]:
+        raise InputError(f"the kernel {kernel.shape} is larger than the images {stack.shape[1:]}")
+    windows = np.lib.stride_tricks.sliding_window_view(stack, kernel.shape, axis=(1, 2))
+    return np.einsum("nijkl,kl->nij", windows, kernel)
+
+
+def max_pool(feature_map, size: int = 2) -> np.ndarray:
+    """The largest value of each ``size`` x ``size`` block.
+
+    Rows and columns at the end that do not fill a whole block are dropped.
+    Pooling keeps *whether* a pattern was found in a block and forgets exactly
+    where, which makes the result tolerant of small shifts.
+
+    Examples
+    --------
+    >>> max_pool(np.arange(16.0).reshape(4, 4)).tolist()
+    [[5.0, 7.0], [13.0, 15.0]]
+    """
+    feature_map = _image(feature_map, "feature_map")
+    if not isinstance(size, (int, np.integer)) or size < 1:
+        raise InputError(f"size must be a positive whole number; got {size!r}")
+    rows, cols = feature_map.shape[0] // size, feature_map.shape[1] // size
+    if rows < 1 or cols < 1:
+        raise InputError(f"a pool of {size} x {size} does not fit in shape {feature_map.shape}")
+    blocks = feature_map[: rows * size, : cols * size].reshape(rows, size, cols, size)
+    return blocks.max(axis=(1, 3))
+
+
+def conv_features(images, kernels: Sequence, size: int = 2) -> np.ndarray:
+    """One convolutional layer by hand: each kernel, then a ReLU, then max-pooling, flattened.
+
+    Parameters
+    ----------
+    images : array-like of shape (n, rows, cols)
+    kernels : 2-D kernels of one shape
+    size : side of the pooling blocks
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, features): the pooled maps of all kernels, side by side.
+
+    Examples
+    --------
+    >>> conv_features(np.ones((2, 8, 8)), [np.ones((3, 3)), -np.ones((3, 3))]).shape
+    (2, 18)
+    """
+    stack = _stack(images)
+    parts = []
+    for kernel in kernels:
+        maps = np.maximum(convolve_images(stack, kernel), 0)
+        parts.append(np.stack([max_pool(m, size) for m in maps]).reshape(len(stack), -1))
+    return np.hstack(parts)
