@@ -1,6 +1,8 @@
 """`mlkit lab` (what `make lab` runs): JupyterLab on 127.0.0.1 with a token, on the start page."""
 
+import asyncio
 import http.client
+import json
 import os
 import re
 import signal
@@ -96,3 +98,78 @@ def test_a_short_token_from_the_environment_is_refused(monkeypatch):
     monkeypatch.setenv("MLKIT_LAB_TOKEN", "short")
     with pytest.raises(InputError, match="at least 16 characters"):
         plan_launch(ROOT, port=8900)
+
+
+def test_the_server_environment_puts_the_kits_commands_first_on_path():
+    from mlkit.course.lab import environment_bin, server_environment
+
+    env = server_environment({"PATH": f"/usr/bin{os.pathsep}{environment_bin()}{os.pathsep}/bin"})
+    assert env["PATH"].split(os.pathsep) == [str(environment_bin()), "/usr/bin", "/bin"]
+    assert (environment_bin() / "mlkit").exists()
+
+
+def test_terminals_are_interactive_shells_that_do_not_read_the_login_profile():
+    launch = plan_launch(ROOT, port=8900, token="t" * 32, open_browser=False)
+    setting = next(a for a in launch.argv if a.startswith("--ServerApp.terminado_settings="))
+    shell_command = json.loads(setting.partition("=")[2])["shell_command"]
+    assert shell_command[1:] == ["-i"]
+    assert "-l" not in shell_command and "--login" not in shell_command
+
+
+async def _run_in_terminal(port: int, token: str, lines: list[str], until: str, timeout: float = 60) -> str:
+    from tornado.httpclient import AsyncHTTPClient
+    from tornado.websocket import websocket_connect
+
+    response = await AsyncHTTPClient().fetch(
+        f"http://127.0.0.1:{port}/api/terminals", method="POST", body="{}", headers={"Authorization": f"token {token}"}
+    )
+    name = json.loads(response.body)["name"]
+    socket_ = await websocket_connect(f"ws://127.0.0.1:{port}/terminals/websocket/{name}?token={token}")
+    for line in lines:
+        socket_.write_message(json.dumps(["stdin", line + "\r"]))
+    seen = ""
+    deadline = time.monotonic() + timeout
+    while until not in seen and time.monotonic() < deadline:
+        message = await asyncio.wait_for(socket_.read_message(), timeout=max(0.1, deadline - time.monotonic()))
+        if message is None:
+            break
+        kind, *payload = json.loads(message)
+        if kind == "stdout":
+            seen += payload[0]
+    socket_.close()
+    return seen
+
+
+@pytest.mark.slow
+def test_the_kits_commands_work_in_a_lab_terminal(tmp_path):
+    """The start page tells learners to type `mlkit work` in File > New > Terminal: it must be found.
+
+    The server is started as `make lab` starts it, from a PATH without the environment's bin
+    folder and with its output not a terminal (where Jupyter would start a login shell).
+    """
+    from mlkit.course.lab import environment_bin
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token = "k" * 32
+    plain_path = os.pathsep.join(p for p in os.environ.get("PATH", "/usr/bin:/bin").split(os.pathsep) if Path(p) != environment_bin())
+    env = {**os.environ, "PATH": plain_path, "MLKIT_LAB_TOKEN": token, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    process = subprocess.Popen(
+        [str(environment_bin() / "mlkit"), "lab", "--no-browser", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        _wait_for_port(port, process)
+        seen = asyncio.run(_run_in_terminal(port, token, ["mlkit --version", "command -v mlkit", "echo END-OF-$((40 + 2))"], "END-OF-42"))
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+    from mlkit import __version__
+
+    assert "command not found" not in seen and "not found" not in seen
+    assert re.search(rf"mlkit {re.escape(__version__)}\r?\n", seen), seen
+    assert str(environment_bin() / "mlkit") in seen, seen

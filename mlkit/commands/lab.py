@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"\n    {launch.url}\n", flush=True)
     print("Stop the server with Ctrl+C.", flush=True)
     try:
-        return subprocess.call(launch.argv)
+        return subprocess.call(launch.argv, env=launch.env)
     except KeyboardInterrupt:
         return 0
     finally:

@@ -3,12 +3,21 @@
 The server listens on 127.0.0.1 only and always asks for a token; the token is
 random per start unless ``MLKIT_LAB_TOKEN`` sets one. Nothing here disables
 authentication.
+
+The kit's commands must work where the start page says to type them: in a Lab terminal
+(File > New > Terminal) and in a notebook's ``!mlkit ...``. ``make lab`` runs
+``.venv/bin/mlkit`` without activating the environment, so the server is started with the
+environment's ``bin`` folder first on ``PATH``; terminals are interactive shells that are not
+login shells, because a login shell reads ``/etc/profile``, which on Debian resets ``PATH``
+(Jupyter starts a login shell when its output is not a terminal).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import shutil
 import socket
 import sys
 from dataclasses import dataclass
@@ -29,6 +38,36 @@ class LabLaunch:
     url: str
     token: str
     port: int
+    env: dict[str, str]
+
+
+def environment_bin() -> Path:
+    """The folder of the running Python's commands (``.venv/bin``), where ``mlkit`` is installed.
+
+    Not resolved through symbolic links: a virtual environment's ``python`` is a link to the
+    base interpreter, whose folder does not hold the environment's commands.
+    """
+    return Path(sys.executable).absolute().parent
+
+
+def server_environment(base: dict[str, str] | None = None) -> dict[str, str]:
+    """``base`` (default: this process's environment) with the environment's ``bin`` first on PATH.
+
+    Kernels and terminals inherit it, so ``mlkit`` and ``python`` there are the kit's.
+    """
+    env = dict(os.environ if base is None else base)
+    folder = str(environment_bin())
+    rest = [p for p in env.get("PATH", "").split(os.pathsep) if p and p != folder]
+    env["PATH"] = os.pathsep.join([folder, *rest])
+    if sys.prefix != sys.base_prefix:
+        env["VIRTUAL_ENV"] = sys.prefix
+    return env
+
+
+def terminal_shell(env: dict[str, str]) -> list[str]:
+    """The command a Lab terminal runs: the user's shell, interactive, not a login shell."""
+    shell = env.get("SHELL") or shutil.which("bash") or shutil.which("sh") or "/bin/sh"
+    return [shell, "-i"]
 
 
 def free_port(start: int = 8888, attempts: int = 50, host: str = HOST) -> int:
@@ -65,6 +104,7 @@ def plan_launch(root: Path, port: int | None = None, token: str | None = None, o
         raise InputError(f"port must be between 1 and 65535, got {port}")
     token = token or new_token()
     page = f"/lab/tree/{START_PAGE}"
+    env = server_environment()
     argv = [
         sys.executable, "-m", "jupyterlab",
         f"--ServerApp.ip={HOST}",
@@ -74,7 +114,8 @@ def plan_launch(root: Path, port: int | None = None, token: str | None = None, o
         f"--IdentityProvider.token={token}",
         f"--LabApp.default_url={page}",
         f"--ServerApp.open_browser={open_browser}",
+        "--ServerApp.terminado_settings=" + json.dumps({"shell_command": terminal_shell(env)}),
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")
-    return LabLaunch(argv=argv, url=f"http://{HOST}:{port}{page}?token={token}", token=token, port=port)
+    return LabLaunch(argv=argv, url=f"http://{HOST}:{port}{page}?token={token}", token=token, port=port, env=env)
