@@ -13,8 +13,7 @@ import importlib
 import sys
 
 from mlkit import __version__
-from mlkit.errors import MlkitError
-
+from mlkit.errors import MlkitError, storage_message
 
 
 def command_modules() -> list[str]:
@@ -58,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly
         sys.stderr.close()
         return 0
+    except OSError as error:  # a folder that is read-only, full, or not a folder: say so, no traceback
+        print(f"mlkit {args.command}: error: {storage_message(error)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m mlkit.cli`

@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -227,21 +228,27 @@ class QuizSession:
 
         ``value``: a self-rating 0-3, a choice letter, a number, or ``None`` for
         "don't know" (questions only); :func:`parse_response` makes one from text.
-        Recording the last step finishes the attempt (see :meth:`finish`).
+        Recording the last step finishes the attempt (see :meth:`finish`). When the answers
+        file cannot be written (:class:`OSError`), nothing is recorded and the error is raised.
         """
         step = self.current
         if step is None:
             raise InputError("this attempt is finished; start a new one to retake the quiz")
         self._check(step, value)
+        before = copy.deepcopy(self.answers)
         if step.kind == "rating":
             self.answers.ratings.setdefault(step.area.id, {})[step.dimension] = int(value)
         else:
             self.answers.answers[step.question.id] = None if value is None else float(value) if step.numeric else value
         self.answers.position = self.position + 1
-        if self.position >= len(self.steps):
-            self.finish()
-        else:
-            self.save()
+        try:
+            if self.position >= len(self.steps):
+                self.finish()
+            else:
+                self.save()
+        except OSError:
+            self.answers = before  # not saved, so not recorded: the learner stays on this step
+            raise
 
     def back(self) -> None:
         """Go back one step (answers are kept); saved, so a restart resumes there."""
@@ -250,7 +257,11 @@ class QuizSession:
         if self.position > 0:
             self.answers.position = self.position - 1
             if self.path.is_file() or self.done():
-                self.save()
+                try:
+                    self.save()
+                except OSError:
+                    self.answers.position += 1  # not saved: stay where the saved file says
+                    raise
 
     def finish(self) -> Result:
         """Mark the attempt finished, save it and save the prior for the decision workbook."""

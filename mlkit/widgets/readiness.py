@@ -22,7 +22,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from mlkit import readiness
-from mlkit.errors import InputError
+from mlkit.errors import InputError, storage_message
 from mlkit.readiness.report import feedback_html, path_html
 from mlkit.plots.readiness import area_scores_figure
 
@@ -63,13 +63,25 @@ class ReadinessQuiz:
         )
         self.result_box = w.VBox()
         self.widget = w.VBox([self.quiz_box, self.result_box])
-        self.session = readiness.QuizSession.resume(folder)
-        latest = readiness.latest_result(folder) if self.session is None else None
-        if latest is not None:
-            self.show_result(latest.result, since=latest.finished)
-        else:
-            self.session = self.session or readiness.QuizSession.start(folder)
-            self.show_step()
+        try:
+            self.session = readiness.QuizSession.resume(folder)
+            latest = readiness.latest_result(folder) if self.session is None else None
+            if latest is not None:
+                self.show_result(latest.result, since=latest.finished)
+            else:
+                self.session = self.session or readiness.QuizSession.start(folder)
+                self.show_step()
+        except OSError as error:
+            self.show_storage_problem(error)
+
+    def show_storage_problem(self, error: OSError) -> None:
+        """The quiz cannot keep answers: say where and what to do, instead of a quiz that loses them."""
+        self.quiz_box.children = [self.message]
+        self.message.value = (
+            "<span style='color:#b00020'>The quiz cannot start, because it could not save your answers: "
+            f"{html.escape(storage_message(error))}.</span>"
+        )
+        self.quiz_box.layout.display, self.result_box.layout.display = None, "none"
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -123,7 +135,11 @@ class ReadinessQuiz:
         except InputError as error:
             self.message.value = f"<span style='color:#b00020'>{html.escape(str(error))}</span>"
             return
-        self.session.record(value)
+        try:
+            self.session.record(value)
+        except OSError as error:
+            self.message.value = f"<span style='color:#b00020'>Your answer was not saved: {html.escape(storage_message(error))}</span>"
+            return
         if self.session.finished:
             self.show_result(self.session.result(), since=self.session.answers.finished)
         else:
@@ -131,12 +147,20 @@ class ReadinessQuiz:
 
     def back(self) -> None:
         """Go back one step; its answer is kept and shown."""
-        self.session.back()
+        try:
+            self.session.back()
+        except OSError as error:
+            self.message.value = f"<span style='color:#b00020'>Could not go back: {html.escape(storage_message(error))}</span>"
+            return
         self.show_step()
 
     def retake(self) -> None:
         """Start a new attempt; finished ones stay in the history."""
-        self.session = readiness.QuizSession.start(self.folder)
+        try:
+            self.session = readiness.QuizSession.start(self.folder)
+        except OSError as error:
+            self.show_storage_problem(error)
+            return
         self.show_step()
 
     # -- the result ---------------------------------------------------------------
