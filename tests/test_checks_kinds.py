@@ -209,3 +209,56 @@ def test_prediction_shape(data):
     assert kinds.expect_prediction_shape(DummyClassifier().fit(X, y), X, name="m").shape == (200,)
     with fails(r"`m.predict` returned shape \(200, 2\) for 200 rows"):
         kinds.expect_prediction_shape(TwoColumns().fit(X, y), X, name="m")
+
+
+# --- tolerant reading: every form of a right answer, one judgement --------------------
+
+
+def test_as_vector_accepts_every_container_and_refuses_other_shapes():
+    import numpy as np
+
+    from mlkit.course.checks.kinds import as_vector
+
+    for form in ([1, 2, 3], (1.0, 2.0, 3.0), np.arange(1, 4), np.arange(1, 4).reshape(-1, 1), np.float32([[1, 2, 3]])):
+        assert as_vector(form, name="v", length=3).tolist() == [1.0, 2.0, 3.0]
+    with pytest.raises(Incorrect, match=r"has shape \(2, 2\)"):
+        as_vector(np.ones((2, 2)), name="v")
+    with pytest.raises(Incorrect, match="has 2 values; 3 numbers"):
+        as_vector([1, 2], name="v", length=3)
+    with pytest.raises(Incorrect, match="should hold numbers"):
+        as_vector(["a", "b"], name="v")
+
+
+def test_as_labels_accepts_integral_floats_only():
+    import numpy as np
+
+    from mlkit.course.checks.kinds import as_labels
+
+    assert as_labels(np.array([0.0, 2.0, 1.0]), name="y").dtype == np.int64
+    with pytest.raises(Incorrect, match="whole numbers"):
+        as_labels([0.5, 1.0], name="y")
+
+
+def test_as_whole_number_and_as_pair():
+    import numpy as np
+
+    from mlkit.course.checks.kinds import as_pair, as_whole_number
+
+    assert as_whole_number(np.float32(4.0), name="k") == 4 and as_whole_number(np.int64(4), name="k") == 4
+    for wrong in (4.5, True, "4", float("nan")):
+        with pytest.raises(Incorrect):
+            as_whole_number(wrong, name="k")
+    assert as_pair(np.array([8, 1]), name="worst") == (8, 1) and as_pair([8, 1], name="worst") == (8, 1)
+    with pytest.raises(Incorrect, match="two items"):
+        as_pair((1, 2, 3), name="worst")
+
+
+def test_float32_answers_meet_the_tolerance_of_their_precision():
+    import numpy as np
+
+    from mlkit.course.checks.kinds import expect_array, expect_close
+
+    expect_close(np.float32(0.1655), 0.1655, name="share", rtol=1e-9)
+    expect_array(np.float32([0.1, 1 / 3]), [0.1, 1 / 3], name="v", rtol=1e-9)
+    with pytest.raises(Incorrect):  # a float64 answer is still held to the check's own tolerance
+        expect_close(0.1655 * (1 + 1e-7), 0.1655, name="share", rtol=1e-9)

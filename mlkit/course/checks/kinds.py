@@ -61,6 +61,7 @@ def expect_close(value: Any, expected: float, *, name: str, rtol: float = 1e-6, 
     import math
 
     number = expect_number(value, name=name)
+    rtol = max(rtol, _float_tolerance(value))
     if math.isnan(number):
         raise Incorrect(f"`{name}` is NaN (not a number): check for a division by zero or missing values.")
     if not math.isclose(number, expected, rel_tol=rtol, abs_tol=atol):
@@ -70,7 +71,11 @@ def expect_close(value: Any, expected: float, *, name: str, rtol: float = 1e-6, 
 def expect_array(
     values: Any, expected: Any, *, name: str, rtol: float = 1e-6, atol: float = 1e-9, shape_only: bool = False
 ) -> None:
-    """An array-like with the expected shape and values (within tolerance)."""
+    """An array-like with the expected shape and values (within tolerance).
+
+    Any container of numbers is accepted (list, tuple, array, pandas), float32 as well as
+    float64, and a column or row vector where a 1-D array is expected.
+    """
     import numpy as np
 
     expected = np.asarray(expected)
@@ -78,6 +83,9 @@ def expect_array(
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
         raise Incorrect(f"`{name}` should hold numbers, but a {_type_name(values)} of other things was given.") from None
+    if expected.ndim == 1 and array.ndim == 2 and 1 in array.shape:
+        array = array.reshape(-1)
+    rtol = max(rtol, _float_tolerance(values))
     if array.shape != expected.shape:
         raise Incorrect(f"`{name}` has shape {array.shape}; a shape of {expected.shape} is expected.")
     if shape_only:
@@ -161,8 +169,10 @@ def _same(result: Any, expected: Any) -> bool:
 
     if isinstance(expected, numbers.Real) and not isinstance(expected, bool):
         return isinstance(result, numbers.Real) and not isinstance(result, bool) and math.isclose(
-            result, expected, rel_tol=1e-9, abs_tol=1e-12
+            result, expected, rel_tol=max(1e-9, _float_tolerance(result)), abs_tol=1e-12
         )
+    if isinstance(expected, (tuple, list)) and isinstance(result, (tuple, list)):
+        return len(result) == len(expected) and all(_same(r, e) for r, e in zip(result, expected))
     return type(result) is type(expected) and result == expected
 
 
@@ -367,3 +377,94 @@ def expect_score(
             f"`{name}` scores {score:.3f} ({metric}) on held-out data; at least {at_least:.2f} is expected."
         )
     return score
+
+
+# --- tolerant reading of answers ------------------------------------------------------
+#
+# A right answer can come in many forms: float32 or float64, a list, a tuple or an array, a
+# column vector, 4.0 for 4. These helpers turn each into one form, or raise Incorrect naming
+# what was received and what is expected, so that checks judge the values, not the container.
+
+#: Relative tolerance that a float32 answer meets (float32 keeps about 7 significant digits).
+FLOAT32_RTOL = 2e-6
+
+
+def _float_tolerance(value: Any) -> float:
+    """The relative tolerance the precision of ``value`` allows (float32: :data:`FLOAT32_RTOL`)."""
+    import numpy as np
+
+    dtype = getattr(value, "dtype", None)
+    if dtype is None and isinstance(value, (list, tuple)) and value:
+        dtype = getattr(value[0], "dtype", None)
+    if dtype is not None and np.dtype(dtype).kind in "fc" and np.dtype(dtype).itemsize <= 4:
+        return FLOAT32_RTOL
+    return 0.0
+
+
+def as_vector(value: Any, *, name: str, length: int | None = None, what: str = "") -> Any:
+    """A 1-D float array from any container of numbers, a column or a row vector included.
+
+    Raises :class:`Incorrect` when ``value`` is not numbers, not one-dimensional in effect,
+    or (with ``length``) not of that length; ``what`` says in words what is asked for.
+    """
+    import numpy as np
+
+    if value is Ellipsis:
+        raise NotAttempted("replace the `...` with your answer.")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise Incorrect(f"`{name}` should hold numbers, but it is a {_type_name(value)} of other things.") from None
+    if array.ndim == 2 and 1 in array.shape:
+        array = array.reshape(-1)
+    wanted = what or (f"{length} numbers in one dimension" if length is not None else "numbers in one dimension")
+    if array.ndim != 1:
+        raise Incorrect(f"`{name}` has shape {array.shape}; {wanted} are asked for.")
+    if length is not None and len(array) != length:
+        raise Incorrect(f"`{name}` has {len(array)} values; {wanted} are asked for.")
+    return array
+
+
+def as_labels(value: Any, *, name: str, length: int | None = None, what: str = "") -> Any:
+    """Like :func:`as_vector`, for whole numbers (labels, counts, actions): an int array.
+
+    Integral floats (``2.0``) are accepted; a value with a fractional part is refused.
+    """
+    import numpy as np
+
+    array = as_vector(value, name=name, length=length, what=what)
+    if not np.isfinite(array).all() or (array != np.round(array)).any():
+        raise Incorrect(f"`{name}` should hold whole numbers, but some values have decimals or are missing.")
+    return array.astype(np.int64)
+
+
+def as_whole_number(value: Any, *, name: str, what: str = "a whole number") -> int:
+    """An int from an int, a NumPy integer or an integral float (``4.0``)."""
+    import numbers
+
+    if value is Ellipsis:
+        raise NotAttempted("replace the `...` with your answer.")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise Incorrect(f"`{name}` should be {what}, but it is a {_type_name(value)}.")
+    number = float(value)
+    if number != number or number in (float("inf"), float("-inf")) or not number.is_integer():
+        raise Incorrect(f"`{name}` should be {what}, but it is {value!r}.")
+    return int(number)
+
+
+def as_pair(value: Any, *, name: str, what: str = "a pair") -> tuple:
+    """A tuple of two from a tuple, a list or an array of two items."""
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise Incorrect(f"`{name}` should be {what} (two items), but it is a {_type_name(value)}.")
+    return tuple(value)
+
+
+def as_sequence(value: Any, *, name: str, length: int, what: str) -> tuple:
+    """A tuple of ``length`` items from a tuple, a list or an array (``w, b`` returned as a list)."""
+    if isinstance(value, (tuple, list)) and len(value) == length:
+        return tuple(value)
+    raise Incorrect(f"`{name}` should be {what}, but it is a {_type_name(value)}.")
