@@ -99,10 +99,13 @@ def test_exception_in_learner_function_is_an_error_with_type_and_message_only():
     assert str(outcome).startswith("Error in your code: ZeroDivisionError")
 
 
-def test_learner_object_failing_inside_the_check_is_an_error_not_a_crash():
+def test_learner_object_failing_inside_the_check_says_the_check_could_not_run_not_error_in_your_code():
     outcome = make_demo().frame.check([1, 2])
-    assert outcome.status == "error"
+    assert outcome.status == "error" and outcome.origin == "check"
     assert outcome.message.startswith("AttributeError: 'list' object has no attribute 'columns'")
+    assert str(outcome).startswith("The check could not run on this answer: ")
+    assert "Error in your code" not in str(outcome) + outcome._repr_html_()
+    assert "The check expected an answer to: " in outcome.message
 
 
 def test_calling_a_check_with_the_wrong_arguments_says_what_it_takes():

@@ -37,7 +37,7 @@ from __future__ import annotations
 import html
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator
 
 PASSED = "passed"
@@ -62,6 +62,7 @@ _COLOURS = {  # border, background
     ERROR: ("#e65100", "#fff4e5"),
 }
 _STUB_MESSAGE = "replace the ... in the exercise cell with your answer, then run the check again."
+CHECK_COULD_NOT_RUN = "The check could not run on this answer"
 
 
 # --- what a check function raises -------------------------------------------------
@@ -121,6 +122,7 @@ class Outcome:
     exercise: str = ""
     title: str = ""
     note: str = ""
+    origin: str = "learner"  # for an error: "learner" (their code raised) or "check" (the check's own code did)
 
     def __post_init__(self):
         if self.status not in STATUSES:
@@ -137,6 +139,8 @@ class Outcome:
     @property
     def label(self) -> str:
         """The status in words a learner reads ("Correct", "Not quite", ...)."""
+        if self.status == ERROR and self.origin == "check":
+            return CHECK_COULD_NOT_RUN
         return _LABELS[self.status]
 
     def __str__(self) -> str:
@@ -250,7 +254,7 @@ class Exercise:
         outcome = self.evaluate(*objects, **named)
         note = _record(self, outcome)
         if note:
-            outcome = Outcome(outcome.status, outcome.message, outcome.exercise, outcome.title, note)
+            outcome = replace(outcome, note=note)
         return outcome
 
     def hint(self, stage: int | None = None) -> Notice:
@@ -299,8 +303,15 @@ class Exercise:
             if _is_call_mismatch(error, self.check_function):
                 return make(ERROR, f"this check takes {_signature(self.check_function)}; {error}")
             return make(ERROR, f"{describe_exception(error)} (raised while checking your answer)")
-        except Exception as error:  # the learner's objects raised inside the check
-            return make(ERROR, f"{describe_exception(error)} (raised while checking your answer)")
+        except Exception as error:  # the check's own code could not handle this answer
+            return Outcome(
+                ERROR,
+                f"{describe_exception(error)}. The check expected an answer to: {self.title}. "
+                f"Compare your answer with what the exercise asks for, or try `ex.{self.name}.hint()`.",
+                self.id,
+                self.title,
+                origin="check",
+            )
         return make(PASSED, remark or "")
 
     def wrong_answer(self, builder: Callable[[], Answer]) -> Callable[[], Answer]:
