@@ -65,6 +65,7 @@ def cell(source: str, tag: str | None = None) -> dict:
 
 
 def solution_notebook(tmp_path: Path) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     cells = [
         cell(SETUP),
         cell("### BEGIN SOLUTION\ndef predict(X, coef, intercept):\n    return X @ coef + intercept\n### END SOLUTION", "weak"),
@@ -168,3 +169,13 @@ def test_the_command_reports_json_for_one_unit_and_refuses_an_unknown_unit():
     assert all(r["mutants_generated"] <= 5 for r in data["exercises"])
     wrong = subprocess.run([sys.executable, "-m", "mlkit", "exercises", "verify", "no-such-unit"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert wrong.returncode == 2 and "no exercises for unit 'no-such-unit'" in wrong.stderr
+
+
+def test_files_the_cells_write_never_land_in_the_kit_or_the_working_folder(tmp_path, monkeypatch):
+    path = solution_notebook(tmp_path / "nb")
+    text = json.loads(path.read_text())
+    text["cells"].append(cell("open('written-by-a-cell.txt', 'w').write('x')"))
+    path.write_text(json.dumps(text))
+    monkeypatch.chdir(tmp_path)
+    harness.verify_notebook(path, max_mutants=1, exemptions={})
+    assert not (tmp_path / "written-by-a-cell.txt").exists() and not (ROOT / "written-by-a-cell.txt").exists()

@@ -43,6 +43,7 @@ class ExerciseRun:
     cells: list[str] = field(default_factory=list)  # the exercise's code cells, in order
     calls: list[Call] = field(default_factory=list)
     function_calls: dict[str, list[tuple[tuple, dict]]] = field(default_factory=dict)  # learner function -> calls
+    folder: str = "."  # where the cells run: files they write land there, never in the kit
 
 
 class Recorder:
@@ -126,20 +127,22 @@ def code_cells(path: Path) -> list[tuple[str | None, str]]:
     return [(exercise_of(c), "".join(c["source"])) for c in cells if c["cell_type"] == "code"]
 
 
-def run_solution(path: Path, on_cell: Callable[[int], None] | None = None) -> dict[str, ExerciseRun]:
-    """Run a solution notebook top to bottom; the runs of its exercises, by name, in order.
+def run_solution(path: Path, folder: Path, on_cell: Callable[[int], None] | None = None) -> dict[str, ExerciseRun]:
+    """Run a solution notebook top to bottom in ``folder``; the runs of its exercises, by name.
 
+    Files the cells write land in ``folder`` (the kit's own folders are never written).
     Raises whatever a cell raises: a solution notebook must run.
     """
     import matplotlib
 
     matplotlib.use("Agg")
+    path = Path(path).resolve()
     runs: dict[str, ExerciseRun] = {}
     namespace: dict = {"__name__": "__main__"}
-    with recording() as recorder:
+    with recording() as recorder, contextlib.chdir(folder):
         for index, (name, source) in enumerate(code_cells(path)):
             if name and name not in runs:
-                runs[name] = ExerciseRun(name, snapshot(namespace))
+                runs[name] = ExerciseRun(name, snapshot(namespace), folder=str(folder))
             if name:
                 runs[name].cells.append(source)
             before = len(recorder.calls)
@@ -161,7 +164,7 @@ def run_exercise(run: ExerciseRun, cells: list[str], label: str) -> tuple[list[C
     propagates (the caller decides what it means).
     """
     namespace = snapshot(run.before)
-    with recording() as recorder:
+    with recording() as recorder, contextlib.chdir(run.folder):
         try:
             for number, source in enumerate(cells):
                 run_cell(source, namespace, f"<{label} cell {number}>")

@@ -101,15 +101,18 @@ def time_limit(seconds: int):
 
 def verify_notebook(path: Path, max_mutants: int = 40, exemptions: dict | None = None) -> list[ExerciseReport]:
     """Verify each exercise of one solution notebook, in notebook order."""
+    import tempfile
+
     exemptions = load_exemptions() if exemptions is None else exemptions
-    try:
-        runs = run_solution(Path(path))
-    except Exception as error:  # noqa: BLE001 - reported, not raised: one notebook must not stop the rest
-        return [ExerciseReport(exercise=Path(path).name, problem=f"the solution notebook raised {type(error).__name__}: {error}")]
-    reports = []
-    for run in runs.values():
-        exercise_id = run.calls[0].exercise.id if run.calls else f"{Path(path).stem}.{run.name}"
-        reports.append(verify_exercise(run, exercise_id, max_mutants, exemptions.get(exercise_id, {})))
+    with tempfile.TemporaryDirectory(prefix="mlkit-verify-") as folder:
+        try:
+            runs = run_solution(Path(path), Path(folder))
+        except Exception as error:  # noqa: BLE001 - reported, not raised: one notebook must not stop the rest
+            return [ExerciseReport(exercise=Path(path).name, problem=f"the solution notebook raised {type(error).__name__}: {error}")]
+        reports = []
+        for run in runs.values():
+            exercise_id = run.calls[0].exercise.id if run.calls else f"{Path(path).stem}.{run.name}"
+            reports.append(verify_exercise(run, exercise_id, max_mutants, exemptions.get(exercise_id, {})))
     return reports
 
 
