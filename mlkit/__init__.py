@@ -31,3 +31,8 @@ def setup(seed: int = 0, *, plots: bool = True):
     from mlkit.course.notebook_setup import setup as _setup
 
     return _setup(seed=seed, plots=plots)
+
+
+def __getattr__(name: str):
+    """Old modules as attributes of the package, as the previous release had them."""
+    return _compat.old_attribute(name)

@@ -20,9 +20,6 @@ True
 
 from __future__ import annotations
 
-import importlib
-import importlib.abc
-import importlib.machinery
 import sys
 
 #: Old module name -> its new name (modules).
@@ -70,8 +67,12 @@ def new_name(old: str) -> str | None:
     return None
 
 
-class _Alias(importlib.abc.Loader):
-    """Loads an old name by importing the new one and putting it in the old one's place."""
+class _Alias:
+    """Loads an old name by importing the new one and putting it in the old one's place.
+
+    A plain class (the import system only calls these methods): importing ``importlib.abc``
+    would make ``import mlkit`` load some thirty modules.
+    """
 
     def __init__(self, target: str) -> None:
         self.target = target
@@ -80,12 +81,21 @@ class _Alias(importlib.abc.Loader):
         return None  # an empty placeholder; exec_module swaps in the real module
 
     def exec_module(self, module) -> None:
+        import importlib
+
         # The import system returns whatever sys.modules holds for the name after
         # exec_module, so the caller receives the real module, not the placeholder.
         sys.modules[module.__name__] = importlib.import_module(self.target)
 
+    def get_code(self, fullname: str):
+        """The new module's code, for ``python -m <old name>``."""
+        import importlib.util
 
-class OldPathFinder(importlib.abc.MetaPathFinder):
+        spec = importlib.util.find_spec(self.target)
+        return spec.loader.get_code(self.target) if spec and hasattr(spec.loader, "get_code") else None
+
+
+class OldPathFinder:
     """Finds the modules named in :data:`MOVED` and :data:`MOVED_PACKAGES` by their old names."""
 
     def find_spec(self, fullname, path=None, target=None):
@@ -94,10 +104,28 @@ class OldPathFinder(importlib.abc.MetaPathFinder):
         current = new_name(fullname)
         if current is None:
             return None
-        return importlib.machinery.ModuleSpec(fullname, _Alias(current))
+        import importlib.machinery
+        import importlib.util
+
+        found = importlib.util.find_spec(current)
+        if found is None:  # no module of that name at the new place either
+            return None
+        return importlib.machinery.ModuleSpec(fullname, _Alias(current), is_package=found.submodule_search_locations is not None)
+
+    def invalidate_caches(self) -> None:
+        pass
 
 
 def install() -> None:
     """Put the finder first on ``sys.meta_path`` (once)."""
     if not any(isinstance(finder, OldPathFinder) for finder in sys.meta_path):
         sys.meta_path.insert(0, OldPathFinder())
+
+
+def old_attribute(name: str):
+    """``mlkit.<old name>`` as an attribute of the package (``mlkit.progress.table()``)."""
+    import importlib
+
+    if f"mlkit.{name}" in MOVED or f"mlkit.{name}" in MOVED_PACKAGES:
+        return importlib.import_module(f"mlkit.{name}")
+    raise AttributeError(f"module 'mlkit' has no attribute {name!r}")

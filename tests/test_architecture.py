@@ -54,6 +54,9 @@ def imported_names(path: Path, name: str, known: set[str]) -> list[tuple[str, in
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = []
     for node in ast.walk(tree):
+        literal = dynamic_import(node)
+        if literal:  # importlib.import_module("mlkit.x") is an import like any other
+            found.append((literal, node.lineno))
         if isinstance(node, ast.Import):
             found += [(alias.name, node.lineno) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -66,6 +69,53 @@ def imported_names(path: Path, name: str, known: set[str]) -> list[tuple[str, in
                 is_module = candidate in known or new_name(candidate) in known
                 found.append((candidate if is_module else base, node.lineno))
     return found
+
+
+IMPORTERS = {"import_module", "__import__"}
+#: Modules that may import by a computed name, and why: each such import is an edge the graph cannot see.
+DYNAMIC_IMPORTS_ALLOWED = {
+    "mlkit.cli": "finds the sub-commands in mlkit.commands",
+    "mlkit.compat": "answers an old module name with the new module",
+    "mlkit.course.checks.registry": "loads a unit's checks from mlkit.course.checks.units",
+}
+#: Modules that may call exec, and why.
+EXEC_ALLOWED = {"mlkit.course.verification.capture": "runs the cells of a solution notebook"}
+
+
+def _called_name(node: ast.AST) -> str | None:
+    if not isinstance(node, ast.Call):
+        return None
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+
+
+def dynamic_import(node: ast.AST) -> str | None:
+    """The module a call such as ``importlib.import_module("mlkit.x")`` imports, if it is a literal."""
+    if _called_name(node) in IMPORTERS and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        return node.args[0].value
+    return None
+
+
+def computed_imports(path: Path) -> list[tuple[str, int]]:
+    """(kind, line) of imports by a computed name, and of exec/eval calls, in a file."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        name = _called_name(node)
+        if name in IMPORTERS and not dynamic_import(node):
+            found.append(("import", node.lineno))
+        elif name in {"exec", "eval"} and isinstance(getattr(node, "func", None), ast.Name):
+            found.append((name, node.lineno))
+    return found
+
+
+def test_imports_by_a_computed_name_stay_where_they_are_needed():
+    wrong = []
+    for name, path in modules().items():
+        for kind, line in computed_imports(path):
+            allowed = DYNAMIC_IMPORTS_ALLOWED if kind == "import" else EXEC_ALLOWED
+            if name not in allowed:
+                wrong.append(f"{path.relative_to(ROOT)}:{line}: {kind} by a computed name")
+    assert wrong == []
 
 
 def resolve(target: str, known: set[str]) -> str | None:
@@ -173,6 +223,7 @@ def test_no_layer_imports_a_forbidden_library():
 def code_sources() -> list[tuple[str, str]]:
     """(where, code) for every module, test, benchmark and notebook code cell of the kit."""
     sources = [(str(p.relative_to(ROOT)), p.read_text()) for d in ("mlkit", "tests", "benchmarks") for p in (ROOT / d).rglob("*.py")]
+    sources.append(("conftest.py", (ROOT / "conftest.py").read_text()))
     for folder in ("notebooks", "solutions", "exercises"):
         for path in sorted((ROOT / folder).glob("*.ipynb")):
             cells = json.loads(path.read_text())["cells"]
@@ -183,24 +234,50 @@ def code_sources() -> list[tuple[str, str]]:
     return sources
 
 
-def old_paths_in(code: str) -> list[str]:
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:  # notebook cells with magics or stubs: not ours to judge here
-        return []
+def doctest_code(code: str) -> str:
+    """The ``>>>`` and ``...`` lines of the docstrings in ``code``, as code."""
+    lines = []
+    for line in code.splitlines():
+        stripped = line.strip()
+        if stripped.startswith((">>> ", "... ")):
+            lines.append(stripped[4:])
+    return "\n".join(line for line in lines if not line.startswith((" ", "\t")))
+
+
+def old_paths_in(code: str, package: str = "") -> list[str]:
+    """Old module names that ``code`` imports (``package``: where relative imports start)."""
     names = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names += [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names += [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+    for text in (code, doctest_code(code)):
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:  # notebook cells with magics or stubs: not ours to judge here
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                    base = f"{anchor}.{base}".rstrip(".") if anchor else base
+                names += [base] + [f"{base}.{a.name}" for a in node.names]
+            literal = dynamic_import(node)
+            if literal:
+                names.append(literal)
     return sorted({n for n in names if n.startswith("mlkit") and new_name(n)})
 
 
 def test_the_kit_itself_uses_only_the_new_import_paths():
     """The old paths exist for learners' earlier copies; nothing the kit ships uses them."""
     exempt = {"mlkit/compat.py", "tests/test_compat.py", "tests/test_architecture.py"}
-    wrong = [f"{where}: {old_paths_in(code)}" for where, code in code_sources() if where not in exempt and old_paths_in(code)]
+    wrong = []
+    for where, code in code_sources():
+        package = module_name(ROOT / where).rpartition(".")[0] if where.startswith("mlkit/") else ""
+        if where.endswith("__init__.py"):
+            package = module_name(ROOT / where)
+        found = old_paths_in(code, package)
+        if where not in exempt and found:
+            wrong.append(f"{where}: {found}")
     assert wrong == []
 
 
@@ -265,3 +342,21 @@ def test_old_imports_are_found_in_code():
         "mlkit.progress",
     ]
     assert old_paths_in("from mlkit.course.checks import exercises\nfrom mlkit.course import progress\n") == []
+
+
+def test_dynamic_imports_and_relative_old_paths_are_seen(tmp_path):
+    root = _tree(
+        tmp_path,
+        {
+            "mlkit/__init__.py": "",
+            "mlkit/topics/__init__.py": "",
+            "mlkit/topics/vision.py": "import importlib\ndef f():\n    importlib.import_module('mlkit.plots.vision')\n",
+            "mlkit/plots/__init__.py": "",
+            "mlkit/plots/vision.py": "from mlkit.topics import vision\n",
+            "mlkit/topics/text.py": "def g(name):\n    __import__(name)\n",
+        },
+    )
+    assert cycles(graph(root)) == [["mlkit.plots.vision", "mlkit.topics.vision"]]
+    assert computed_imports(root / "topics" / "text.py") == [("import", 2)]
+    assert old_paths_in("def _old():\n    from .. import curriculum\n", "mlkit.commands") == ["mlkit.curriculum"]
+    assert old_paths_in('"""\n>>> from mlkit import progress\n"""\n') == ["mlkit.progress"]

@@ -87,3 +87,46 @@ def test_a_copy_made_with_the_previous_release_runs_top_to_bottom(tmp_path):
     ]
     assert not any(output.get("output_type") == "error" for c in notebook.cells for output in c.get("outputs", []))
     assert sum("Not attempted" in text or "not attempted" in text for text in texts) >= 4
+
+
+def test_old_modules_are_attributes_of_the_package_as_before():
+    import mlkit
+
+    assert mlkit.progress is importlib.import_module("mlkit.course.progress")
+    assert mlkit.notebook_setup.setup is importlib.import_module("mlkit.course.notebook_setup").setup
+    with pytest.raises(AttributeError, match="no attribute 'no_such_thing'"):
+        mlkit.no_such_thing  # noqa: B018
+
+
+def test_a_module_that_does_not_exist_under_an_old_package_is_not_found():
+    import importlib.util
+
+    assert importlib.util.find_spec("mlkit.checks.units.no_such_unit") is None
+    assert importlib.util.find_spec("mlkit.checks").submodule_search_locations is not None
+
+
+def test_an_old_module_runs_with_python_dash_m():
+    done = subprocess.run([sys.executable, "-m", "mlkit.doctor"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_names_of_modules_that_kept_their_paths_are_still_there():
+    from mlkit.course import progress
+    from mlkit.decision import inputs, loans
+
+    assert progress.SCHEMA_VERSION == len(progress.MIGRATIONS) and callable(progress.now) and progress.BUSY_TIMEOUT_MS > 0
+    assert inputs.PLANS == ("auto", "standard", "tiered")
+    assert loans.add_years and loans.LAST_OLD_RULES_YEAR == 2025
+    option = inputs.Option(name="Big loan", kind="masters_in_person", years=2, financing=inputs.Financing(federal_unsubsidised_per_year=99_000))
+    from datetime import date
+
+    from mlkit.errors import InputError
+
+    with pytest.raises(InputError, match="above the annual limit"):
+        loans.check_financing(option, date(2027, 9, 1))
+
+
+def test_importing_mlkit_stays_cheap():
+    code = "import sys; before = set(sys.modules); import mlkit; print(sorted(set(sys.modules) - before))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert json.loads(done.stdout.replace("'", '"')) == ["mlkit", "mlkit.compat"]

@@ -19,19 +19,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlkit.course.attempt_store import (
+from mlkit.course.attempt_store import (  # the store's names, so one import serves a notebook
+    BUSY_TIMEOUT_MS,
     FILE_NAME,
+    MIGRATIONS,
+    SCHEMA_VERSION,
     STATUSES,
     Attempt,
     ProgressStoreError,
     attempts,
     connect,
+    now,
     record_attempt,
     store_path,
 )
 
 __all__ = [
+    "BUSY_TIMEOUT_MS",
     "FILE_NAME",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "now",
     "STATUSES",
     "Attempt",
     "ProgressStoreError",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 
 from mlkit.decision import validation as check
-from mlkit.decision.financing import Financing, check_financing
+from mlkit.decision.financing import PLANS, Financing, check_financing  # noqa: F401 - PLANS: the previous release's name
 from mlkit.decision.figures import roles, salary_range
 from mlkit.errors import InputError
 

@@ -34,7 +34,9 @@ from typing import TYPE_CHECKING
 import numpy_financial as npf
 
 from mlkit.decision.figures import figure, value
-from mlkit.decision.financing import (
+from mlkit.decision.financing import (  # the rules' dates, also the previous release's names here
+    LAST_OLD_RULES_YEAR,
+    add_years,
     academic_year,
     add_months,
     disbursements,
@@ -45,6 +47,13 @@ from mlkit.decision.financing import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from mlkit.decision.inputs import Assumptions, Option, Person
+
+def check_financing(option: Option, start: date) -> None:
+    """The previous release's form of :func:`mlkit.decision.financing.check_financing`."""
+    from mlkit.decision import financing
+
+    financing.check_financing(option.financing, option=option.name, years=option.years, start=start)
+
 
 def simple_interest(principal: float, annual_rate: float, days: float, days_in_year: float = 365.0) -> float:
     """Interest accrued without compounding: ``principal * annual_rate * days / days_in_year``.
