@@ -134,8 +134,19 @@ def test_a_hint_stage_out_of_range_is_refused(stage):
 
 def test_solution_comes_from_the_solution_notebook():
     shown = exercises("classification").split.solution()
-    assert shown.code and "train_test_split(" in shown.text and "stratify=y" in shown.text
-    assert "<pre>" in shown._repr_html_()
+    assert "train_test_split(" in shown.code and "stratify=y" in shown.code
+    assert "train_test_split(" not in shown.explanation and shown.explanation
+
+
+def test_a_solution_renders_its_code_highlighted_and_its_explanation_as_markdown_with_maths():
+    shown = exercises("probability-statistics").mle.solution()
+    markdown = shown._repr_markdown_()
+    fence = markdown.index("```python\n")
+    end = markdown.index("\n```", fence + 10)
+    assert shown.code in markdown[fence:end + 4]
+    assert shown.explanation and markdown.endswith(shown.explanation) and "$" in shown.explanation
+    assert not hasattr(shown, "_repr_html_")  # JupyterLab then renders the Markdown, maths included
+    assert str(shown).startswith("Solution: ") and "```" not in str(shown)
 
 
 @pytest.mark.parametrize("value", ["1", "true", "YES"])

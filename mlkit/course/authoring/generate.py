@@ -133,10 +133,10 @@ def exercise_notebook(solution_nb, label: str):
     return normalise(nb, keep_outputs=False)
 
 
-def solution_text(solution_notebook_path: str | Path, exercise_id: str) -> str:
-    """The worked solution of one exercise: what ``solution()`` shows a learner.
+def solution_parts(solution_notebook_path: str | Path, exercise_id: str) -> tuple[str, str]:
+    """The worked solution of one exercise as (code, explanation in Markdown).
 
-    It is the code inside the solution regions of the cells tagged
+    The code is the code inside the solution regions of the cells tagged
     ``ex:<exercise_id>`` (dedented, markers removed) followed, in notebook order,
     by the text of its ``solution`` and ``solution-only`` markdown cells. Only the
     regions are shown, not the surrounding code, because the learner already has
@@ -158,7 +158,8 @@ def solution_text(solution_notebook_path: str | Path, exercise_id: str) -> str:
         raise InputError(f"no solution notebook at {path}")
     nb = read(path)
     label = str(path)
-    parts: list[str] = []
+    code: list[str] = []
+    text: list[str] = []
     known: list[str] = []
     found = False
     for index, cell in enumerate(nb.cells):
@@ -172,14 +173,29 @@ def solution_text(solution_notebook_path: str | Path, exercise_id: str) -> str:
             segments = split_regions(cell.source, where(label, index, cell))
             regions = [s for s in segments if isinstance(s, Region)]
             if regions:
-                parts += [textwrap.dedent(r.code).strip("\n") for r in regions]
+                code += [textwrap.dedent(r.code).strip("\n") for r in regions]
             elif SOLUTION_TAG in tags and cell.source.strip():
-                parts.append(cell.source.strip("\n"))
+                code.append(cell.source.strip("\n"))
         elif cell.cell_type == "markdown" and (SOLUTION_TAG in tags or SOLUTION_ONLY_TAG in tags):
-            parts.append(cell.source.strip("\n"))
+            text.append(cell.source.strip("\n"))
     if not found:
         listed = ", ".join(known) if known else "none (no cell has an ex:<id> tag)"
         raise InputError(f"{path}: no exercise {exercise_id!r}; its exercises are: {listed}")
-    if not parts:
+    if not code and not text:
         raise InputError(f"{path}: exercise {exercise_id!r} has no solution region and no solution cell")
-    return "\n\n".join(parts) + "\n"
+    return "\n\n".join(code), "\n\n".join(text)
+
+
+def solution_text(solution_notebook_path: str | Path, exercise_id: str) -> str:
+    """The worked solution of one exercise as plain text: its code, then its explanation.
+
+    See :func:`solution_parts` for what each part holds and the errors raised.
+
+    Examples
+    --------
+    >>> from mlkit.course.authoring import solution_text
+    >>> print(solution_text("solutions/11_classification.ipynb", "split"))  # doctest: +SKIP
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    """
+    code, text = solution_parts(solution_notebook_path, exercise_id)
+    return "\n\n".join(p for p in (code, text) if p) + "\n"

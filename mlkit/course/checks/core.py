@@ -273,14 +273,17 @@ class Exercise:
             text += "\n(That was the last hint; `solution()` shows the worked solution.)"
         return Notice(f"Hint {stage} of {len(self.hints)}: {self.title}", text)
 
-    def solution(self) -> Notice:
+    def solution(self) -> "Notice | WorkedSolution":
         """The worked solution, unless the instructor turned solutions off."""
         if solutions_hidden():
             return Notice(
                 f"Solution: {self.title}",
                 "Solutions are turned off for this session by your instructor. Try the hints: `hint()`.",
             )
-        return Notice(f"Solution: {self.title}", _solution_text(self), code=True)
+        found = _solution_parts(self)
+        if isinstance(found, str):
+            return Notice(f"Solution: {self.title}", found)
+        return WorkedSolution(self.title, *found)
 
     # for authors, tests and the grader
 
@@ -436,7 +439,8 @@ def solutions_hidden(config_dir=None) -> bool:
     return bool(config.get("checks", {}).get("hide_solutions", False))
 
 
-def _solution_text(exercise: Exercise) -> str:
+def _solution_parts(exercise: Exercise) -> tuple[str, str] | str:
+    """(code, explanation) of the worked solution, or a sentence saying why there is none."""
     from mlkit.course import curriculum
     from mlkit.paths import repo_root
 
@@ -448,10 +452,41 @@ def _solution_text(exercise: Exercise) -> str:
     if root is None or not unit.solutions or not (root / unit.solutions).is_file():
         return "The worked solution is in the kit's solution notebook, which this installation does not include."
     try:
-        from mlkit.course.authoring import solution_text
+        from mlkit.course.authoring.generate import solution_parts
     except ImportError:
         return "Worked solutions need the kit's authoring tools (mlkit.course.authoring), which this installation lacks."
-    return solution_text(root / unit.solutions, exercise.name)
+    return solution_parts(root / unit.solutions, exercise.name)
+
+
+@dataclass(frozen=True)
+class WorkedSolution:
+    """A worked solution: its code, shown highlighted, and its explanation, rendered with its maths.
+
+    JupyterLab renders the Markdown form (code block and LaTeX); a terminal gets plain text.
+    """
+
+    title: str
+    code: str
+    explanation: str
+
+    def __str__(self) -> str:
+        parts = [f"Solution: {self.title}", self.code, self.explanation]
+        return "\n\n".join(p for p in parts if p)
+
+    __repr__ = __str__
+
+    @property
+    def text(self) -> str:
+        """The code and the explanation as plain text."""
+        return "\n\n".join(p for p in (self.code, self.explanation) if p)
+
+    def _repr_markdown_(self) -> str:
+        parts = [f"**Solution: {self.title}**"]
+        if self.code:
+            parts.append(f"```python\n{self.code}\n```")
+        if self.explanation:
+            parts.append(self.explanation)
+        return "\n\n".join(parts)
 
 
 # --- recording attempts -------------------------------------------------------------
