@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect
-from mlkit.course.checks.kinds import expect_choice, expect_close, expect_number, expect_type
+from mlkit.course.checks.kinds import as_labels, expect_choice, expect_close, expect_number, expect_type
 
 EXERCISES = ExerciseSet("analysis-visualisation", "Analysis and visualisation")
 
@@ -49,6 +49,14 @@ def _kmeans(data, k: int = CLUSTERS):
     from sklearn.cluster import KMeans
 
     return KMeans(n_clusters=k, n_init=10, random_state=SEED).fit_predict(data)
+
+
+def _numbers(series, name: str):
+    """The values of a learner's Series as floats (any numeric dtype), or Incorrect naming it."""
+    try:
+        return series.to_numpy(dtype=float, na_value=float("nan"))
+    except (TypeError, ValueError):
+        raise Incorrect(f"`{name}` should hold numbers, one per species.") from None
 
 
 def _by_species(series):
@@ -86,7 +94,7 @@ def summary(flipper_medians):
             f"`flipper_medians` is indexed by {', '.join(index[:4])}; one value per species is expected "
             "(group by `species`)."
         )
-    values = pd.Series(flipper_medians.to_numpy(dtype=float), index=index).reindex(SPECIES)
+    values = pd.Series(_numbers(flipper_medians, "flipper_medians"), index=index).reindex(SPECIES)
     groups, _ = _by_species(flippers)
     if np.allclose(values, groups.mean().reindex(SPECIES)):
         raise Incorrect("`flipper_medians` holds the mean of each species; the median is asked for.")
@@ -225,7 +233,7 @@ def relationship(pooled_r, within_r):
         raise Incorrect("`pooled_r` is outside [-1, 1], so it is not a correlation; was it a covariance?")
     if np.isclose(value, -pooled):
         raise Incorrect("`pooled_r` has the wrong sign.")
-    expect_close(value, pooled, name="pooled_r", rtol=1e-6)
+    expect_close(pooled_r, pooled, name="pooled_r", rtol=1e-6)
     if not isinstance(within_r, pd.Series):
         if not isinstance(within_r, pd.DataFrame):
             expect_number(within_r, name="within_r")
@@ -233,7 +241,7 @@ def relationship(pooled_r, within_r):
         raise Incorrect("`within_r` is a table (a correlation matrix?); one number per species is asked for.")
     if sorted(str(i) for i in within_r.index) != SPECIES:
         raise Incorrect("`within_r` should have one value per species, indexed by species.")
-    mine = pd.Series(within_r.to_numpy(dtype=float), index=[str(i) for i in within_r.index]).reindex(SPECIES)
+    mine = pd.Series(_numbers(within_r, "within_r"), index=[str(i) for i in within_r.index]).reindex(SPECIES)
     if (mine.abs() > 1).any():
         raise Incorrect("some values of `within_r` are outside [-1, 1]: they are not correlations.")
     if np.allclose(mine, _correlations("bill_length_mm")[1].reindex(SPECIES)):
@@ -287,9 +295,8 @@ def clusters(clusters, agreement):
     from sklearn.metrics import adjusted_rand_score
 
     measured, unscaled, Z = _measured()
-    labels = np.asarray(clusters)
-    if labels.shape != (len(measured),):
-        raise Incorrect(f"`clusters` has shape {labels.shape}; one label per measured penguin ({len(measured)}) is expected.")
+    labels = as_labels(clusters, name="clusters", length=len(measured),
+                       what=f"one group label per measured penguin ({len(measured)})")
     groups = len(np.unique(labels))
     if groups != CLUSTERS:
         raise Incorrect(f"`clusters` has {groups} distinct groups; three are asked for.")
@@ -308,7 +315,7 @@ def clusters(clusters, agreement):
             "`agreement` compares cluster numbers with species codes directly; cluster numbers are arbitrary. "
             "Use a score that ignores how the groups are numbered."
         )
-    expect_close(value, truth, name="agreement", rtol=1e-6)
+    expect_close(agreement, truth, name="agreement", rtol=1e-6)
     return "the three groups found without labels largely match the species."
 
 

@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect
 from mlkit.course.checks.kinds import (
+    FLOAT32_RTOL,
+    as_whole_number,
     expect_array,
     expect_choice,
     expect_close,
@@ -32,6 +34,8 @@ EXERCISES = ExerciseSet("classification", "Supervised learning: classification")
 
 TEST_SHARE = 0.25
 CV_FOLDS = 5
+SEED = 0
+SEEDS_SEARCHED = 100  # seeds tried to tell which split a learner made
 
 
 # --- shared data and reference results (computed once, only when a check runs) ----
@@ -138,13 +142,67 @@ def split(X_train, X_test, y_train, y_test):
         raise Incorrect(
             f"the test set has {len(X_test)} rows ({len(X_test) / len(X):.0%} of the data); a quarter is asked for."
         )
-    tolerance = 1.5 / len(y_test)
-    if abs(y_test.mean() - y.mean()) > tolerance:
+    for labels, part in ((y_test, "test"), (y_train, "training")):
+        _expect_class_shares(labels, y, part)
+    test_rows = _positions(X, X_test)
+    if np.array_equal(test_rows, _reference_test_rows(True, SEED)):
+        return f"{len(X_train)} rows to train on, {len(X_test)} to test on, with the same share of malignant tumours."
+    seed = _seed_of(test_rows, stratified=False)
+    if seed is not None:
         raise Incorrect(
-            f"{y_test.mean():.1%} of the test set is malignant, but {y.mean():.1%} of all the data: the split "
-            "does not keep the share of each class. Ask `train_test_split` to stratify."
+            "the two parts keep the share of malignant tumours only by chance: they are the rows of a split made "
+            "without `stratify=`, and most seeds would give other shares. Ask `train_test_split` to stratify."
         )
-    return f"{len(X_train)} rows to train on, {len(X_test)} to test on, with the same share of malignant tumours."
+    if _seed_of(test_rows, stratified=True) is not None:
+        raise Incorrect(
+            "the split is stratified, but its test rows are those of another `random_state` than the 0 the "
+            "exercise asks for, so your results will not repeat those of the exercise."
+        )
+    raise Incorrect(
+        "the two parts keep the share of malignant tumours, but they are not the rows `train_test_split` "
+        "picks with a quarter for testing, `stratify=y` and `random_state=0`."
+    )
+
+
+def _expect_class_shares(labels, y, part: str) -> None:
+    """A stratified split keeps each class's count within one row of its share of the part."""
+    import numpy as np
+
+    for value in np.unique(np.asarray(y)):
+        count = int((np.asarray(labels) == value).sum())
+        if abs(count - len(labels) * float((y == value).mean())) >= 1:
+            raise Incorrect(
+                f"{np.mean(np.asarray(labels) == 1):.1%} of the {part} set is malignant, but {y.mean():.1%} of all "
+                "the data: the split does not keep the share of each class. Ask `train_test_split` to stratify."
+            )
+
+
+def _positions(X, part):
+    """The sorted row positions in ``X`` of the rows of ``part``."""
+    import numpy as np
+
+    return np.sort(X.index.get_indexer(part.index))
+
+
+@lru_cache(maxsize=2 * SEEDS_SEARCHED + 2)
+def _reference_test_rows(stratified: bool, seed: int):
+    import numpy as np
+    from sklearn.model_selection import train_test_split
+
+    X, y = _data()
+    rows = np.arange(len(X))
+    _, test = train_test_split(rows, test_size=TEST_SHARE, random_state=seed, stratify=y if stratified else None)
+    return np.sort(test)
+
+
+def _seed_of(test_rows, *, stratified: bool):
+    """The ``random_state`` (0 to 99) whose split has these test rows, or None."""
+    import numpy as np
+
+    for seed in range(SEEDS_SEARCHED):
+        if np.array_equal(test_rows, _reference_test_rows(stratified, seed)):
+            return seed
+    return None
 
 
 @split.wrong_answer
@@ -180,6 +238,23 @@ def split_without_stratifying():
 
     X, y = _data()
     return Answer.of(*train_test_split(X, y, test_size=0.25, random_state=0))
+
+
+@split.wrong_answer
+def split_without_stratifying_lucky_seed():
+    """Without `stratify`, some seeds happen to keep the shares; the split is still not stratified."""
+    from sklearn.model_selection import train_test_split
+
+    X, y = _data()
+    return Answer.of(*train_test_split(X, y, test_size=0.25, random_state=4))
+
+
+@split.wrong_answer
+def split_with_another_seed():
+    from sklearn.model_selection import train_test_split
+
+    X, y = _data()
+    return Answer.of(*train_test_split(X, y, test_size=0.25, stratify=y, random_state=1))
 
 
 # --- 2. a first model that beats the baseline ------------------------------------------
@@ -399,9 +474,7 @@ def cv_secrets():
 def confusion(missed, recall):
     matrix = _confusion()
     (tn, fp), (fn, tp) = matrix
-    missed_number = expect_number(missed, name="missed")
-    if missed_number != int(missed_number):
-        raise Incorrect("`missed` is a count of tumours, so a whole number.")
+    missed_number = as_whole_number(missed, name="missed", what="a count of tumours, a whole number")
     if missed_number != fn:
         if missed_number == fp:
             raise Incorrect(
@@ -412,17 +485,28 @@ def confusion(missed, recall):
             raise Incorrect("`missed` counts tumours the model got right; look for malignant tumours predicted benign.")
         raise Incorrect("`missed` is not a count in the confusion matrix of the cross-validated predictions.")
     value = expect_number(recall, name="recall")
-    if abs(value - tp / (tp + fp)) < 1e-9:
+    if _near(value, tp / (tp + fp), recall):
         raise Incorrect(
             "`recall` divides by all tumours predicted malignant, which gives the precision. "
             "Divide by all tumours that are truly malignant."
         )
-    if abs(value - (tp + tn) / matrix.sum()) < 1e-9:
+    if _near(value, (tp + tn) / matrix.sum(), recall):
         raise Incorrect("`recall` is the share of all tumours classified correctly (the accuracy).")
-    if abs(value - fn / (tp + fn)) < 1e-9:
+    if _near(value, fn / (tp + fn), recall):
         raise Incorrect("`recall` is the share of malignant tumours missed; the share found is asked for.")
-    expect_close(value, tp / (tp + fn), name="recall", rtol=1e-9)
+    expect_close(recall, tp / (tp + fn), name="recall", rtol=1e-9)
     return f"the model misses {int(fn)} of {int(tp + fn)} malignant tumours."
+
+
+def _near(value: float, target: float, original) -> bool:
+    """``value`` equals ``target`` to the precision of the learner's number (float32 included)."""
+    import math
+
+    import numpy as np
+
+    dtype = getattr(original, "dtype", None)
+    rtol = FLOAT32_RTOL if dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize <= 4 else 1e-9
+    return math.isclose(value, target, rel_tol=rtol, abs_tol=1e-9)
 
 
 @confusion.wrong_answer

@@ -14,7 +14,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect
-from mlkit.course.checks.kinds import expect_choice, expect_close, expect_number
+from mlkit.course.checks.kinds import (
+    FLOAT32_RTOL,
+    as_labels,
+    as_whole_number,
+    expect_choice,
+    expect_close,
+    expect_number,
+)
 
 EXERCISES = ExerciseSet("clustering", "Clustering")
 
@@ -79,17 +86,12 @@ def _ari(a, b) -> float:
 
 
 def _labels_array(labels, *, name: str):
-    """The learner's cluster labels as a 1-D integer array with one label per wine."""
-    import numpy as np
+    """The learner's cluster labels as a 1-D integer array with one label per wine.
 
-    try:
-        array = np.asarray(labels)
-    except Exception:  # noqa: BLE001 - anything that is not array-like
-        raise Incorrect(f"`{name}` should be an array of cluster labels, one per wine.") from None
+    Any container of whole numbers is read: a list, a tuple, a column vector, integral floats.
+    """
     X, _ = _data()
-    if array.ndim != 1 or len(array) != len(X):
-        raise Incorrect(f"`{name}` has shape {array.shape}; one label per wine, shape ({len(X)},), is expected.")
-    return array
+    return as_labels(labels, name=name, length=len(X), what=f"one cluster label per wine ({len(X)})")
 
 
 # --- 1. k-means on standardised features ---------------------------------------------------
@@ -165,18 +167,29 @@ def agreement(score):
     value = expect_number(score, name="score")
     _, y = _data()
     labels = _kmeans_labels()
-    if abs(value - accuracy_score(y, labels)) < 1e-9:
+    if _near(value, accuracy_score(y, labels), score):
         raise Incorrect(
             "`score` is the accuracy, which compares cluster numbers with cultivar numbers as if they were the "
             "same names. They are not: use a measure that ignores the numbering."
         )
-    if abs(value - rand_score(y, labels)) < 1e-9:
+    if _near(value, rand_score(y, labels), score):
         raise Incorrect(
             "`score` is the plain Rand index, which is high even for a random grouping. Use the version adjusted "
             "for chance."
         )
-    expect_close(value, _ari(y, labels), name="score", rtol=1e-9)
+    expect_close(score, _ari(y, labels), name="score", rtol=1e-9)
     return "the clusters and the cultivars group nearly the same pairs of wines."
+
+
+def _near(value: float, target: float, original) -> bool:
+    """``value`` equals ``target`` to the precision of the learner's number (float32 included)."""
+    import math
+
+    import numpy as np
+
+    dtype = getattr(original, "dtype", None)
+    rtol = FLOAT32_RTOL if dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize <= 4 else 1e-9
+    return math.isclose(value, target, rel_tol=rtol, abs_tol=1e-9)
 
 
 @agreement.wrong_answer
@@ -214,10 +227,10 @@ def agreement_secrets():
     ),
 )
 def choose_k(best_k):
-    value = expect_number(best_k, name="best_k")
-    if value != int(value) or int(value) not in KS:
-        raise Incorrect(f"`best_k` should be one of the numbers of clusters tried ({KS[0]} to {KS[-1]}), not {value!r}.")
-    k = int(value)
+    tried = f"one of the numbers of clusters tried ({KS[0]} to {KS[-1]})"
+    k = as_whole_number(best_k, name="best_k", what=tried)
+    if k not in KS:
+        raise Incorrect(f"`best_k` should be {tried}, not {best_k!r}.")
     scaled = _silhouettes(scaled=True)
     if k == max(scaled, key=scaled.get):
         return f"mean silhouette {scaled[k]:.3f}, the highest of k = {KS[0]} to {KS[-1]}."
@@ -272,14 +285,14 @@ def dbscan_count(n_clusters, n_noise):
 
     labels = _dbscan_labels()
     clusters = len(set(labels.tolist()) - {-1})
-    count = expect_number(n_clusters, name="n_clusters")
+    count = as_whole_number(n_clusters, name="n_clusters", what="a count of clusters, a whole number")
     if count == clusters + 1 and -1 in labels:
         raise Incorrect("`n_clusters` counts the label -1 as a cluster; -1 marks noise points, which belong to no cluster.")
     if count == labels.max() and count != clusters:
         raise Incorrect("`n_clusters` is the largest label, but labels start at 0: one cluster is missing from the count.")
     if count != clusters:
         raise Incorrect(f"`n_clusters` is too {'high' if count > clusters else 'low'}.")
-    noise = expect_number(n_noise, name="n_noise")
+    noise = as_whole_number(n_noise, name="n_noise", what="a count of wines, a whole number")
     if noise == np.sum(labels == 0) and noise != np.sum(labels == -1):
         raise Incorrect("`n_noise` counts the points of cluster 0; noise points have the label -1.")
     if noise != np.sum(labels == -1):

@@ -12,6 +12,7 @@ and the values no failure message may reveal (``@<exercise>.secret_values``).
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from functools import lru_cache
 
@@ -274,6 +275,7 @@ def backprop_returns_a_list():
     ),
 )
 def mlp(mlp):
+    import numpy as np
     from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import Pipeline
 
@@ -283,22 +285,129 @@ def mlp(mlp):
         raise Incorrect(f"`mlp` ends in a {type(final).__name__}; this exercise is about a neural network, "
                         "an `MLPClassifier`.")
     expect_fitted(mlp, name="mlp")
-    _, X_test, _, y_test = _split()
+    X_train, X_test, y_train, y_test = _split()
     features = getattr(mlp, "n_features_in_", X_test.shape[1])
     if features != X_test.shape[1]:
         raise Incorrect(f"`mlp` was fitted on {features} feature(s); the digits have {X_test.shape[1]} pixels.")
-    score = _quiet(expect_score, mlp, X_test, y_test, name="mlp", at_least=0.95, baseline=0.11)
-    iterations = getattr(final, "n_iter_", None)
+    seed = final.random_state
+    if seed is None:
+        raise Incorrect("the `MLPClassifier` of `mlp` has no `random_state`, so its result does not repeat; "
+                        "the exercise asks for `random_state=0`.")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or int(seed) != 0:
+        raise Incorrect(f"the `MLPClassifier` of `mlp` has `random_state={seed!r}`; the exercise asks for "
+                        "`random_state=0`, so that the result repeats.")
+    rows = _rows_fitted(mlp, final)
+    if rows is not None and rows != len(X_train):
+        where = {len(X_test): ", as many as `X_test` has", len(X_train) + len(X_test): ", as many as `X_train` and "
+                 "`X_test` together"}.get(rows, "")
+        raise Incorrect(f"`mlp` was fitted on {rows} rows{where}; `X_train` has {len(X_train)}. Fit it on the "
+                        "training split, `X_train`, `y_train`: the test rows are for scoring only.")
+    refit, warned = _fit_watching(mlp, X_train, y_train)
+    if warned:
+        raise Incorrect(f"fitted on `X_train`, `y_train`, the `MLPClassifier` of `mlp` stops at `max_iter` "
+                        f"({final.max_iter}) before its training has converged, and scikit-learn prints a "
+                        "ConvergenceWarning, which the exercise asks you to avoid.")
+    mine = np.asarray(_quiet(call_learner, mlp.predict, X_test))
+    theirs = np.asarray(_quiet(refit.predict, X_test))
+    if mine.shape != theirs.shape or np.mean(mine != theirs) > AGREEMENT_SLACK:
+        raise Incorrect("`mlp` does not predict what a copy of it fitted on `X_train`, `y_train` (the raw pixels) "
+                        "predicts, so it was not fitted on them as they are. Fit it on the training split, unchanged.")
+    score = _quiet(expect_score, refit, X_test, y_test, name="mlp", at_least=0.95, baseline=0.11)
+    iterations = getattr(refit.steps[-1][1] if isinstance(refit, Pipeline) else refit, "n_iter_", None)
     return f"test accuracy {score:.3f}" + (f", after {iterations} passes over the data." if iterations else ".")
+
+
+AGREEMENT_SLACK = 0.005  # share of test images on which a refitted copy may differ (floating-point noise)
+
+
+def _rows_fitted(model, final):
+    """How many rows ``model`` was fitted on, when its fitted state tells (else None).
+
+    A pipeline's first step may count them (``n_samples_seen_`` of a scaler); an MLP trained by a
+    stochastic solver counts the rows of each pass in ``t_`` (without its early-stopping share).
+    """
+    import math
+
+    import numpy as np
+    from sklearn.pipeline import Pipeline
+
+    if isinstance(model, Pipeline) and len(model.steps) > 1:
+        seen = getattr(model.steps[0][1], "n_samples_seen_", None)
+        if seen is not None:
+            seen = np.max(np.asarray(seen))
+            return int(seen) if np.isfinite(seen) else None
+    t, passes = getattr(final, "t_", None), getattr(final, "n_iter_", None)
+    if not t or not passes or final.solver not in ("adam", "sgd"):
+        return None
+    per_pass = t / passes
+    for rows in {len(part) for part in _split()[:2]}:
+        kept = rows - math.ceil(final.validation_fraction * rows) if final.early_stopping else rows
+        if per_pass == kept:
+            return rows
+    return None
+
+
+def _fit_watching(model, X, y):
+    """A copy of ``model`` fitted on ``X, y``, and whether fitting warned that it did not converge."""
+    from sklearn.base import clone
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings(record=True) as caught, _one_blas_thread():
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("always", ConvergenceWarning)
+        refit = call_learner(clone(model).fit, X, y)
+    return refit, any(issubclass(w.category, ConvergenceWarning) for w in caught)
+
+
+def _one_blas_thread():
+    """Matrix products on one thread while the check refits: for matrices this small it is as fast on an
+    idle machine, several times faster on a busy one; the predictions compared allow for rounding noise."""
+    import contextlib
+
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - a dependency of scikit-learn
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 @mlp.wrong_answer
 def mlp_tiny_hidden_layer():
     from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
 
     X_train, _, y_train, _ = _split()
     model = MLPClassifier(hidden_layer_sizes=(2,), max_iter=200, early_stopping=True, random_state=0)
-    return Answer.of(_quiet(model.fit, X_train / 16, y_train))
+    return Answer.of(_quiet(make_pipeline(StandardScaler(), model).fit, X_train, y_train))
+
+
+def _solution_mlp(**changes):
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    settings = dict(hidden_layer_sizes=(64,), learning_rate_init=0.01, early_stopping=True, max_iter=200,
+                    random_state=0)
+    return make_pipeline(StandardScaler(), MLPClassifier(**{**settings, **changes}))
+
+
+@mlp.wrong_answer
+def mlp_fitted_on_test_data():
+    _, X_test, _, y_test = _split()
+    return Answer.of(_quiet(_solution_mlp().fit, X_test, y_test))
+
+
+@mlp.wrong_answer
+def mlp_stops_before_converging():
+    X_train, _, y_train, _ = _split()
+    return Answer.of(_quiet(_solution_mlp(max_iter=20).fit, X_train, y_train))
+
+
+@mlp.wrong_answer
+def mlp_another_seed():
+    X_train, _, y_train, _ = _split()
+    return Answer.of(_quiet(_solution_mlp(random_state=1).fit, X_train, y_train))
 
 
 @mlp.wrong_answer

@@ -16,7 +16,7 @@ import warnings
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, LearnerCodeError, NotAttempted, call_learner
-from mlkit.course.checks.kinds import expect_choice, expect_number, expect_pipeline, expect_type
+from mlkit.course.checks.kinds import FLOAT32_RTOL, expect_choice, expect_number, expect_pipeline, expect_type
 
 EXERCISES = ExerciseSet("pipelines-architecture", "Pipelines and data architecture")
 
@@ -86,6 +86,17 @@ def _quiet(function, *args, **kwargs):
         return function(*args, **kwargs)
 
 
+def _near(value: float, target: float, original) -> bool:
+    """``value`` equals ``target`` to the precision of the learner's number (float32 included)."""
+    import math
+
+    import numpy as np
+
+    dtype = getattr(original, "dtype", None)
+    rtol = FLOAT32_RTOL if dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize <= 4 else 1e-9
+    return math.isclose(value, target, rel_tol=rtol, abs_tol=1e-9)
+
+
 def _new_penguins():
     """Two penguins a production model may meet: one with a gap, one from an island never seen."""
     import numpy as np
@@ -125,8 +136,7 @@ def preprocess(prepare):
     expect_type(prepare, ColumnTransformer, name="prepare", what="a ColumnTransformer")
     ready = _ready()
     fitted = call_learner(clone(prepare).fit, ready[FEATURES])
-    out = call_learner(fitted.transform, ready[FEATURES])
-    out = out.toarray() if hasattr(out, "toarray") else np.asarray(out, dtype=float)
+    out = _dense(call_learner(fitted.transform, ready[FEATURES]))
     width = 4 + 3 + 3
     if out.shape[1] == len(NUMERIC):
         raise Incorrect(
@@ -140,13 +150,37 @@ def preprocess(prepare):
             f"`prepare` outputs {out.shape[1]} columns; four scaled measurements and one 0/1 column per species "
             "and island are expected. Are species and island one-hot encoded?"
         )
-    names = list(call_learner(fitted.get_feature_names_out))
+    names = [str(n) for n in call_learner(fitted.get_feature_names_out)]
     numeric = [i for i, n in enumerate(names) if any(n.endswith(m) for m in NUMERIC)]
-    if len(numeric) != len(NUMERIC) or not np.allclose(out[:, numeric].mean(axis=0), 0, atol=1e-6):
+    if len(numeric) != len(NUMERIC) or not _standardised(out[:, numeric]):
         raise Incorrect("the measurements in the output of `prepare` are not standardised (mean 0, standard deviation 1).")
+    gappy = _with_gaps()
+    try:
+        refitted = call_learner(clone(prepare).fit, gappy)
+    except LearnerCodeError as error:
+        raise Incorrect(
+            f"fitting `prepare` on a table with gaps in the measurements raised {error}; a new season may have "
+            "gaps: fill them with each column's median, then scale."
+        ) from None
+    for column, missing, at_median in _median_pairs(gappy):
+        one, other = (_dense(call_learner(refitted.transform, row)) for row in (missing, at_median))
+        if np.isnan(one).any():
+            break  # reported below, with a penguin the learner may meet
+        if not np.allclose(one, other, rtol=1e-6, atol=1e-9):
+            raise Incorrect(
+                f"a gap in `{column}` is not filled with the median of that column: fitted on a table with gaps, "
+                f"`prepare` turns a penguin whose {column} is missing into other numbers than the same penguin "
+                "with the median value."
+            )
+    else:
+        if not _standardised(_dense(call_learner(refitted.transform, gappy))[:, numeric]):
+            raise Incorrect(
+                "fitted on a table with gaps, `prepare` outputs measurements that are not standardised (mean 0, "
+                "standard deviation 1), though it does on a table without gaps: the filled-in values were not "
+                "scaled with the others. Fill the gaps first, then scale."
+            )
     gap, unseen = _new_penguins()
-    filled = call_learner(fitted.transform, gap)
-    filled = filled.toarray() if hasattr(filled, "toarray") else np.asarray(filled, dtype=float)
+    filled = _dense(call_learner(fitted.transform, gap))
     if np.isnan(filled).any():
         raise Incorrect(
             "a new penguin with a missing bill length comes out of `prepare` with a missing value, which the "
@@ -162,6 +196,55 @@ def preprocess(prepare):
     return f"{width} model-ready columns; gaps are filled and unknown islands do not stop predictions."
 
 
+def _dense(out):
+    """A transformer's output as a float array (a sparse matrix made dense)."""
+    import numpy as np
+
+    out = out.toarray() if hasattr(out, "toarray") else out
+    try:
+        return np.asarray(out, dtype=float)
+    except (TypeError, ValueError):
+        raise Incorrect("the output of `prepare` holds values that are not numbers; a model needs numbers.") from None
+
+
+def _standardised(columns) -> bool:
+    """Each column has mean 0 and standard deviation 1 (as StandardScaler makes them)."""
+    import numpy as np
+
+    return bool(
+        np.isfinite(columns).all()
+        and np.allclose(columns.mean(axis=0), 0, atol=1e-6)
+        and np.allclose(columns.std(axis=0), 1, atol=1e-6)
+    )
+
+
+@lru_cache(maxsize=1)
+def _gappy_table():
+    """The features of the model-ready table with gaps: about one row in seven per measurement."""
+    import numpy as np
+
+    table = _ready()[FEATURES].copy()
+    for position, column in enumerate(NUMERIC):
+        values = table[column].to_numpy(dtype=float, na_value=np.nan, copy=True)
+        values[np.arange(len(values)) % 7 == position] = np.nan
+        table[column] = values
+    return table
+
+
+def _with_gaps():
+    return _gappy_table().copy()
+
+
+def _median_pairs(gappy):
+    """(column, a penguin missing it, the same penguin with the column's median) for each measurement."""
+    for column in NUMERIC:
+        missing = gappy.iloc[[6]].copy()  # a penguin without gaps of its own
+        at_median = missing.copy()
+        missing[column] = float("nan")
+        at_median[column] = float(gappy[column].median())
+        yield column, missing, at_median
+
+
 @preprocess.wrong_answer
 def preprocess_without_imputer():
     return Answer.of(reference_prepare(impute=False))
@@ -175,6 +258,32 @@ def preprocess_strict_encoder():
 @preprocess.wrong_answer
 def preprocess_numbers_only():
     return Answer.of(reference_prepare(categorical=False))
+
+
+@preprocess.wrong_answer
+def preprocess_fills_gaps_with_zero():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    numbers = make_pipeline(SimpleImputer(strategy="constant", fill_value=0), StandardScaler())
+    return Answer.of(ColumnTransformer([
+        ("numbers", numbers, NUMERIC), ("categories", OneHotEncoder(handle_unknown="ignore"), CATEGORICAL)
+    ]))
+
+
+@preprocess.wrong_answer
+def preprocess_fills_gaps_after_scaling():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    numbers = make_pipeline(StandardScaler(), SimpleImputer(strategy="median"))
+    return Answer.of(ColumnTransformer([
+        ("numbers", numbers, NUMERIC), ("categories", OneHotEncoder(handle_unknown="ignore"), CATEGORICAL)
+    ]))
 
 
 # --- 2. the model pipeline, cross-validated ---------------------------------------------------
@@ -194,6 +303,7 @@ def preprocess_numbers_only():
     ),
 )
 def model(model, cv_accuracy):
+    from sklearn.base import clone
     from sklearn.compose import ColumnTransformer
     from sklearn.linear_model import LogisticRegression
 
@@ -204,15 +314,15 @@ def model(model, cv_accuracy):
     if not 0 <= value <= 1:
         raise Incorrect("`cv_accuracy` should be an accuracy between 0 and 1 (the mean of the fold scores).")
     shuffled = _quiet(_cv_accuracy, model, True)
-    if abs(value - shuffled) > 1e-9:
-        if abs(value - _quiet(_cv_accuracy, model, False)) < 1e-9:
+    if not _near(value, shuffled, cv_accuracy):
+        if _near(value, _quiet(_cv_accuracy, model, False), cv_accuracy):
             raise Incorrect(
                 "`cv_accuracy` comes from folds that were not shuffled. The rows are sorted by species, so each fold "
                 "holds mostly one species. Pass shuffled, stratified folds with a fixed seed."
             )
         ready = _ready()
-        fitted = _quiet(call_learner, model.fit, ready[FEATURES], ready[TARGET])
-        if abs(value - float(fitted.score(ready[FEATURES], ready[TARGET]))) < 1e-9:
+        fitted = _quiet(call_learner, clone(model).fit, ready[FEATURES], ready[TARGET])
+        if _near(value, float(fitted.score(ready[FEATURES], ready[TARGET])), cv_accuracy):
             raise Incorrect(
                 "`cv_accuracy` is the accuracy on the rows the model was fitted on, which flatters it. "
                 "Cross-validate instead."
@@ -251,6 +361,17 @@ def model_secrets():
 # --- 3. data-quality tests ---------------------------------------------------------------------
 
 
+MASS_RANGE = (2000, 7000)  # grams, both limits allowed
+
+
+def _with_mass(table, *masses):
+    """A copy of ``table`` whose first rows weigh ``masses`` (grams)."""
+    changed = table.copy()
+    for row, mass in enumerate(masses):
+        changed.loc[row, "body_mass_g"] = mass
+    return changed
+
+
 def _bad_tables():
     """(description, table) pairs, each breaking one rule the exercise lists."""
     ready = _ready()
@@ -264,6 +385,8 @@ def _bad_tables():
     no_island = ready.drop(columns=["island"])
     return [
         ("a table with body masses in kilograms", kilograms),
+        (f"a table with one body mass of {MASS_RANGE[0] - 1} g", _with_mass(ready, MASS_RANGE[0] - 1)),
+        (f"a table with one body mass of {MASS_RANGE[1] + 1} g", _with_mass(ready, MASS_RANGE[1] + 1)),
         ("a table with one bird listed twice in the same season", duplicated),
         ("a table with a sex recorded as '.'", odd_sex),
         ("a table without the island column", no_island),
@@ -292,6 +415,16 @@ def quality(quality_problems):
     if good:
         raise Incorrect(
             f"`quality_problems` reports {len(good)} problem(s) for the good model-ready table, e.g. {str(good[0])!r}."
+        )
+    at_limits = call_learner(quality_problems, _with_mass(_ready(), *MASS_RANGE))
+    if not isinstance(at_limits, list):
+        raise Incorrect(
+            f"`quality_problems` returned a {type(at_limits).__name__}; a list of problems (strings) is expected."
+        )
+    if at_limits:
+        raise Incorrect(
+            f"`quality_problems` reports a problem for a good table in which one penguin weighs exactly "
+            f"{MASS_RANGE[0]} g and another {MASS_RANGE[1]} g: the limits of the range are allowed masses."
         )
     for description, table in _bad_tables():
         try:
@@ -328,6 +461,30 @@ def quality_without_key_test():
         )
 
     return Answer.of(quality_problems)
+
+
+def _quality_with_mass_range(low, high):
+    from mlkit.topics import data_quality as dq
+
+    def quality_problems(table):
+        return (
+            dq.has_columns(table, ["study", "individual", *FEATURES, TARGET])
+            + dq.allowed_values(table, "sex", ["female", "male"])
+            + dq.within(table, "body_mass_g", low, high)
+            + dq.unique(table, ["study", "individual"])
+        )
+
+    return quality_problems
+
+
+@quality.wrong_answer
+def quality_limits_excluded():
+    return Answer.of(_quality_with_mass_range(MASS_RANGE[0] + 1, MASS_RANGE[1] - 1))
+
+
+@quality.wrong_answer
+def quality_range_too_wide():
+    return Answer.of(_quality_with_mass_range(MASS_RANGE[0] - 500, MASS_RANGE[1]))
 
 
 @quality.wrong_answer

@@ -12,8 +12,10 @@ and the values no failure message may reveal (``@<exercise>.secret_values``).
 
 from __future__ import annotations
 
+import numbers
+
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
-from mlkit.course.checks.kinds import expect_choice, expect_number
+from mlkit.course.checks.kinds import as_labels, as_vector, as_whole_number, expect_choice, expect_number
 
 EXERCISES = ExerciseSet("reinforcement-learning", "Reinforcement learning")
 
@@ -32,12 +34,22 @@ def _learner_arm(function, estimates, epsilon, rng, name):
     arm = call_learner(function, estimates.copy(), epsilon, rng)
     if arm is Ellipsis:
         raise NotAttempted("your function still returns `...`; replace it with your answer.")
-    if not hasattr(arm, "__index__") or isinstance(arm, bool):
+    if isinstance(arm, bool) or not isinstance(arm, numbers.Real):
         raise Incorrect(f"`{name}` should return the index of an arm (a whole number), not a {type(arm).__name__}.")
-    if not 0 <= int(arm) < estimates.size:
-        raise Incorrect(f"`{name}` returned arm {int(arm)}, but there are only {estimates.size} arms (0 to "
+    index = as_whole_number(arm, name=f"{name}(...)", what="the index of an arm, a whole number")
+    if not 0 <= index < estimates.size:
+        raise Incorrect(f"`{name}` returned arm {index}, but there are only {estimates.size} arms (0 to "
                         f"{estimates.size - 1}).")
-    return int(arm)
+    return index
+
+
+def _arms_drawn(function, seed: int, name: str, calls: int = 40) -> list[int]:
+    """The arms ``function`` picks in ``calls`` calls with epsilon 0.5 and a generator seeded ``seed``."""
+    import numpy as np
+
+    estimates = np.array([0.1, 0.7, 0.3, 0.5])
+    rng = np.random.default_rng(seed)
+    return [_learner_arm(function, estimates, 0.5, rng, name) for _ in range(calls)]
 
 
 # --- 1. epsilon-greedy --------------------------------------------------------------------
@@ -81,6 +93,13 @@ def epsilon_greedy(choose_arm):
                             "probability `epsilon` and exploit otherwise, not the other way round.")
         raise Incorrect(f"with `epsilon=0.2` the best-looking arm was picked {share:.0%} of the time, which does "
                         "not fit exploring with probability `epsilon`, among all arms.")
+    if _arms_drawn(choose_arm, 7, "choose_arm") != _arms_drawn(choose_arm, 7, "choose_arm"):
+        raise Incorrect("given two generators seeded alike, `choose_arm` picked different arms: its choices do not "
+                        "come from `rng` alone. Draw every random number from `rng` (`rng.random()`, "
+                        "`rng.integers(...)`), so that runs repeat.")
+    if _arms_drawn(choose_arm, 7, "choose_arm") == _arms_drawn(choose_arm, 8, "choose_arm"):
+        raise Incorrect("given generators seeded differently, `choose_arm` picked the same arms: its random choices "
+                        "do not come from `rng`. Draw every random number from `rng`.")
     return "exploits when the draw is above epsilon, and explores among all the arms otherwise."
 
 
@@ -113,6 +132,18 @@ def epsilon_greedy_explores_only_the_others():
             others = [a for a in range(len(estimates)) if a != best]
             return int(rng.choice(others))
         return best
+
+    return Answer.of(choose)
+
+
+@epsilon_greedy.wrong_answer
+def epsilon_greedy_global_generator():
+    import numpy as np
+
+    def choose(estimates, epsilon, rng):
+        if np.random.random() < epsilon:
+            return int(np.random.randint(len(estimates)))
+        return int(np.argmax(estimates))
 
     return Answer.of(choose)
 
@@ -153,13 +184,8 @@ def ucb(ucb_score):
         got = call_learner(ucb_score, estimates.copy(), counts.copy(), t, c)
         if got is Ellipsis:
             raise NotAttempted("your function still returns `...`; replace it with your answer.")
-        try:
-            got = np.asarray(got, dtype=float)
-        except (TypeError, ValueError):
-            raise Incorrect("`ucb_score` should return an array of numbers, one per arm.") from None
-        if got.shape != estimates.shape:
-            raise Incorrect(f"`ucb_score` returned shape {got.shape} for {estimates.size} arms; one score per arm "
-                            "is expected.")
+        got = as_vector(got, name="ucb_score(...)", length=estimates.size,
+                        what=f"one score per arm ({estimates.size} for these arms)")
         expected = rl.ucb_scores(estimates, counts, t, c)
         untried = counts == 0
         if untried.any() and not np.isinf(got[untried]).all():
@@ -309,22 +335,20 @@ def q_update_mean_of_next_values():
     ),
 )
 def policy(policy):
-    import numpy as np
-
     from mlkit.topics import reinforcement as rl
 
     env = _env()
     n_states, n_actions = env.observation_space.n, env.action_space.n
-    try:
-        actions = np.asarray(policy)
-    except (TypeError, ValueError):
-        raise Incorrect("`policy` should be an array with one action per state.") from None
-    if actions.shape != (n_states,):
-        if actions.shape == (n_actions,):
-            raise Incorrect(f"`policy` has {n_actions} entries, one per action; one per state ({n_states}) is "
-                            "expected. Take the maximum along each row of `Q`, not each column.")
-        raise Incorrect(f"`policy` has shape {actions.shape}; one action per state, shape ({n_states},), is expected.")
-    if not np.issubdtype(actions.dtype, np.integer) or actions.min() < 0 or actions.max() >= n_actions:
+    shape = getattr(policy, "shape", None)
+    if shape == (n_states, n_actions):
+        raise Incorrect(f"`policy` has shape {shape}, a value per state and action; one action per state, "
+                        f"({n_states},), is expected. Take the position of the maximum of each row.")
+    actions = as_vector(policy, name="policy", what=f"one action per state ({n_states})")
+    if len(actions) == n_actions:
+        raise Incorrect(f"`policy` has {n_actions} entries, one per action; one per state ({n_states}) is "
+                        "expected. Take the maximum along each row of `Q`, not each column.")
+    actions = as_labels(actions, name="policy", length=n_states, what=f"one action per state ({n_states})")
+    if actions.min() < 0 or actions.max() >= n_actions:
         raise Incorrect(f"each entry of `policy` should be an action, a whole number from 0 to {n_actions - 1}.")
     episode = rl.rollout(env, actions, seed=0, max_steps=200)
     if not episode.terminated:
