@@ -17,7 +17,7 @@ import math
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
-from mlkit.course.checks.kinds import expect_choice, expect_close, expect_number
+from mlkit.course.checks.kinds import FLOAT32_RTOL, expect_choice, expect_close, expect_number
 
 EXERCISES = ExerciseSet("calculus-optimisation", "Calculus and optimisation")
 
@@ -49,6 +49,46 @@ def _small_problem():
 
     X, y = _diabetes()
     return X[:, [0, 2, 3]], y, np.array([5.0, -3.0, 2.0]), 20.0
+
+
+def _uncentred_problem():
+    """The same three features shifted away from mean 0: a bias left out of a residual shows in `grad_w`."""
+    import numpy as np
+
+    X, y, w, b = _small_problem()
+    return X + np.array([1.5, -2.0, 3.0]), y, w, b
+
+
+def _rtol(value, rtol: float) -> float:
+    """``rtol``, widened to what a float32 ``value`` can hold (float32 keeps about 7 digits)."""
+    import numpy as np
+
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize <= 4:
+        return max(rtol, FLOAT32_RTOL)
+    return rtol
+
+
+def _two_results(result, shown: str, what: str) -> tuple:
+    """The two things a function returned, from a tuple or a list of two (``w, b`` or ``grad_w, grad_b``)."""
+    if result is Ellipsis:
+        raise NotAttempted("your function still returns `...`; replace it with your answer.")
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        raise Incorrect(f"{shown} should return two things, {what} (a tuple of two).")
+    return tuple(result)
+
+
+def _weights(value, length: int):
+    """``value`` as a 1-D float array of ``length`` numbers (a column or row vector too), or ``None``."""
+    import numpy as np
+
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if array.ndim == 2 and 1 in array.shape:
+        array = array.reshape(-1)
+    return array if array.shape == (length,) else None
 
 
 def _is_close(a, b, rtol=1e-6, atol=1e-9) -> bool:
@@ -95,20 +135,21 @@ def central(central_slope):
         if result is Ellipsis:
             raise NotAttempted("your function still returns `...`; replace it with your answer.")
         value = expect_number(result, name=f"central_slope({f.__name__}, {x}, {h})")
-        if math.isclose(value, _central(f, x, h), rel_tol=1e-9):
+        rtol = _rtol(result, 1e-9)
+        if math.isclose(value, _central(f, x, h), rel_tol=rtol):
             continue
         shown = f"`central_slope({f.__name__}, {x}, {h})`"
-        if math.isclose(value, _forward(f, x, h), rel_tol=1e-9):
+        if math.isclose(value, _forward(f, x, h), rel_tol=rtol):
             raise Incorrect(
                 f"{shown} gives the one-sided (forward) difference: it only steps to the right of `x`. "
                 "Step to both sides."
             )
-        if math.isclose(value, 2 * _central(f, x, h), rel_tol=1e-9):
+        if math.isclose(value, 2 * _central(f, x, h), rel_tol=rtol):
             raise Incorrect(
                 f"{shown} is twice the slope: the two points are more than `h` apart. "
                 "Divide by the distance between them."
             )
-        if math.isclose(value, -_central(f, x, h), rel_tol=1e-9):
+        if math.isclose(value, -_central(f, x, h), rel_tol=rtol):
             raise Incorrect(f"{shown} has the wrong sign: subtract the left value from the right one.")
         raise Incorrect(f"{shown} returned {value!r}, which is not the central difference.")
     return "your estimate matches the central difference on three functions."
@@ -153,22 +194,30 @@ def gradient(mse_grad):
 
     if not callable(mse_grad):
         raise Incorrect(f"`mse_grad` should be a function, but it is a {type(mse_grad).__name__}.")
-    X, y, w, b = _small_problem()
+    for X, y, w, b in (_small_problem(), _uncentred_problem()):
+        _judge_gradient(mse_grad, X, y, w, b)
+    return "the gradient matches the analytic one at a test point."
+
+
+def _judge_gradient(mse_grad, X, y, w, b) -> None:
+    import numpy as np
+
     result = call_learner(mse_grad, X.copy(), y.copy(), w.copy(), b)
-    if result is Ellipsis:
-        raise NotAttempted("your function still returns `...`; replace it with your answer.")
-    if not (isinstance(result, tuple) and len(result) == 2):
-        raise Incorrect("`mse_grad` should return two things, `grad_w, grad_b` (a tuple of two).")
-    grad_w, grad_b = result
-    if np.shape(grad_w) != w.shape:
+    grad_w, grad_b = _two_results(result, "`mse_grad`", "`grad_w, grad_b`")
+    weights = _weights(grad_w, len(w))
+    if weights is None:
         raise Incorrect(f"`grad_w` has shape {np.shape(grad_w)}; it needs one value per weight, shape {w.shape}.")
     if np.size(grad_b) != 1:
         raise Incorrect("`grad_b` should be one number: the bias is a single parameter.")
+    try:
+        bias = np.asarray(grad_b, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise Incorrect(f"`grad_b` should be a number, but it is a {type(grad_b).__name__}.") from None
     true_w, true_b = _reference_gradient(X, y, w, b)
-    got = np.append(np.asarray(grad_w, dtype=float), np.asarray(grad_b, dtype=float).reshape(-1))
+    got = np.append(weights, bias)
     true = np.append(true_w, true_b)
     if _is_close(got, true):
-        return "the gradient matches the analytic one at a test point."
+        return
     if _is_close(got, -true):
         raise Incorrect(
             "your gradient points the wrong way (every sign is flipped): the residual is prediction minus target."
@@ -179,6 +228,11 @@ def gradient(mse_grad):
         raise Incorrect("your gradient is far too large: it sums over the rows; the loss is a mean, so divide by n.")
     if _is_close(got[:-1], true[:-1]):
         raise Incorrect("`grad_w` is right, but `grad_b` is not.")
+    if _is_close(got[:-1], _reference_gradient(X, y, w, 0.0)[0]):
+        raise Incorrect(
+            "on columns of `X` that do not have mean 0, `grad_w` equals the gradient with the bias left out of the "
+            "residuals: the residual `X @ w + b - y` includes `b`."
+        )
     if _is_close(got[-1], true[-1]):
         raise Incorrect("`grad_b` is right, but `grad_w` is not: each residual multiplies its own row of `X`.")
     raise Incorrect("neither `grad_w` nor `grad_b` is the gradient of the mean squared error.")
@@ -192,6 +246,15 @@ def gradient_without_two():
 @gradient.wrong_answer
 def gradient_sign_flipped():
     return Answer.of(lambda X, y, w, b: (2 / len(y) * X.T @ (y - X @ w - b), float(2 / len(y) * (y - X @ w - b).sum())))
+
+
+@gradient.wrong_answer
+def gradient_residual_without_bias_for_the_weights():
+    def mse_grad(X, y, w, b):
+        n = len(y)
+        return 2 / n * X.T @ (X @ w - y), 2 / n * (X @ w + b - y).sum()
+
+    return Answer.of(mse_grad)
 
 
 @gradient.wrong_answer
@@ -237,16 +300,16 @@ def descent(fit_gd):
         shown = f"`fit_gd(X, y, learning_rate={learning_rate}, n_steps={n_steps})`"
         with np.errstate(all="ignore"):
             result = call_learner(fit_gd, X.copy(), y.copy(), learning_rate, n_steps)
-        if result is Ellipsis:
-            raise NotAttempted("your function still returns `...`; replace it with your answer.")
-        if not (isinstance(result, tuple) and len(result) == 2):
-            raise Incorrect(f"{shown} should return two things, `w, b` (a tuple of two).")
-        w, b = result
-        if np.shape(w) != (X.shape[1],):
+        w, b = _two_results(result, shown, "`w, b`")
+        weights = _weights(w, X.shape[1])
+        if weights is None:
             raise Incorrect(f"{shown} returned weights of shape {np.shape(w)}; one per column of `X` is expected.")
         if np.size(b) != 1:
             raise Incorrect(f"{shown} returned a bias with {np.size(b)} values; the bias is one number.")
-        got = np.append(np.asarray(w, dtype=float), np.asarray(b, dtype=float).reshape(-1))
+        try:
+            got = np.append(weights, np.asarray(b, dtype=float).reshape(-1))
+        except (TypeError, ValueError):
+            raise Incorrect(f"{shown} returned a bias that is a {type(b).__name__}; the bias is one number.") from None
         expected = np.append(*_descend(X, y, learning_rate, n_steps))
         if _is_close(got, expected):
             continue
@@ -349,10 +412,10 @@ def stable_rate_secrets():
 JUDGEMENT_FEEDBACK = {
     "A": "the learning rate is already 90% of the largest stable one; above that limit, descent diverges. "
     "The limit itself is the problem: what sets it so low?",
+    "B": "both methods minimise the same loss on the same data, so they must agree at the minimum; "
+    "the gap says that descent has not reached it, not that scikit-learn overfits.",
     "C": "the curve has flattened, but it flattened far above the least-squares minimum. A flat curve is "
     "not proof of convergence; with these features, many more steps would still leave a gap.",
-    "D": "both methods minimise the same loss on the same data, so they must agree at the minimum; "
-    "the gap says that descent has not reached it, not that scikit-learn overfits.",
 }
 
 
@@ -367,7 +430,7 @@ JUDGEMENT_FEEDBACK = {
     ),
 )
 def judgement(answer):
-    expect_choice(answer, name="answer", correct="B", feedback=JUDGEMENT_FEEDBACK)
+    expect_choice(answer, name="answer", correct="D", feedback=JUDGEMENT_FEEDBACK)
     return "standardising makes the loss equally curved in every direction, so descent converges quickly."
 
 
@@ -383,9 +446,9 @@ def judgement_it_converged():
 
 @judgement.wrong_answer
 def judgement_blame_sklearn():
-    return Answer.of("D")
+    return Answer.of("B")
 
 
 @judgement.secret_values
 def judgement_secrets():
-    return ["'B'", "Option B"]
+    return ["'D'", "Option D"]

@@ -14,7 +14,7 @@ The test suite runs all three against the solution notebook.
 from __future__ import annotations
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
-from mlkit.course.checks.kinds import expect_choice, expect_frame, expect_type
+from mlkit.course.checks.kinds import FLOAT32_RTOL, as_whole_number, expect_choice, expect_frame, expect_type
 
 EXERCISES = ExerciseSet("data-collection", "Data collection: files, SQL and APIs")
 
@@ -62,7 +62,39 @@ def _table(records):
 
 
 def _holds_dicts(column) -> bool:
-    return column.map(lambda v: isinstance(v, (dict, list))).any()
+    """True when a column holds nested objects (iterating works for every dtype, a Categorical too)."""
+    return any(isinstance(v, (dict, list)) for v in column)
+
+
+def _same_dates(mine, theirs) -> bool:
+    """The same dates, position by position, whatever their unit (``datetime64[us]`` or ``[ns]``)."""
+    import numpy as np
+
+    try:
+        a = np.asarray(mine, dtype="datetime64[ns]")
+        b = np.asarray(theirs, dtype="datetime64[ns]")
+    except (TypeError, ValueError):
+        return False
+    return a.shape == b.shape and bool(((a == b) | (np.isnat(a) & np.isnat(b))).all())
+
+
+def _same_values(mine, theirs) -> bool:
+    """The same values, position by position, whatever the dtype: 4200.0 for 4200, float32, category, NaN for None."""
+    import numpy as np
+    import pandas as pd
+
+    mine, theirs = pd.Series(mine).reset_index(drop=True), pd.Series(theirs).reset_index(drop=True)
+    if len(mine) != len(theirs):
+        return False
+    try:
+        a, b = np.asarray(mine, dtype=float), np.asarray(theirs, dtype=float)
+    except (TypeError, ValueError):
+        a = b = None
+    if a is not None:
+        rtol = FLOAT32_RTOL if str(mine.dtype) == "float32" else 1e-12
+        return bool(np.allclose(a, b, rtol=rtol, atol=0, equal_nan=True))
+    mine, theirs = mine.astype(object), theirs.astype(object)
+    return bool(((mine == theirs) | (mine.isna() & theirs.isna())).all())
 
 
 # --- 1. read a CSV file ---------------------------------------------------------------
@@ -99,7 +131,7 @@ def read_csv(raw):
             f"the column 'Date Egg' of `raw` has dtype {raw['Date Egg'].dtype}, so it holds text, not dates. "
             "Ask `read_csv` to parse it."
         )
-    if not raw["Date Egg"].equals(expected["Date Egg"]):
+    if not _same_dates(raw["Date Egg"], expected["Date Egg"]):
         raise Incorrect("the dates in 'Date Egg' differ from the file's: parse them without a custom format.")
     return "all rows and columns, with the egg dates as real dates."
 
@@ -151,7 +183,7 @@ def flatten(page_table):
     masses = [c for c in page_table.columns if str(c).endswith("body_mass_g")]
     if not masses:
         raise Incorrect("`page_table` has no body-mass column: keep every field of the records.")
-    if not page_table[masses[0]].reset_index(drop=True).equals(expected[MASS]):
+    if not _same_values(page_table[masses[0]], expected[MASS]):
         raise Incorrect("the body masses in `page_table` are not the page's, in the page's order.")
     return "one row per bird and one column per field, nested ones included."
 
@@ -221,13 +253,19 @@ def sql(query, island_summary):
         raise Incorrect(f"`island_summary` lacks the column(s) {', '.join(repr(c) for c in missing)}.")
     mine = island_summary.set_index("island")
     theirs = expected.set_index("island")
-    if set(mine.index) != set(theirs.index):
+    if set(mine.index) != set(theirs.index) or not mine.index.is_unique:
         raise Incorrect("`island_summary` should have one row per island visited in the season.")
     mine = mine.loc[theirs.index]
-    if (mine["birds"].to_numpy() > theirs["birds"].to_numpy()).any():
+    for column in ("birds", "mean_body_mass_g"):
+        try:
+            mine[column].to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise Incorrect(f"the `{column}` column of `island_summary` should hold numbers.") from None
+    if (mine["birds"].to_numpy(dtype=float) > theirs["birds"].to_numpy()).any():
         raise Incorrect("`island_summary` counts more birds than the season has: filter on the season.")
-    if not np.array_equal(mine["birds"].to_numpy(), theirs["birds"].to_numpy()):
-        if np.array_equal(mine["birds"].to_numpy(), _island_summary(count="m.body_mass_g")[1]["birds"].to_numpy()):
+    if not np.array_equal(mine["birds"].to_numpy(dtype=float), theirs["birds"].to_numpy()):
+        measured = _island_summary(count="m.body_mass_g")[1]["birds"].to_numpy()
+        if np.array_equal(mine["birds"].to_numpy(dtype=float), measured):
             raise Incorrect("`birds` counts only birds with a measured mass; count every bird of the island.")
         raise Incorrect("the `birds` column is not the number of birds per island in the season.")
     if not np.allclose(mine["mean_body_mass_g"].to_numpy(dtype=float), theirs["mean_body_mass_g"].to_numpy(dtype=float)):
@@ -365,14 +403,15 @@ def validate(find_problems):
             raise Incorrect(f"the dict of `find_problems` lacks the key(s) {', '.join(repr(k) for k in missing)}.")
         expected = _problems(table)
         for key in PROBLEM_KEYS:
-            if result[key] == expected[key]:
+            count = as_whole_number(result[key], name=f"find_problems(...)[{key!r}]", what="a count (a whole number)")
+            if count == expected[key]:
                 continue
-            if key == "duplicate_keys" and result[key] == _problems(table, key=("individual",))[key]:
+            if key == "duplicate_keys" and count == _problems(table, key=("individual",))[key]:
                 raise Incorrect(
                     f"on {label}, `duplicate_keys` treats the same identifier in different seasons as a duplicate: "
                     "a bird is identified by `study` and `individual` together."
                 )
-            if key == "mass_out_of_range" and result[key] == _problems(table, nan_out_of_range=True)[key]:
+            if key == "mass_out_of_range" and count == _problems(table, nan_out_of_range=True)[key]:
                 raise Incorrect(
                     f"on {label}, `mass_out_of_range` also counts missing masses; they are counted already as "
                     "missing. Count only measured masses outside the range."
@@ -394,7 +433,7 @@ def validate_counts_missing_as_out_of_range():
 # --- 6. a judgement ----------------------------------------------------------------------
 
 JUDGEMENT_FEEDBACK = {
-    "A": "the missing birds are not the unmeasured ones: the API returns those too, with null values. "
+    "B": "the missing birds are not the unmeasured ones: the API returns those too, with null values. "
     "A shortfall against `total` means records were never requested, and the analysis would silently "
     "leave out birds.",
     "C": "collecting twice and concatenating duplicates every bird you did get and still misses the ones your "
@@ -414,13 +453,13 @@ JUDGEMENT_FEEDBACK = {
     ),
 )
 def judgement(answer):
-    expect_choice(answer, name="answer", correct="B", feedback=JUDGEMENT_FEEDBACK)
+    expect_choice(answer, name="answer", correct="A", feedback=JUDGEMENT_FEEDBACK)
     return "fix the collector, collect again, and keep the count check so that it cannot happen silently."
 
 
 @judgement.wrong_answer
 def judgement_go_on():
-    return Answer.of("A")
+    return Answer.of("B")
 
 
 @judgement.wrong_answer
@@ -435,4 +474,4 @@ def judgement_fill_rows():
 
 @judgement.secret_values
 def judgement_secrets():
-    return ["'B'", "Option B"]
+    return ["'A'", "Option A"]

@@ -1,7 +1,9 @@
 """Exercises of unit 02, linear algebra for ML (``solutions/02_linear_algebra.ipynb``).
 
 Data: scikit-learn's bundled iris flowers and diabetes study, loaded by the
-checks themselves. Each exercise is a check function decorated with
+checks themselves. The least-squares exercise fits the iris flowers (petal width
+from the three other measurements), not the lesson's diabetes model, so that its
+answer is not printed in the lesson. Each exercise is a check function decorated with
 ``EXERCISES.exercise``; below it, builders of plausible wrong answers
 (``@<exercise>.wrong_answer``) and the values no failure message may reveal
 (``@<exercise>.secret_values``). The test suite runs all three against the
@@ -36,11 +38,17 @@ def _diabetes():
     return bunch.data, bunch.target
 
 
+def _width_from_sizes():
+    """The least-squares exercise's data: three measurements of each iris flower, and its petal width."""
+    X = _iris()
+    return X[:, :3], X[:, 3]
+
+
 @lru_cache(maxsize=1)
 def _least_squares():
     import numpy as np
 
-    X, y = _diabetes()
+    X, y = _width_from_sizes()
     design = np.column_stack([np.ones(len(X)), X])
     return np.linalg.lstsq(design, y, rcond=None)[0]
 
@@ -83,6 +91,8 @@ def _vector(result, call: str, shape: tuple):
         value = np.asarray(result, dtype=float)
     except (TypeError, ValueError):
         raise Incorrect(f"`{call}` returned a {type(result).__name__}; an array of numbers is asked for.") from None
+    if len(shape) == 1 and value.ndim == 2 and 1 in value.shape and value.size == shape[0]:
+        value = value.reshape(-1)  # a column or row vector holds the same numbers
     if value.shape != shape:
         raise Incorrect(f"`{call}` returned shape {value.shape}; shape {shape} is asked for.")
     return value
@@ -101,8 +111,9 @@ def _angle_cases():
     title="Compute the angle between two vectors",
     hints=(
         "The dot product of two vectors equals the product of their norms times the cosine of the angle.",
-        "`cosine = a @ b / (np.linalg.norm(a) * np.linalg.norm(b))`; `np.arccos` turns a cosine into an angle, "
-        "in radians.",
+        "Divide the dot product `a @ b` by the product of the two norms (`np.linalg.norm`) to get the cosine; "
+        "`np.arccos` turns a cosine into an angle in radians, and `np.degrees` converts it.",
+        "`cosine = a @ b / (np.linalg.norm(a) * np.linalg.norm(b))`, then "
         "`return np.degrees(np.arccos(np.clip(cosine, -1, 1)))`; the clip guards against rounding.",
     ),
 )
@@ -242,9 +253,11 @@ def project_swapped():
     "least_squares",
     title="Solve a least-squares problem with NumPy",
     hints=(
-        "Add a column of ones in front of `X` so that one weight acts as the intercept: `np.column_stack`.",
-        "`np.linalg.lstsq(design, y, rcond=None)` returns four things; the weights are the first.",
-        "`design = np.column_stack([np.ones(len(X)), X])` and `w = np.linalg.lstsq(design, y, rcond=None)[0]`.",
+        "Add a column of ones in front of `X_sizes` so that one weight acts as the intercept: `np.column_stack`.",
+        "`np.linalg.lstsq` takes the design matrix and the target (and `rcond=None`) and returns four things; the "
+        "weights are the first.",
+        "`design = np.column_stack([np.ones(len(X_sizes)), X_sizes])` and "
+        "`w = np.linalg.lstsq(design, width, rcond=None)[0]`.",
     ),
 )
 def least_squares(w):
@@ -255,6 +268,8 @@ def least_squares(w):
         value = np.asarray(w, dtype=float)
     except (TypeError, ValueError):
         raise Incorrect(f"`w` should be an array of numbers, but it is a {type(w).__name__}.") from None
+    if value.ndim == 2 and 1 in value.shape:
+        value = value.reshape(-1)  # a column or row vector holds the same weights
     if value.ndim != 1:
         raise Incorrect(f"`w` has shape {value.shape}; one weight per column of the design matrix is asked for.")
     if value.shape[0] == expected.shape[0] - 1:
@@ -267,7 +282,7 @@ def least_squares(w):
     if np.allclose(value, np.roll(expected, -1)):
         raise Incorrect("`w` has the intercept last; put the column of ones first, so that `w[0]` is the intercept.")
     if not np.allclose(value, expected, rtol=1e-6, atol=1e-6):
-        X, y = _diabetes()
+        X, y = _width_from_sizes()
         design = np.column_stack([np.ones(len(X)), X])
         error = ((y - design @ value) ** 2).sum()
         best = ((y - design @ expected) ** 2).sum()
@@ -282,7 +297,7 @@ def least_squares(w):
 def least_squares_without_intercept():
     import numpy as np
 
-    X, y = _diabetes()
+    X, y = _width_from_sizes()
     return Answer.of(np.linalg.lstsq(X, y, rcond=None)[0])
 
 
@@ -290,7 +305,7 @@ def least_squares_without_intercept():
 def least_squares_intercept_last():
     import numpy as np
 
-    X, y = _diabetes()
+    X, y = _width_from_sizes()
     return Answer.of(np.linalg.lstsq(np.column_stack([X, np.ones(len(X))]), y, rcond=None)[0])
 
 
@@ -298,7 +313,7 @@ def least_squares_intercept_last():
 def least_squares_mean_only():
     import numpy as np
 
-    X, y = _diabetes()
+    X, y = _width_from_sizes()
     return Answer.of(np.concatenate([[y.mean()], np.zeros(X.shape[1])]))
 
 
@@ -321,13 +336,50 @@ def least_squares_secrets():
 )
 def predict(linear_predict):
     import numpy as np
-    from sklearn.linear_model import LinearRegression
 
     if not callable(linear_predict):
         raise Incorrect(f"`linear_predict` should be a function, but it is a {type(linear_predict).__name__}.")
+    for X, coef, intercept, which in _predict_cases():
+        value = _predictions(linear_predict, X, coef, intercept)
+        expected = X @ coef + intercept
+        if np.allclose(value, expected):
+            continue
+        if np.allclose(value, expected - intercept):
+            raise Incorrect("`linear_predict` leaves out the intercept.")
+        if np.allclose(_predictions(linear_predict, X, coef, intercept + 10.0), value):
+            raise Incorrect(
+                f"`linear_predict` returns the same predictions whatever `intercept` it is given ({which}): "
+                "the predictions should move up and down with the `intercept` argument."
+            )
+        raise Incorrect(
+            f"`linear_predict` does not give the predictions of the linear model with these weights ({which})."
+        )
+    return "your function gives the same predictions as `LinearRegression.predict`."
+
+
+def _predict_cases():
+    """(X, coef, intercept, description): the diabetes model, then features that are not centred."""
+    import numpy as np
+    from sklearn.linear_model import LinearRegression
+
     X, y = _diabetes()
     model = LinearRegression().fit(X, y)
-    result = call_learner(linear_predict, X.copy(), model.coef_.copy(), float(model.intercept_))
+    rng = np.random.default_rng(7)
+    uncentred = rng.normal(loc=[3.0, -2.0, 10.0, 0.5], scale=[1.0, 2.0, 0.5, 3.0], size=(25, 4))
+    coef = np.array([0.5, -1.5, 2.0, 0.25])
+    where = "tested on features whose columns do not have mean 0"
+    return (
+        (X, model.coef_, float(model.intercept_), "tested on the diabetes data"),
+        (uncentred, coef, -3.5, where),
+        (uncentred, coef, 12.0, where),
+        (uncentred, coef, 0.0, where),
+    )
+
+
+def _predictions(linear_predict, X, coef, intercept):
+    import numpy as np
+
+    result = call_learner(linear_predict, X.copy(), coef.copy(), intercept)
     if result is Ellipsis:
         raise NotAttempted("your function still returns `...`; replace it with your answer.")
     try:
@@ -339,14 +391,11 @@ def predict(linear_predict):
             f"`linear_predict` returned shape {value.shape}, one value per feature of every sample: `*` multiplies "
             "entry by entry. One prediction per sample needs a matrix product."
         )
+    if value.ndim == 2 and 1 in value.shape and value.size == len(X):
+        value = value.reshape(-1)  # a column or row vector holds the same predictions
     if value.shape != (len(X),):
         raise Incorrect(f"`linear_predict` returned shape {value.shape}; one prediction per row of `X` is asked for.")
-    expected = model.predict(X)
-    if np.allclose(value, expected - model.intercept_):
-        raise Incorrect("`linear_predict` leaves out the intercept.")
-    if not np.allclose(value, expected):
-        raise Incorrect("`linear_predict` does not give the predictions of the linear model with these weights.")
-    return "your function gives the same predictions as `LinearRegression.predict`."
+    return value
 
 
 @predict.wrong_answer
@@ -366,6 +415,16 @@ def predict_without_intercept():
 
 
 @predict.wrong_answer
+def predict_mean_of_y_instead_of_intercept():
+    y_mean = float(_diabetes()[1].mean())
+
+    def linear_predict(X, coef, intercept):
+        return X @ coef + y_mean  # right only when the columns of X have mean 0
+
+    return Answer.of(linear_predict)
+
+
+@predict.wrong_answer
 def predict_mean_only():
     def linear_predict(X, coef, intercept):
         return intercept + 0 * X[:, 0]
@@ -376,7 +435,7 @@ def predict_mean_only():
 # --- 5. a judgement -----------------------------------------------------------------
 
 JUDGEMENT_FEEDBACK = {
-    "A": "nothing in the data needs cleaning: both fits predict all the patients equally well. What changes is how the "
+    "B": "nothing in the data needs cleaning: both fits predict all the patients equally well. What changes is how the "
     "weight is shared between columns that carry the same information.",
     "C": "`LinearRegression` solves least squares exactly, without iterations, so there is nothing to converge; "
     "more iterations would not change its weights.",
@@ -396,13 +455,13 @@ JUDGEMENT_FEEDBACK = {
     ),
 )
 def judgement(answer):
-    expect_choice(answer, name="answer", correct="B", feedback=JUDGEMENT_FEEDBACK)
+    expect_choice(answer, name="answer", correct="A", feedback=JUDGEMENT_FEEDBACK)
     return "nearly dependent columns make individual weights meaningless, even when the predictions are fine."
 
 
 @judgement.wrong_answer
 def judgement_dirty_data():
-    return Answer.of("A")
+    return Answer.of("B")
 
 
 @judgement.wrong_answer
@@ -417,4 +476,4 @@ def judgement_scaling():
 
 @judgement.secret_values
 def judgement_secrets():
-    return ["'B'", "Option B"]
+    return ["'A'", "Option A"]

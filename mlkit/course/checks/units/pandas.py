@@ -13,12 +13,14 @@ The test suite runs all three against the solution notebook.
 from __future__ import annotations
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect
-from mlkit.course.checks.kinds import expect_choice, expect_columns, expect_frame, expect_type
+from mlkit.course.checks.kinds import FLOAT32_RTOL, expect_choice, expect_columns, expect_frame, expect_type
 
 EXERCISES = ExerciseSet("pandas", "pandas for data analysis")
 
 KEY = ["study", "individual"]
-FLIPPER_AT_LEAST = 190
+FLIPPER_AT_LEAST = 180
+SELECT_ISLAND = "Biscoe"
+SELECT_SEX = "male"
 
 
 # --- shared data (loaded only when a check runs) --------------------------------
@@ -57,12 +59,30 @@ def _expect_series(value, *, name: str, what: str):
 
 
 def _same_numbers(mine, theirs, rtol=1e-9) -> bool:
+    """The same numbers, whatever their dtype (float32 within its precision, whole floats for ints)."""
     import numpy as np
 
+    if _holds_float32(mine):
+        rtol = max(rtol, FLOAT32_RTOL)
     try:
         return bool(np.allclose(np.asarray(mine, dtype=float), np.asarray(theirs, dtype=float), rtol=rtol, equal_nan=True))
     except (TypeError, ValueError):
         return False
+
+
+def _holds_float32(value) -> bool:
+    """True when ``value`` (a Series, a DataFrame or an array) holds float32 numbers, which keep 7 digits."""
+    import numpy as np
+
+    dtypes = getattr(value, "dtypes", None)
+    dtypes = [getattr(value, "dtype", None)] if dtypes is None or not hasattr(dtypes, "__iter__") else list(dtypes)
+    return any(isinstance(d, np.dtype) and d.kind == "f" and d.itemsize <= 4 for d in dtypes)
+
+
+def _expect_unique_rows(table, *, name: str, what: str) -> None:
+    """One row per label: a repeated row label cannot be matched with the expected table."""
+    if not table.index.is_unique:
+        raise Incorrect(f"`{name}` has repeated row labels; one row per {what} is expected.")
 
 
 # --- 1. select rows by condition ----------------------------------------------------
@@ -70,10 +90,10 @@ def _same_numbers(mine, theirs, rtol=1e-9) -> bool:
 
 def _selection(df, *, strict=False, with_sex=True):
     flipper = df["flipper_length_mm"]
-    mask = (df["species"] == "Adelie") & (df["island"] == "Dream")
+    mask = (df["species"] == "Adelie") & (df["island"] == SELECT_ISLAND)
     mask &= flipper > FLIPPER_AT_LEAST if strict else flipper >= FLIPPER_AT_LEAST
     if with_sex:
-        mask &= df["sex"] == "female"
+        mask &= df["sex"] == SELECT_SEX
     return df[mask]
 
 
@@ -82,9 +102,9 @@ def _selection(df, *, strict=False, with_sex=True):
     title="Select rows by several conditions",
     hints=(
         "Build one boolean Series per condition, such as `penguins[\"species\"] == \"Adelie\"`, and combine them.",
-        "Combine conditions with `&`, each in parentheses; \"at least 190\" includes 190 itself.",
-        "`selected = penguins[(penguins[\"species\"] == \"Adelie\") & (penguins[\"island\"] == \"Dream\") & "
-        "(penguins[\"sex\"] == \"female\") & (penguins[\"flipper_length_mm\"] >= 190)]`",
+        "Combine conditions with `&`, each in parentheses; \"at least 180\" includes 180 itself.",
+        "`selected = penguins[(penguins[\"species\"] == \"Adelie\") & (penguins[\"island\"] == \"Biscoe\") & "
+        "(penguins[\"sex\"] == \"male\") & (penguins[\"flipper_length_mm\"] >= 180)]`",
     ),
 )
 def select(selected):
@@ -104,18 +124,21 @@ def select(selected):
     rows = penguins.loc[selected.index]
     if (rows["species"] != "Adelie").any():
         raise Incorrect("`selected` contains penguins that are not Adélie.")
-    if (rows["island"] != "Dream").any():
-        raise Incorrect("`selected` contains penguins from other islands than Dream.")
-    if (rows["sex"] != "female").any():
-        raise Incorrect("`selected` contains penguins that are not known to be female (males, or sex missing).")
+    if (rows["island"] != SELECT_ISLAND).any():
+        raise Incorrect(f"`selected` contains penguins from other islands than {SELECT_ISLAND}.")
+    if (rows["sex"] != SELECT_SEX).any():
+        raise Incorrect("`selected` contains penguins that are not known to be male (females, or sex missing).")
     if (rows["flipper_length_mm"].fillna(0) < FLIPPER_AT_LEAST).any():
-        raise Incorrect("`selected` contains penguins with flippers shorter than 190 mm.")
+        raise Incorrect(f"`selected` contains penguins with flippers shorter than {FLIPPER_AT_LEAST} mm.")
     missing = expected.index.difference(selected.index)
     if len(missing):
         if (expected.loc[missing, "flipper_length_mm"] == FLIPPER_AT_LEAST).all():
-            raise Incorrect("`selected` leaves out the penguins whose flippers are exactly 190 mm: \"at least\" includes them.")
+            raise Incorrect(
+                f"`selected` leaves out the penguins whose flippers are exactly {FLIPPER_AT_LEAST} mm: \"at least\" "
+                "includes them."
+            )
         raise Incorrect(f"`selected` misses {len(missing)} penguin(s) that meet every condition.")
-    return f"{len(selected)} female Adélie penguins from Dream with long flippers."
+    return f"{len(selected)} male Adélie penguins from {SELECT_ISLAND} with long flippers."
 
 
 @select.wrong_answer
@@ -161,6 +184,7 @@ def groupby(mass_summary):
     expected = _mass_summary(penguins)
     if set(map(str, mass_summary.index)) != set(expected.index):
         raise Incorrect("the rows of `mass_summary` should be the three species: group by `species`.")
+    _expect_unique_rows(mass_summary, name="mass_summary", what="species")
     mine = mass_summary.reindex(expected.index)
     if not _same_numbers(mine["count"], expected["count"]):
         if _same_numbers(mine["count"], penguins.groupby("species").size()):
@@ -265,6 +289,7 @@ def reshape(wide):
     expect_columns(wide, ["female", "male"], name="wide")
     if set(map(str, wide.index)) != set(expected.index):
         raise Incorrect("the rows of `wide` should be the three species.")
+    _expect_unique_rows(wide, name="wide", what="species")
     mine = wide.reindex(expected.index)[expected.columns]
     if _same_numbers(mine, _wide(penguins, aggfunc="median")):
         raise Incorrect("`wide` holds medians; the mean body mass is asked for.")
@@ -316,6 +341,7 @@ def dates(laying_days):
     expected = _laying_days(nests)
     if set(map(str, laying_days.index)) != set(expected.index):
         raise Incorrect("the index of `laying_days` should be the three seasons (`study`).")
+    _expect_unique_rows(laying_days, name="laying_days", what="season")
     mine = laying_days.reindex(expected.index)
     if pd.api.types.is_timedelta64_dtype(mine):
         raise Incorrect("`laying_days` holds time spans (`Timedelta`); convert them to whole days with `.dt.days`.")
@@ -363,9 +389,9 @@ def dates_secrets():
 JUDGEMENT_FEEDBACK = {
     "A": "filling every gap with the most common value makes all 11 birds male, whatever they are: the male "
     "average then mixes in females and birds never sexed, and the table claims a certainty it does not have.",
+    "B": "dropping the column throws away the very variable the summary is about, to fix 11 rows out of 344.",
     "C": "guessing sex from body mass and then comparing body mass between the sexes is circular: the guess "
     "builds the difference you are about to measure into the data.",
-    "D": "dropping the column throws away the very variable the summary is about, to fix 11 rows out of 344.",
 }
 
 
@@ -379,7 +405,7 @@ JUDGEMENT_FEEDBACK = {
     ),
 )
 def judgement(answer):
-    expect_choice(answer, name="answer", correct="B", feedback=JUDGEMENT_FEEDBACK)
+    expect_choice(answer, name="answer", correct="D", feedback=JUDGEMENT_FEEDBACK)
     return "for a summary by sex, birds of unknown sex cannot be placed; leave them out and report how many."
 
 
@@ -395,9 +421,9 @@ def judgement_guess_from_mass():
 
 @judgement.wrong_answer
 def judgement_drop_column():
-    return Answer.of("D")
+    return Answer.of("B")
 
 
 @judgement.secret_values
 def judgement_secrets():
-    return ["'B'", "Option B"]
+    return ["'D'", "Option D"]

@@ -17,13 +17,15 @@ import math
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
-from mlkit.course.checks.kinds import expect_choice, expect_close, expect_number, expect_type
+from mlkit.course.checks.kinds import FLOAT32_RTOL, as_vector, expect_choice, expect_close, expect_number
 
 EXERCISES = ExerciseSet("probability-statistics", "Probability and statistics")
 
 ROLLS = 10_000
 PERMUTATIONS = 5000
 RESAMPLES = 2000
+PRECISE_RESAMPLES = 8000  # an interval that is not the reference's is run again with this many resamples
+PERCENTILE_TOLERANCE = 0.7  # percentiles; 8,000 resamples place an end within about 0.2 of its own
 
 
 # --- shared data (loaded once, only when a check runs) -----------------------------
@@ -42,6 +44,16 @@ def _column(species: str, column: str, **where):
     for key, value in where.items():
         frame = frame[frame[key] == value]
     return frame[column].to_numpy(dtype=float)
+
+
+def _rtol(value, rtol: float) -> float:
+    """``rtol``, widened to what a float32 ``value`` can hold (float32 keeps about 7 digits)."""
+    import numpy as np
+
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize <= 4:
+        return max(rtol, FLOAT32_RTOL)
+    return rtol
 
 
 def _permutation_p(a, b, n_permutations, rng) -> float:
@@ -81,11 +93,10 @@ def _reference_p() -> float:
 def dice(rolls, share_six):
     import numpy as np
 
-    expect_type(rolls, np.ndarray, name="rolls", what="a NumPy array of rolls")
-    if rolls.shape != (ROLLS,):
-        raise Incorrect(f"`rolls` has shape {rolls.shape}; {ROLLS:,} rolls in a 1-D array are asked for.")
-    if not np.issubdtype(rolls.dtype, np.integer):
+    rolls = as_vector(rolls, name="rolls", length=ROLLS, what=f"{ROLLS:,} rolls in a 1-D array")
+    if not np.isfinite(rolls).all() or (rolls != np.round(rolls)).any():
         raise Incorrect("`rolls` holds numbers with decimals; a die shows whole numbers: use `rng.integers`.")
+    rolls = rolls.astype(np.int64)  # 4.0 is the face 4: the values are judged, not the dtype
     faces = set(np.unique(rolls).tolist())
     if 0 in faces:
         raise Incorrect("some rolls show 0: a die shows 1 to 6. Check the lower bound of `rng.integers`.")
@@ -102,7 +113,7 @@ def dice(rolls, share_six):
     value = expect_number(share_six, name="share_six")
     if value == counts[5]:
         raise Incorrect("`share_six` is the number of sixes; the share (a number between 0 and 1) is asked for.")
-    expect_close(value, counts[5] / ROLLS, name="share_six", rtol=1e-9)
+    expect_close(share_six, counts[5] / ROLLS, name="share_six", rtol=1e-9)
     return f"a share of {value:.4f} sixes, close to 1/6 = {1 / 6:.4f}, as the law of large numbers promises."
 
 
@@ -233,16 +244,12 @@ def bootstrap(bootstrap_ci):
 
     if not callable(bootstrap_ci):
         raise Incorrect(f"`bootstrap_ci` should be a function, but it is a {type(bootstrap_ci).__name__}.")
+    intervals = {}
     for species in ("Gentoo", "Chinstrap"):
         values = _column(species, "body_mass_g")
         result = call_learner(bootstrap_ci, values.copy(), RESAMPLES, np.random.default_rng(7))
-        if result is Ellipsis:
-            raise NotAttempted("your function still returns `...`; replace it with your answer.")
         shown = f"the interval for the {species} masses"
-        try:
-            low, high = (float(v) for v in np.asarray(result, dtype=float).ravel())
-        except (TypeError, ValueError):
-            raise Incorrect("`bootstrap_ci` should return two numbers, the low and the high end of the interval.") from None
+        low, high = intervals[species] = _interval(result)
         if not low <= high:
             raise Incorrect(f"in {shown}, the low end is above the high end.")
         mean = values.mean()
@@ -264,7 +271,62 @@ def bootstrap(bootstrap_ci):
                 f"{shown} is too {'narrow' if width < expected else 'wide'} for a 95% interval of the mean: check the "
                 "percentiles and that each resample has as many values as the data."
             )
+    # Where each end lies in the distribution of resampled means: the 2.5th and 97.5th percentiles. Most
+    # right answers draw the same random numbers as the reference and give its interval exactly; any
+    # other is run again with more resamples and placed in a long reference run of resampled means.
+    low, high = intervals["Gentoo"]
+    reference = _canonical_interval("Gentoo", RESAMPLES, 7)
+    rtol = max(1e-9, FLOAT32_RTOL)
+    if not (math.isclose(low, reference[0], rel_tol=rtol) and math.isclose(high, reference[1], rel_tol=rtol)):
+        values = _column("Gentoo", "body_mass_g")
+        result = call_learner(bootstrap_ci, values.copy(), PRECISE_RESAMPLES, np.random.default_rng(8))
+        means = _resampled_means("Gentoo")
+        low, high = _interval(result)
+        for end, value, wanted in (("low", low, 2.5), ("high", high, 97.5)):
+            level = 100 * np.searchsorted(means, value) / len(means)
+            if abs(level - wanted) > PERCENTILE_TOLERANCE:
+                raise Incorrect(
+                    f"with {PRECISE_RESAMPLES:,} resamples of the Gentoo masses, the {end} end of the interval lies "
+                    f"at percentile {level:.1f} of the resampled means; a 95% percentile interval runs from "
+                    "percentile 2.5 to percentile 97.5, leaving 2.5% of the means on each side."
+                )
     return "the interval matches the normal-theory interval for a mean, and works for any statistic."
+
+
+def _interval(result) -> tuple[float, float]:
+    """``(low, high)`` from what ``bootstrap_ci`` returned: a tuple, a list or an array of two numbers."""
+    import numpy as np
+
+    if result is Ellipsis:
+        raise NotAttempted("your function still returns `...`; replace it with your answer.")
+    try:
+        low, high = (float(v) for v in np.asarray(result, dtype=float).ravel())
+    except (TypeError, ValueError):
+        raise Incorrect("`bootstrap_ci` should return two numbers, the low and the high end of the interval.") from None
+    return low, high
+
+
+@lru_cache(maxsize=4)
+def _canonical_interval(species: str, n_resamples: int, seed: int) -> tuple[float, float]:
+    """The interval of the worked solution, from the same random numbers (``rng.choice`` draws by row)."""
+    import numpy as np
+
+    values = _column(species, "body_mass_g")
+    rng = np.random.default_rng(seed)
+    means = rng.choice(values, size=(n_resamples, len(values)), replace=True).mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(low), float(high)
+
+
+@lru_cache(maxsize=2)
+def _resampled_means(species: str):
+    """The sorted means of 200,000 resamples: the bootstrap distribution of the mean, closely."""
+    import numpy as np
+
+    values = _column(species, "body_mass_g")
+    rng = np.random.default_rng(2024)
+    chunks = [values[rng.integers(0, len(values), (10_000, len(values)))].mean(axis=1) for _ in range(20)]
+    return np.sort(np.concatenate(chunks))
 
 
 @bootstrap.wrong_answer
@@ -284,6 +346,17 @@ def bootstrap_percentiles_of_the_data():
 
     def bootstrap_ci(values, n_resamples, rng):
         return tuple(np.percentile(values, [2.5, 97.5]))
+
+    return Answer.of(bootstrap_ci)
+
+
+@bootstrap.wrong_answer
+def bootstrap_lopsided_percentiles():
+    import numpy as np
+
+    def bootstrap_ci(values, n_resamples, rng):
+        means = [rng.choice(values, size=len(values), replace=True).mean() for _ in range(n_resamples)]
+        return tuple(np.percentile(means, [1.25, 97.5]))
 
     return Answer.of(bootstrap_ci)
 
@@ -350,6 +423,7 @@ def permutation(permutation_p_value):
             "on Gentoo body masses of 2008 against 2009, the p-value is too "
             f"{'high' if value > reference else 'low'} for a two-sided permutation test of the difference in means."
         )
+    _varies_with_the_seed(permutation_p_value, a, b)
     males = _column("Adelie", "body_mass_g", sex="male")
     females = _column("Adelie", "body_mass_g", sex="female")
     strong = expect_number(
@@ -361,7 +435,57 @@ def permutation(permutation_p_value):
             "for male against female Adelie penguins, whose masses differ by about 700 g, the p-value should be "
             "close to 0; check that each shuffle is compared with the observed difference."
         )
+    _counts_ties(permutation_p_value)
     return "the p-value is the share of label shuffles at least as extreme as the data."
+
+
+def _varies_with_the_seed(permutation_p_value, a, b) -> None:
+    """The p-value comes from shuffles drawn from ``rng``: the same seed, the same value; other seeds, others."""
+    import numpy as np
+
+    def p_value(seed):
+        result = call_learner(permutation_p_value, a.copy(), b.copy(), 1000, np.random.default_rng(seed))
+        return expect_number(result, name="permutation_p_value(...)")
+
+    first, again, *others = (p_value(seed) for seed in (10, 10, 11, 12, 13))
+    if first != again:
+        raise Incorrect(
+            "called twice with random generators seeded alike, `permutation_p_value` returned two different "
+            "p-values: the shuffles should be drawn from its `rng` argument, so that a seed makes the result "
+            "reproducible."
+        )
+    if all(other == first for other in others):
+        raise Incorrect(
+            "`permutation_p_value` returns the same p-value whatever the seed of its `rng`: a permutation "
+            "p-value is a share of random shuffles, drawn from `rng`, and it varies a little from seed to seed."
+        )
+
+
+#: Two small groups of 0/1 values, where many shuffles give exactly the observed difference in means, and
+#: the exact two-sided p-values with ties counted (>=) and not counted (>): 1 - C(6,3)²/C(12,6), 2·37/C(12,6).
+_TIES = ((0.0, 0.0, 0.0, 0.0, 1.0, 1.0), (1.0, 1.0, 1.0, 1.0, 0.0, 0.0))
+_TIES_P = 1 - 400 / 924
+_TIES_P_STRICT = 74 / 924
+
+
+def _counts_ties(permutation_p_value) -> None:
+    import numpy as np
+
+    a, b = (np.array(group) for group in _TIES)
+    result = call_learner(permutation_p_value, a, b, 2000, np.random.default_rng(5))
+    value = expect_number(result, name="permutation_p_value(...)")
+    if abs(value - _TIES_P) <= 0.05:
+        return
+    if abs(value - _TIES_P_STRICT) <= 0.03:
+        raise Incorrect(
+            "on two groups of 0/1 values, where many shuffles give exactly the observed difference, the p-value "
+            "is the share of shuffles with a strictly larger difference; 'at least as large' counts the differences "
+            "equal to the observed one too."
+        )
+    raise Incorrect(
+        "on two groups of six 0/1 values, the p-value is too "
+        f"{'high' if value > _TIES_P else 'low'} for a two-sided permutation test of the difference in means."
+    )
 
 
 @permutation.wrong_answer
@@ -408,6 +532,48 @@ def permutation_shuffles_within_groups():
     return Answer.of(permutation_p_value)
 
 
+@permutation.wrong_answer
+def permutation_t_test_without_shuffles():
+    from scipy import stats
+
+    def permutation_p_value(a, b, n_permutations, rng):
+        return stats.ttest_ind(a, b, equal_var=False).pvalue
+
+    return Answer.of(permutation_p_value)
+
+
+@permutation.wrong_answer
+def permutation_strictly_larger_differences():
+    import numpy as np
+
+    def permutation_p_value(a, b, n_permutations, rng):
+        observed = b.mean() - a.mean()
+        pooled = np.concatenate([a, b])
+        diffs = []
+        for _ in range(n_permutations):
+            s = rng.permutation(pooled)
+            diffs.append(s[len(a):].mean() - s[: len(a)].mean())
+        return np.mean(np.abs(diffs) > abs(observed))
+
+    return Answer.of(permutation_p_value)
+
+
+@permutation.wrong_answer
+def permutation_groups_split_one_off():
+    import numpy as np
+
+    def permutation_p_value(a, b, n_permutations, rng):
+        observed = b.mean() - a.mean()
+        pooled = np.concatenate([a, b])
+        diffs = []
+        for _ in range(n_permutations):
+            s = rng.permutation(pooled)
+            diffs.append(s[len(a) + 1 :].mean() - s[: len(a)].mean())
+        return np.mean(np.abs(diffs) >= abs(observed))
+
+    return Answer.of(permutation_p_value)
+
+
 @permutation.secret_values
 def permutation_secrets():
     return [f"{_reference_p():.3f}", f"{_reference_p():.2f}"]
@@ -431,19 +597,19 @@ def mle(mu_hat, sigma_hat):
 
     flippers = _column("Adelie", "flipper_length_mm")
     mu = expect_number(mu_hat, name="mu_hat")
-    if not math.isclose(mu, flippers.mean(), rel_tol=1e-9):
-        if math.isclose(mu, float(np.median(flippers)), rel_tol=1e-9):
+    if not math.isclose(mu, flippers.mean(), rel_tol=_rtol(mu_hat, 1e-9)):
+        if math.isclose(mu, float(np.median(flippers)), rel_tol=_rtol(mu_hat, 1e-9)):
             raise Incorrect("`mu_hat` is the median; the maximum-likelihood estimate of a normal's mean is another statistic.")
         raise Incorrect("`mu_hat` is not the maximum-likelihood estimate of the mean of the Adelie flipper lengths.")
     sigma = expect_number(sigma_hat, name="sigma_hat")
-    if math.isclose(sigma, flippers.std(ddof=1), rel_tol=1e-9):
+    if math.isclose(sigma, flippers.std(ddof=1), rel_tol=_rtol(sigma_hat, 1e-9)):
         raise Incorrect(
             "`sigma_hat` divides by n - 1: that is the unbiased estimate of the variance, not the "
             "maximum-likelihood one."
         )
     if math.isclose(sigma, flippers.var(), rel_tol=1e-6):
         raise Incorrect("`sigma_hat` is a variance (in mm²); the standard deviation is its square root.")
-    expect_close(sigma, flippers.std(ddof=0), name="sigma_hat", rtol=1e-6)
+    expect_close(sigma_hat, flippers.std(ddof=0), name="sigma_hat", rtol=1e-6)
     return "the sample mean and the standard deviation with n maximise the normal likelihood."
 
 
@@ -478,7 +644,7 @@ def mle_secrets():
 JUDGEMENT_FEEDBACK = {
     "A": "a p-value is computed assuming there is no difference; it cannot be the probability of that "
     "assumption. It says how surprising the data would be if there were no difference.",
-    "C": "a p-value says nothing about the size or importance of a difference: a tiny, useless difference "
+    "B": "a p-value says nothing about the size or importance of a difference: a tiny, useless difference "
     "becomes 'significant' with enough data. Look at the difference itself, with its confidence interval.",
     "D": "the chance that a result replicates depends on the true effect and the next sample's size; a "
     "p-value of 0.03 does not translate into a 97% chance of anything.",
@@ -495,7 +661,7 @@ JUDGEMENT_FEEDBACK = {
     ),
 )
 def judgement(answer):
-    expect_choice(answer, name="answer", correct="B", feedback=JUDGEMENT_FEEDBACK)
+    expect_choice(answer, name="answer", correct="C", feedback=JUDGEMENT_FEEDBACK)
     return "a p-value measures surprise under 'no difference', not the truth of a hypothesis nor an effect's size."
 
 
@@ -506,7 +672,7 @@ def judgement_probability_of_null():
 
 @judgement.wrong_answer
 def judgement_importance():
-    return Answer.of("C")
+    return Answer.of("B")
 
 
 @judgement.wrong_answer
@@ -516,4 +682,4 @@ def judgement_replication():
 
 @judgement.secret_values
 def judgement_secrets():
-    return ["'B'", "Option B"]
+    return ["'C'", "Option C"]

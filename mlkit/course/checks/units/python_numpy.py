@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
-from mlkit.course.checks.kinds import expect_array, expect_choice, expect_type
+from mlkit.course.checks.kinds import FLOAT32_RTOL, expect_array, expect_choice
 
 EXERCISES = ExerciseSet("python-numpy", "Python and NumPy for ML")
 
@@ -44,6 +44,32 @@ def _iris_split():
 
     X, y = _iris()
     return train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
+
+
+def _tolerance(value) -> dict:
+    """``np.allclose`` tolerances for ``value``: wider for float32, which keeps about 7 significant digits."""
+    import numpy as np
+
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize <= 4:
+        return {"rtol": max(1e-5, FLOAT32_RTOL), "atol": 1e-6}
+    return {"rtol": 1e-5, "atol": 1e-8}
+
+
+def _numbers(value, *, name: str, what: str):
+    """``value`` as a NumPy array of numbers (a list of lists too), or :class:`Incorrect` saying what is asked."""
+    import numpy as np
+
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        raise Incorrect(f"`{name}` should be {what}, but it is a {type(value).__name__}.")
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):  # a ragged list
+        kind = type(value).__name__
+        raise Incorrect(f"`{name}` should be {what}, but it is a {kind} of rows of unequal length.") from None
+    if array.dtype != bool and array.dtype.kind not in "iuf":
+        raise Incorrect(f"`{name}` should be {what}, but it is a {type(value).__name__} that does not hold numbers.")
+    return array
 
 
 def _standardised(X, reference=None):
@@ -164,17 +190,17 @@ def average_seven(sevens, mean_seven):
     import numpy as np
 
     expected_sevens, expected_mean = _sevens()
-    expect_type(sevens, np.ndarray, name="sevens", what="a NumPy array of images (rows of `pixels`)")
+    sevens = _numbers(sevens, name="sevens", what="a NumPy array of images (rows of `pixels`)")
     if sevens.dtype == bool:
         raise Incorrect(
             "`sevens` holds True/False values: that is the mask itself. Use the mask to index the rows of `pixels`."
         )
     if sevens.ndim != 2 or sevens.shape[1] != 64:
         raise Incorrect(f"`sevens` has shape {sevens.shape}; it should keep all 64 pixels of each selected image.")
-    if sevens.shape[0] != expected_sevens.shape[0] or not np.array_equal(sevens, expected_sevens):
+    if sevens.shape[0] != expected_sevens.shape[0] or not np.array_equal(sevens.astype(float), expected_sevens):
         raise Incorrect("`sevens` is not the set of images labelled 7: check the condition of your mask.")
-    expect_type(mean_seven, np.ndarray, name="mean_seven", what="a NumPy array (an 8 × 8 image)")
-    flat = np.asarray(mean_seven, dtype=float).ravel()
+    mean_seven = _numbers(mean_seven, name="mean_seven", what="a NumPy array (an 8 × 8 image)")
+    flat = mean_seven.astype(float).ravel()
     if mean_seven.shape == (64,):
         raise Incorrect("`mean_seven` has the 64 pixels of a row; reshape it into an 8 × 8 image.")
     if mean_seven.shape != (8, 8):
@@ -184,7 +210,7 @@ def average_seven(sevens, mean_seven):
                 "Average over the images (axis 0), so that one value per pixel is left."
             )
         raise Incorrect(f"`mean_seven` has shape {mean_seven.shape}; an 8 × 8 image is asked for.")
-    if not np.allclose(flat, expected_mean.ravel()):
+    if not np.allclose(flat, expected_mean.ravel(), **_tolerance(mean_seven)):
         raise Incorrect("`mean_seven` is an 8 × 8 array, but not the average of the images in `sevens`.")
     return f"the average of {len(sevens)} sevens, ready to draw with `plt.imshow(mean_seven)`."
 
@@ -244,6 +270,7 @@ def standardise(standardise):
         result = call_learner(standardise, data.copy())
         if result is Ellipsis:
             raise NotAttempted("your function still returns `...`; replace it with your answer.")
+        tolerance = _tolerance(result)
         try:
             result = np.asarray(result, dtype=float)
         except (TypeError, ValueError):
@@ -253,26 +280,26 @@ def standardise(standardise):
                             "the result should have the shape of its input.")
         column_means = result.mean(axis=0)
         column_stds = result.std(axis=0)
-        if np.allclose(result.mean(axis=1), 0) and not np.allclose(column_means, 0):
+        if np.allclose(result.mean(axis=1), 0, **tolerance) and not np.allclose(column_means, 0, **tolerance):
             raise Incorrect(
                 f"on {shown}, each *row* of the result has mean 0, but the columns do not: the statistics were "
                 "taken along the wrong axis. One mean and one standard deviation per column are asked for."
             )
-        if np.allclose(result, (data - data.mean()) / data.std()):
+        if np.allclose(result, (data - data.mean()) / data.std(), **tolerance):
             raise Incorrect(
                 f"on {shown}, the whole array was scaled with one mean and one standard deviation; each column "
                 "needs its own (the columns measure different things on different scales)."
             )
-        if not np.allclose(column_means, 0):
+        if not np.allclose(column_means, 0, **tolerance):
             raise Incorrect(f"on {shown}, the columns of the result do not all have mean 0.")
-        if not np.allclose(column_stds, 1):
-            if np.allclose(result, data - data.mean(axis=0)):
+        if not np.allclose(column_stds, 1, **tolerance):
+            if np.allclose(result, data - data.mean(axis=0), **tolerance):
                 raise Incorrect(f"on {shown}, the columns are centred but not divided by their standard deviation.")
             raise Incorrect(
                 f"on {shown}, the columns of the result have mean 0 but not all a standard deviation of 1: "
                 "divide each column by its own standard deviation."
             )
-        if not np.allclose(result, _standardised(data)):
+        if not np.allclose(result, _standardised(data), **tolerance):
             raise Incorrect(f"on {shown}, the result is not the standardised input.")
     return "every column now has mean 0 and standard deviation 1."
 
@@ -309,8 +336,9 @@ def standardise_centre_only():
     title="Write a Standardiser class with fit and transform",
     hints=(
         "`fit` learns from the data it is given and remembers it; `transform` only applies what `fit` learned.",
-        "In `fit`, store `self.mean_ = X.mean(axis=0)` and `self.scale_ = X.std(axis=0)`; "
-        "a scikit-learn `fit` ends with `return self`.",
+        "In `fit`, compute each column's mean and standard deviation (`.mean` and `.std` along axis 0) and store "
+        "them as the attributes `mean_` and `scale_`; a scikit-learn `fit` ends by returning the object itself.",
+        "`fit` sets `self.mean_ = X.mean(axis=0)` and `self.scale_ = X.std(axis=0)`, then `return self`; "
         "`transform(self, X)` returns `(X - self.mean_) / self.scale_`, using the stored values, never "
         "statistics of its own input.",
     ),
@@ -339,19 +367,22 @@ def standardiser(Standardiser):
     expect_array(scaler.mean_, X_train.mean(axis=0), name="mean_")
     expect_array(scaler.scale_, X_train.std(axis=0), name="scale_")
     result = call_learner(scaler.transform, X_test.copy())
+    tolerance = _tolerance(result)
     try:
         result = np.asarray(result, dtype=float)
     except (TypeError, ValueError):
         raise Incorrect("`transform` did not return an array of numbers.") from None
     if result.shape != X_test.shape:
         raise Incorrect(f"`transform` turned an array of shape {X_test.shape} into one of shape {result.shape}.")
-    if np.allclose(result, _standardised(X_test)) and not np.allclose(result, _standardised(X_test, X_train)):
+    if np.allclose(result, _standardised(X_test), **tolerance) and not np.allclose(
+        result, _standardised(X_test, X_train), **tolerance
+    ):
         raise Incorrect(
             "`transform` computes the mean and standard deviation of the data it is given. It must use the ones "
             "`fit` learned from the training data: new data is scaled like the training data, and test data "
             "must not influence its own scaling."
         )
-    if not np.allclose(result, _standardised(X_test, X_train)):
+    if not np.allclose(result, _standardised(X_test, X_train), **tolerance):
         raise Incorrect("`transform` does not scale new data with the mean and standard deviation learned in `fit`.")
     return "fitted on training data, it scales new data the same way, like scikit-learn's StandardScaler."
 
