@@ -212,7 +212,7 @@ def test_every_check_records_an_attempt():
     ex = exercises("classification")
     ex.judgement.check("A")
     ex.judgement.check(...)
-    ex.judgement.check("B")
+    ex.judgement.check("C")
     recorded = [(a.exercise, a.unit, a.status) for a in progress.attempts()]
     assert recorded == [
         ("classification.judgement", "classification", "incorrect"),
@@ -222,7 +222,7 @@ def test_every_check_records_an_attempt():
 
 
 def test_evaluate_records_nothing():
-    exercises("classification").judgement.evaluate("B")
+    exercises("classification").judgement.evaluate("C")
     assert progress.attempts() == []
 
 
@@ -230,7 +230,7 @@ def test_a_corrupt_store_does_not_stop_the_check_and_is_reported_once(home):
     home.mkdir(parents=True)
     (home / progress.FILE_NAME).write_bytes(b"this is not a database" * 100)
     ex = exercises("classification")
-    first, second = ex.judgement.check("B"), ex.judgement.check("A")
+    first, second = ex.judgement.check("C"), ex.judgement.check("A")
     assert (first.status, second.status) == ("passed", "incorrect")
     assert "progress could not be saved" in first.note and "unreadable" in first.note
     assert "Move the file aside" in str(first)

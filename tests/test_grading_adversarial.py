@@ -1,6 +1,6 @@
 """Adversarial submissions: each is a small notebook made here, graded in a real sandboxed kernel.
 
-The submissions answer exercise ``judgement`` of unit classification (``answer = "B"`` is right),
+The submissions answer exercise ``judgement`` of unit classification (``answer = "C"`` is right),
 so the kit's own check runs on every one; the rest of each notebook misbehaves. Most are graded
 together in one run (two at a time) to keep the file quick; timeouts are short.
 """
@@ -75,7 +75,7 @@ except OSError:
 if "MLKIT_TEST_SECRET_TOKEN" not in os.environ and not os.path.exists(os.path.expanduser("~root/.bashrc")):
     blocked.append("environment")
 blocked.append("solutions" if not os.path.exists({str(ROOT / 'solutions' / '11_classification.ipynb')!r}) else "")
-answer = "B" if sorted(blocked) == ["environment", "network", "repository", "sentinel", "solutions"] else repr(blocked)
+answer = "C" if sorted(blocked) == ["environment", "network", "repository", "sentinel", "solutions"] else repr(blocked)
 """
 
 
@@ -115,16 +115,16 @@ def graded(tmp_path_factory):
     sentinel.write_text("keep me")
     (subs / "zz-keep").mkdir(parents=True)
     (subs / "zz-keep" / "note.txt").write_text("another learner's file")
-    write_notebook(subs / "good.ipynb", 'answer = "B"')
-    write_notebook(subs / "loop.ipynb", 'answer = "B"', "while True:\n    pass", 'answer = "A"')
-    write_notebook(subs / "memory.ipynb", "hog = []\nwhile True:\n    hog.append(bytearray(100_000_000))", 'del hog\nanswer = "B"')
-    write_notebook(subs / "forkbomb.ipynb", 'answer = "B"', FORK_BOMB)
-    write_notebook(subs / "sysexit.ipynb", "import sys\nsys.exit(3)", 'answer = "B"')
-    write_notebook(subs / "osexit.ipynb", 'answer = "B"', "import os\nos._exit(1)")
-    write_notebook(subs / "segfault.ipynb", 'answer = "B"', "import ctypes\nctypes.string_at(0)")
+    write_notebook(subs / "good.ipynb", 'answer = "C"')
+    write_notebook(subs / "loop.ipynb", 'answer = "C"', "while True:\n    pass", 'answer = "A"')
+    write_notebook(subs / "memory.ipynb", "hog = []\nwhile True:\n    hog.append(bytearray(100_000_000))", 'del hog\nanswer = "C"')
+    write_notebook(subs / "forkbomb.ipynb", 'answer = "C"', FORK_BOMB)
+    write_notebook(subs / "sysexit.ipynb", "import sys\nsys.exit(3)", 'answer = "C"')
+    write_notebook(subs / "osexit.ipynb", 'answer = "C"', "import os\nos._exit(1)")
+    write_notebook(subs / "segfault.ipynb", 'answer = "C"', "import ctypes\nctypes.string_at(0)")
     write_notebook(subs / "vandal.ipynb", vandal(subs, sentinel))
-    write_notebook(subs / "output.ipynb", 'print("x" * 10_000_000)', "for i in range(50_000):\n    print(i)", 'answer = "B"')
-    write_notebook(subs / "reordered.ipynb", "print(answer)", 'answer = "B"')
+    write_notebook(subs / "output.ipynb", 'print("x" * 10_000_000)', "for i in range(50_000):\n    print(i)", 'answer = "C"')
+    write_notebook(subs / "reordered.ipynb", "print(answer)", 'answer = "C"')
     write_notebook(subs / "deleted.ipynb", "x = 1")
     write_notebook(subs / "cheat.ipynb", CHEAT)
     (subs / "malformed.ipynb").write_text('{"cells": [{"cell_type": "code", "source": "answer = \'B\'"')
@@ -244,9 +244,9 @@ def test_every_learner_has_a_row_feedback_and_no_temporary_folder(graded):
 
 def test_the_whole_notebook_timeout_and_the_fallback_without_bubblewrap(tmp_path):
     subs = tmp_path / "subs"
-    write_notebook(subs / "slow.ipynb", *["import time\ntime.sleep(2)"] * 4, 'answer = "B"')
-    write_notebook(subs / "osexit.ipynb", 'answer = "B"', "import os\nos._exit(1)")
-    write_notebook(subs / "forkbomb.ipynb", 'answer = "B"', FORK_BOMB)
+    write_notebook(subs / "slow.ipynb", *["import time\ntime.sleep(2)"] * 4, 'answer = "C"')
+    write_notebook(subs / "osexit.ipynb", 'answer = "C"', "import os\nos._exit(1)")
+    write_notebook(subs / "forkbomb.ipynb", 'answer = "C"', FORK_BOMB)
     limits = sandbox.Limits(timeout_cell=5, timeout=6, memory_mb=1536, max_processes=20)
     results = grade_folder(tmp_path, subs, limits=limits, mode="limits")
     slow = results["slow"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import warnings
 from functools import lru_cache
 
-from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect
+from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, call_learner
 from mlkit.course.checks.kinds import (
     expect_choice,
     expect_close,
@@ -268,11 +268,42 @@ def pipeline(model):
             "the fitted pipeline fails on a penguin whose body mass was not recorded (the scales broke); "
             "fill missing measurements inside the pipeline."
         ) from None
+    _expect_median_filling(fitted, X, X_hold.head(5))
     score = _quiet(expect_score, fitted, X_hold, y_hold, name="model", at_least=AT_LEAST, baseline=0.51)
     return f"fitted on your part of the data, it is right for {score:.1%} of penguins it never saw."
 
 
-def _pipeline(*, categorical=True, unknown="ignore", impute=True):
+def _expect_median_filling(fitted, X, rows) -> None:
+    """A missing measurement gets the same prediction as that column's median in ``X`` (the fitting data).
+
+    Judged on the fitted pipeline's scores, so any arrangement of imputer and scaler that fills with
+    the median passes.
+    """
+    import numpy as np
+
+    from mlkit.topics import capstone
+
+    for column in capstone.NUMERIC:
+        missing = _quiet(_scores, fitted, rows.assign(**{column: float("nan")}))
+        median = _quiet(_scores, fitted, rows.assign(**{column: float(X[column].median())}))
+        if missing.shape != median.shape or not np.allclose(missing, median, rtol=1e-6, atol=1e-9):
+            raise Incorrect(
+                f"the fitted pipeline treats a missing {column!r} differently from that column's median in the "
+                "rows it was fitted on; the exercise asks for a median `SimpleImputer` on the numeric columns."
+            )
+
+
+def _scores(model, rows):
+    """The model's probabilities for ``rows`` (its decisions when it has no probabilities)."""
+    import numpy as np
+
+    for method in ("predict_proba", "decision_function", "predict"):
+        if hasattr(model, method):
+            return np.asarray(call_learner(getattr(model, method), rows))
+    return np.asarray([])
+
+
+def _pipeline(*, categorical=True, unknown="ignore", impute=True, strategy="median"):
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
@@ -281,7 +312,7 @@ def _pipeline(*, categorical=True, unknown="ignore", impute=True):
 
     from mlkit.topics import capstone
 
-    numbers = make_pipeline(SimpleImputer(strategy="median"), StandardScaler()) if impute else StandardScaler()
+    numbers = make_pipeline(SimpleImputer(strategy=strategy), StandardScaler()) if impute else StandardScaler()
     parts = [("numbers", numbers, capstone.NUMERIC)]
     if categorical:
         parts.append(("categories", OneHotEncoder(handle_unknown=unknown), capstone.CATEGORICAL))
@@ -301,6 +332,11 @@ def pipeline_unknown_island_fails():
 @pipeline.wrong_answer
 def pipeline_without_imputer():
     return Answer.of(_pipeline(impute=False))
+
+
+@pipeline.wrong_answer
+def pipeline_mean_imputer():
+    return Answer.of(_pipeline(strategy="mean"))
 
 
 @pipeline.wrong_answer
@@ -495,23 +531,59 @@ def card(model_card, final_model):
     if problems:
         problem = problems[0]
         raise Incorrect(f"{problem[0].upper()}{problem[1:]}.")
-    if "accuracy" not in model_card["metric"].lower():
+    if _one_sex(model_card["metric"]):
         raise Incorrect(
-            f"the card's metric is {model_card['metric']!r}, but the number it reports is an accuracy: name the "
-            "metric that `test_accuracy` measures."
+            f"the card's metric is {model_card['metric']!r}, which is about the birds of one sex; `test_accuracy` "
+            "is the share of all test birds whose sex is predicted right: name that metric."
+        )
+    if not _names_accuracy(model_card["metric"]):
+        raise Incorrect(
+            f"the card's metric is {model_card['metric']!r}, which does not describe an accuracy (the share of all "
+            "test birds whose sex is predicted right), yet that is the number `test_accuracy` reports: name the "
+            "metric it measures."
         )
     expect_estimator(final_model, name="final_model", classifier=True)
     expect_fitted(final_model, name="final_model")
     X_train, X_test, y_train, y_test = _split()
-    accuracy = float(model_card["test_accuracy"])
+    reported = model_card["test_accuracy"]
+    accuracy = float(reported)
     expected = float(_quiet(final_model.score, X_test, y_test))
     if _close(accuracy, float(_quiet(final_model.score, X_train, y_train))) and not _close(accuracy, expected):
         raise Incorrect(
             "the card's 'test_accuracy' is the accuracy on the training set, which flatters the model; a card "
             "reports the score on data the model never saw."
         )
-    expect_close(accuracy, expected, name="model_card['test_accuracy']")
+    expect_close(reported, expected, name="model_card['test_accuracy']")
     return "the card says what the model is for, what it was trained on, how good it is and where it fails."
+
+
+_SHARE_WORDS = {"share", "proportion", "fraction", "percentage", "percent", "rate", "ratio", "%"}
+_RIGHT_WORDS = {"correct", "correctly", "right"}
+_OTHER_METRICS = {
+    "recall", "precision", "f1", "f", "auc", "roc", "sensitivity", "specificity", "balanced", "error", "errors",
+    "wrong", "wrongly", "incorrect", "incorrectly", "misclassified", "misclassification", "loss", "positive",
+    "positives", "negative", "negatives",
+}
+
+
+def _metric_words(metric: str) -> set:
+    import re
+
+    return set(re.findall(r"[a-z0-9]+|%", metric.lower()))
+
+
+def _one_sex(metric: str) -> bool:
+    """Whether the metric names the birds of one sex only ("females predicted correctly": a recall)."""
+    words = _metric_words(metric)
+    return bool(words & {"male", "males"}) != bool(words & {"female", "females"})
+
+
+def _names_accuracy(metric: str) -> bool:
+    """Whether the card's metric says accuracy: by name, or as the share of all birds predicted right."""
+    words = _metric_words(metric)
+    if words & _OTHER_METRICS or _one_sex(metric):
+        return False
+    return "accuracy" in words or bool(words & _SHARE_WORDS and words & _RIGHT_WORDS)
 
 
 def _card(**changes) -> dict:
@@ -548,6 +620,11 @@ def card_with_training_accuracy():
 @card.wrong_answer
 def card_with_wrong_metric():
     return Answer.of(_card(metric="recall"), _final_model())
+
+
+@card.wrong_answer
+def card_with_the_recall_of_one_sex():
+    return Answer.of(_card(metric="proportion of females predicted correctly"), _final_model())
 
 
 # --- 6. a judgement: who does what ---------------------------------------------------------------

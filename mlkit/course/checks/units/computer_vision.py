@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
-from mlkit.course.checks.kinds import expect_choice, returned_array
+from mlkit.course.checks.kinds import as_pair, as_whole_number, expect_choice, returned_array
 
 EXERCISES = ExerciseSet("computer-vision", "Computer vision")
 
@@ -165,12 +165,8 @@ def confusions(matrix, worst):
             raise Incorrect("`matrix` is transposed: its rows are the predictions. Pass the true labels first "
                             "to `confusion_matrix`.")
         raise Incorrect("`matrix` is not the confusion matrix of the model's predictions on the test images.")
-    if not isinstance(worst, (tuple, list)) or len(worst) != 2:
-        raise Incorrect("`worst` should be a pair `(true digit, predicted digit)`.")
-    try:
-        pair = (int(worst[0]), int(worst[1]))
-    except (TypeError, ValueError):
-        raise Incorrect("`worst` should hold two digits, whole numbers from 0 to 9.") from None
+    two = as_pair(worst, name="worst", what="a pair `(true digit, predicted digit)`")
+    pair = tuple(as_whole_number(d, name="worst", what="two digits, whole numbers from 0 to 9") for d in two)
     true, predicted = _worst_pair(reference)
     if pair != (true, predicted):
         if pair[0] == pair[1]:
@@ -266,6 +262,8 @@ def augment(X_aug, y_aug):
         images = images.reshape(-1, 8, 8)
     if images.ndim != 3 or images.shape[1:] != (8, 8):
         raise Incorrect(f"`X_aug` should be a stack of 8 x 8 images, shape (n, 8, 8); it has shape {images.shape}.")
+    if labels.ndim == 2 and 1 in labels.shape:  # a column (or row) vector of labels
+        labels = labels.reshape(-1)
     if labels.shape != (len(images),):
         raise Incorrect(f"`y_aug` should hold one label per image of `X_aug` ({len(images)}); "
                         f"it has shape {labels.shape}.")
@@ -282,7 +280,7 @@ def augment(X_aug, y_aug):
     unknown = sum(key not in right_labels for key in keys)
     if unknown:
         raise Incorrect(f"{unknown} images of `X_aug` are neither training images nor one-pixel shifts of them.")
-    mislabelled = sum(int(label) not in right_labels[key] for key, label in zip(keys, labels))
+    mislabelled = sum(not _is_label(label, right_labels[key]) for key, label in zip(keys, labels))
     if mislabelled:
         raise Incorrect(f"{mislabelled} of the {len(labels)} labels do not go with their images: the labels must "
                         "be repeated in the same order as the stacks of images.")
@@ -293,6 +291,15 @@ def augment(X_aug, y_aug):
         raise Incorrect(f"`X_aug` has {len(images)} images; each of the {n} training images, unshifted and "
                         f"shifted in each of the four directions, makes {5 * n}.")
     return f"{len(images)} training images, each digit now seen in five positions; the test images untouched."
+
+
+def _is_label(label, right: set) -> bool:
+    """Whether ``label`` (an int, an integral float, a NumPy number) is one of the ``right`` digits."""
+    try:
+        number = float(label)
+    except (TypeError, ValueError):
+        return False
+    return number.is_integer() and int(number) in right
 
 
 def _augment_answer(stack, labels, *, originals=True, tile=True, roll=False):
@@ -357,7 +364,8 @@ def convolve(convolve):
 
     _expect_function(convolve, "convolve")
     rng = np.random.default_rng(5)
-    cases = [(rng.normal(size=(6, 7)), rng.normal(size=(2, 3))), (rng.normal(size=(5, 5)), rng.normal(size=(3, 3)))]
+    cases = [(rng.normal(size=(6, 7)), rng.normal(size=(2, 3))), (rng.normal(size=(5, 5)), rng.normal(size=(3, 3))),
+             (rng.normal(size=(9, 4)), rng.normal(size=(3, 2))), (rng.normal(size=(5, 9)), rng.normal(size=(2, 3)))]
     for image, kernel in cases:
         expected = vision.convolve2d(image, kernel)
         label = f"`convolve` of a {image.shape[0]} x {image.shape[1]} image with a {kernel.shape[0]} x {kernel.shape[1]} kernel"
@@ -377,9 +385,14 @@ def convolve(convolve):
         if np.allclose(got, vision.convolve2d(image, kernel[::-1, ::-1])):
             raise Incorrect("your function flips the kernel (the mathematicians' convolution). Convolutional "
                             "networks do not flip it: multiply each window by the kernel as it is.")
+        untouched = sum(int((~got.any(axis=a) & expected.any(axis=a)).sum()) for a in (0, 1))
+        if untouched:
+            raise Incorrect(f"{label} leaves {untouched} row(s) or column(s) of the output at 0: the loops do not "
+                            "reach every output position. Each loop runs over its own axis of the output.")
         raise Incorrect(f"{label} gives the right shape but wrong values: each output value is the sum of one "
                         "window of the image multiplied, element by element, by the kernel.")
-    return "right for square and non-square kernels: this is what one filter of a convolutional layer computes."
+    return ("right for square and non-square images and kernels: this is what one filter of a convolutional layer "
+            "computes.")
 
 
 def _looped(trim: int = 0, flip: bool = False, pad: bool = False):
@@ -398,6 +411,23 @@ def _looped(trim: int = 0, flip: bool = False, pad: bool = False):
         return out
 
     return learner
+
+
+def _loops_over_one_side(image, kernel):
+    """A convolution whose loops both run over the number of output columns."""
+    import numpy as np
+
+    kr, kc = kernel.shape
+    out = np.zeros((image.shape[0] - kr + 1, image.shape[1] - kc + 1))
+    for i in range(out.shape[1]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(image[i:i + kr, j:j + kc] * kernel)
+    return out
+
+
+@convolve.wrong_answer
+def convolve_loops_over_columns_twice():
+    return Answer.of(_loops_over_one_side)
 
 
 @convolve.wrong_answer

@@ -90,12 +90,22 @@ def types(egg_dates, clutch_complete):
             f"`egg_dates` has dtype {egg_dates.dtype}, so the dates are still not dates: "
             "`.dt.month` or subtracting two dates would fail. Parse them."
         )
-    expected = pd.to_datetime(raw["Date Egg"], format="%Y-%m-%d")
-    wrong = int((egg_dates.reset_index(drop=True) != expected.reset_index(drop=True)).sum())
-    if wrong:
+    if getattr(egg_dates.dt, "tz", None) is not None:
+        raise Incorrect(f"`egg_dates` carries a time zone ({egg_dates.dt.tz}); the recorded dates have none.")
+    expected = pd.to_datetime(raw["Date Egg"], format="%Y-%m-%d").reset_index(drop=True)
+    mine = egg_dates.reset_index(drop=True)
+    off = (mine != expected).to_numpy()
+    if off.any():
+        swapped = bool(
+            (mine[off].dt.day == expected[off].dt.month).all() and (mine[off].dt.year == expected[off].dt.year).all()
+        )
+        detail = (
+            " In each of them the day is the recorded month: the text was read with day and month the other way round."
+            if swapped else ""
+        )
         raise Incorrect(
-            f"{wrong} of the {len(raw)} dates in `egg_dates` are not the recorded dates: were day and month swapped? "
-            "Give the layout of the raw text explicitly."
+            f"{int(off.sum())} of the {len(raw)} dates in `egg_dates` are not the recorded dates.{detail} "
+            "Give the layout of the raw text explicitly (`format=`)."
         )
     expect_type(clutch_complete, pd.Series, name="clutch_complete", what="a pandas Series (one column)")
     if not pd.api.types.is_bool_dtype(clutch_complete.dtype):
@@ -231,7 +241,8 @@ def impute_secrets():
 
 
 def _outlier_cases():
-    """(description, Series, k) inputs for the learner's function."""
+    """(description, Series, k) inputs for the learner's function: every k=1.5 case first."""
+    import numpy as np
     import pandas as pd
 
     penguins = _tidy()
@@ -240,13 +251,50 @@ def _outlier_cases():
     typo = penguins["body_mass_g"].astype(float).dropna().reset_index(drop=True)
     typo.iloc[10] = 4.2
     small = pd.Series([1.0, 2.0, 2.0, 3.0, 3.0, 3.0, 4.0, 4.0, 5.0, 12.0, -6.0])
+    # quartiles 11.875 and 18.125 (IQR 6.25); five values beyond each quartile, at distances that
+    # put a different number of them outside the fences for each k tried
+    values = np.r_[np.linspace(10, 20, 41), [7.19, 4.06, 0.94, -3.75, -10.0], [21.88, 25.0, 28.12, 31.88, 38.12]]
+    spread = pd.Series(values[np.random.default_rng(8).permutation(len(values))])
+    spread_words = "series of 41 values from 10 to 20 and five far values on each side"
     return [
         ("Chinstrap body masses", chinstrap, 1.5),
         ("Adelie flipper lengths", adelie, 1.5),
         ("body masses with a value typed in kilograms", typo, 1.5),
-        ("the small series [1, 2, 2, 3, 3, 3, 4, 4, 5, 12, -6]", small, 1.5),
-        ("the same small series with k=3", small, 3.0),
+        ("small series [1, 2, 2, 3, 3, 3, 4, 4, 5, 12, -6]", small, 1.5),
+        (spread_words, spread, 1.5),
+        ("same small series", small, 3.0),
+        (spread_words, spread, 0.5),
+        (spread_words, spread, 1.0),
+        (spread_words, spread, 2.0),
+        (spread_words, spread, 3.0),
     ]
+
+
+def _as_flags(result, values, where: str):
+    """What the learner's function returned, as one True/False per value (any container)."""
+    import numpy as np
+
+    if result is Ellipsis:
+        raise NotAttempted("your function still returns `...`; replace it with your answer.")
+    length = len(values)
+    try:
+        readable = hasattr(result, "__len__") and not isinstance(result, (str, bytes, dict, set))
+        flags = np.asarray(result) if readable else None
+    except Exception:  # noqa: BLE001 - whatever cannot be read as an array gets the message below
+        flags = None
+    if flags is not None and flags.ndim == 2 and 1 in flags.shape:
+        flags = flags.reshape(-1)
+    if flags is None or flags.ndim != 1 or len(flags) != length:
+        shape = f" of shape {flags.shape}" if flags is not None else ""
+        raise Incorrect(
+            f"{where}, `iqr_outliers` returned a value of type {type(result).__name__}{shape}; one True/False "
+            f"per value ({length}) is expected."
+        )
+    if flags.dtype == object and all(isinstance(v, (bool, np.bool_)) for v in flags):
+        flags = flags.astype(bool)
+    if flags.dtype != bool:
+        raise Incorrect(f"`iqr_outliers` returned values of type {flags.dtype}; True/False values are expected.")
+    return flags
 
 
 @EXERCISES.exercise(
@@ -262,46 +310,46 @@ def _outlier_cases():
     ),
 )
 def outliers(iqr_outliers):
-    import numpy as np
-    import pandas as pd
-
     if not callable(iqr_outliers):
         raise Incorrect(f"`iqr_outliers` should be a function, but it is a {type(iqr_outliers).__name__}.")
-    for description, values, k in _outlier_cases():
-        result = call_learner(iqr_outliers, values.copy(), k)
-        if result is Ellipsis:
-            raise NotAttempted("your function still returns `...`; replace it with your answer.")
-        if not isinstance(result, (pd.Series, np.ndarray)) or len(result) != len(values):
-            raise Incorrect(
-                f"for the {description}, `iqr_outliers` returned a {type(result).__name__} of length "
-                f"{len(result) if hasattr(result, '__len__') else 'none'}; one True/False per value is expected."
-            )
-        mine = np.asarray(result)
-        if mine.dtype != bool:
-            raise Incorrect(f"`iqr_outliers` returned values of type {mine.dtype}; True/False values are expected.")
+    for description, values, k in _outlier_cases():  # the cases with k=1.5 come first
+        where = f"for the {description} with k={k:g}"
+        mine = _as_flags(call_learner(iqr_outliers, values.copy(), k), values, where)
         truth = reference_iqr_outliers(values, k).to_numpy()
         if (mine == truth).all():
             continue
-        low_fence = values.quantile(0.25) - k * (values.quantile(0.75) - values.quantile(0.25))
-        below = values.to_numpy() < low_fence
-        if (mine & ~truth).any():
-            raise Incorrect(
-                f"for the {description}, `iqr_outliers` flags {int((mine & ~truth).sum())} value(s) that lie "
-                "inside the fences. Are the fences built from the quartiles and `k`?"
+        if k == 1.5:
+            raise Incorrect(_outlier_mistake(mine, truth, values, k, where, "`iqr_outliers`"))
+        raise Incorrect(
+            f"`iqr_outliers` gives the right flags with k=1.5 but not with k={k:g}: "
+            + _outlier_mistake(mine, truth, values, k, where, "it")
+        )
+    return "it flags exactly the values outside the fences, on both sides, for every k tried (0.5 to 3)."
+
+
+def _outlier_mistake(mine, truth, values, k, where: str, subject: str) -> str:
+    """What is wrong with the flags ``mine`` where ``truth`` is right, in words."""
+    q1, q3 = values.quantile([0.25, 0.75])
+    below = values.to_numpy() < q1 - k * (q3 - q1)
+    inside = int((mine & ~truth).sum())
+    if inside:
+        return (
+            f"{where}, {subject} flags {inside} value(s) that lie inside the fences Q1 - k·IQR and Q3 + k·IQR."
+        )
+    missed_low, missed_high = (truth & below & ~mine).any(), (truth & ~below & ~mine).any()
+    if missed_low and missed_high:
+        by_deviations = ((values - values.mean()).abs() > 3 * values.std()).to_numpy()
+        if (mine == by_deviations).all():
+            return (
+                f"{where}, {subject} flags the values more than 3 standard deviations from the mean and misses values "
+                "beyond both fences. The fences are measured from the quartiles, in IQRs."
             )
-        missed_low, missed_high = (truth & below & ~mine).any(), (truth & ~below & ~mine).any()
-        if missed_low and missed_high:
-            raise Incorrect(
-                f"for the {description}, `iqr_outliers` misses values beyond both fences. The fences are "
-                "measured from the quartiles, in IQRs; the mean and standard deviation do not come into it."
-            )
-        if missed_low:
-            raise Incorrect(
-                f"for the {description}, `iqr_outliers` misses value(s) below the lower fence: "
-                "an outlier can be too small as well as too large."
-            )
-        raise Incorrect(f"for the {description}, `iqr_outliers` misses value(s) above the upper fence.")
-    return "it flags exactly the values outside the fences, on both sides, for any k."
+        return f"{where}, {subject} misses values beyond both fences; they lie k IQRs below Q1 and above Q3."
+    if missed_low:
+        return (
+            f"{where}, {subject} misses value(s) below the lower fence: an outlier can be too small as well as too large."
+        )
+    return f"{where}, {subject} misses value(s) above the upper fence."
 
 
 @outliers.wrong_answer
@@ -326,6 +374,15 @@ def outliers_k_ignored():
     def iqr_outliers(values, k=1.5):
         q1, q3 = values.quantile([0.25, 0.75])
         return (values < q1 - 1.0 * (q3 - q1)) | (values > q3 + 1.0 * (q3 - q1))
+
+    return Answer.of(iqr_outliers)
+
+
+@outliers.wrong_answer
+def outliers_k_fixed_at_its_default():
+    def iqr_outliers(values, k=1.5):
+        q1, q3 = values.quantile([0.25, 0.75])
+        return (values < q1 - 1.5 * (q3 - q1)) | (values > q3 + 1.5 * (q3 - q1))
 
     return Answer.of(iqr_outliers)
 
@@ -368,7 +425,11 @@ def encode(encoder):
     codes = call_learner(encoder.transform, known)
     codes = codes.toarray() if hasattr(codes, "toarray") else np.asarray(codes)
     if codes.shape != (3, 3) or not np.array_equal(np.sort(codes, axis=1)[:, -1], np.ones(3)):
-        raise Incorrect("`encoder` does not give one 0/1 column per island; was `drop=` set?")
+        if getattr(encoder, "drop", None) is not None:
+            raise Incorrect(
+                f"`encoder` drops a column (`drop={encoder.drop!r}`), so it does not give one 0/1 column per island."
+            )
+        raise Incorrect("`encoder` does not give one 0/1 column per island.")
     unseen = pd.DataFrame({"island": ["Anvers"]})
     try:
         encoded = encoder.transform(unseen)

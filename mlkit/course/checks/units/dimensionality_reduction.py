@@ -10,10 +10,11 @@ and the values no failure message may reveal (``@<exercise>.secret_values``).
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, call_learner
-from mlkit.course.checks.kinds import expect_choice, expect_close, expect_number
+from mlkit.course.checks.kinds import as_whole_number, expect_choice, expect_close, expect_number
 
 EXERCISES = ExerciseSet("dimensionality-reduction", "Dimensionality reduction")
 
@@ -84,21 +85,19 @@ def _fitted_pca(components: int):
     ),
 )
 def n_components(n_components):
-    value = expect_number(n_components, name="n_components")
-    if value != int(value):
-        raise Incorrect("`n_components` is a count of components, so a whole number.")
+    value = as_whole_number(n_components, name="n_components", what="a count of components, so a whole number")
     right = _components_needed()
-    if int(value) == right["position"]:
+    if value == right["position"]:
         raise Incorrect(
-            "`n_components` is one short: it looks like the position of the component that reaches 90%, and "
-            "positions start at 0. With that many components, less than 90% of the variance is kept."
+            "`n_components` is one short: with that many components, less than 90% of the variance is kept. "
+            "A count of components starts at 1, where a position in an array starts at 0."
         )
-    if int(value) == _components_needed(scaled=True)["count"]:
+    if value == _components_needed(scaled=True)["count"]:
         raise Incorrect(
             "that is the count for standardised pixels. Pixels share one unit (grey levels from 0 to 16), so "
             "PCA uses them as they are; standardising would blow up nearly blank border pixels."
         )
-    if int(value) != right["count"]:
+    if value != right["count"]:
         raise Incorrect(f"`n_components` is too {'high' if value > right['count'] else 'low'}.")
     return "a third of the 64 pixels' worth of numbers keeps nine tenths of the variation."
 
@@ -188,7 +187,13 @@ def reconstruct(reconstruct):
     images = X[:CHECK_ROWS]
     for components in CHECK_COMPONENTS:
         pca = _fitted_pca(components)
-        result = call_learner(reconstruct, pca, images.copy())
+        given = copy.deepcopy(pca)  # the learner's function gets a copy: the reference stays as fitted
+        result = call_learner(reconstruct, given, images.copy())
+        if not _same_pca(given, pca):
+            raise Incorrect(
+                "`reconstruct` changes the fitted PCA it is given: after the call, its mean or components are not "
+                "the ones it learned. Use `pca` as it is; fitting it again on the images replaces what it learned."
+            )
         if result is None:
             raise Incorrect("`reconstruct` returns nothing: end it with a `return` of the reconstructed images.")
         try:
@@ -213,6 +218,24 @@ def reconstruct(reconstruct):
         if not np.allclose(result, expected):
             raise Incorrect(f"with a PCA of {components} components, `reconstruct` does not give the reconstruction.")
     return "every image is the mean plus a weighted sum of the components; the weights are its scores."
+
+
+def _same_pca(given, fitted) -> bool:
+    """Whether the PCA the learner's function was given still holds what ``fitted`` learned."""
+    import numpy as np
+
+    try:
+        return all(
+            np.array_equal(np.asarray(getattr(given, name)), getattr(fitted, name))
+            for name in ("mean_", "components_", "explained_variance_")
+        )
+    except Exception:  # noqa: BLE001 - an attribute removed or replaced by something else
+        return False
+
+
+@reconstruct.wrong_answer
+def reconstruct_refits_the_pca():
+    return Answer.of(lambda pca, images: pca.inverse_transform(pca.fit_transform(images)))
 
 
 @reconstruct.wrong_answer

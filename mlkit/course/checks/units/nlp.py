@@ -17,7 +17,16 @@ import re
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, call_learner
-from mlkit.course.checks.kinds import expect_choice, expect_fitted, expect_frame, expect_pipeline, expect_score, expect_type, fit_copy
+from mlkit.course.checks.kinds import (
+    as_pair,
+    expect_choice,
+    expect_fitted,
+    expect_frame,
+    expect_pipeline,
+    expect_score,
+    expect_type,
+    fit_copy,
+)
 
 EXERCISES = ExerciseSet("nlp", "Natural language processing")
 
@@ -259,15 +268,30 @@ def bag_of_words_of_the_test_messages():
     ),
 )
 def pipeline(text_model):
-    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    expect_pipeline(
-        text_model,
-        [CountVectorizer, LogisticRegression],
-        name="text_model",
-        labels=["a text vectoriser (TfidfVectorizer)", "a logistic regression"],
-    )
+    steps = [step for _, step in text_model.steps] if isinstance(getattr(text_model, "steps", None), list) else []
+    counts = [s for s in steps if isinstance(s, CountVectorizer) and not isinstance(s, TfidfVectorizer)]
+    if counts and not any(isinstance(s, (TfidfTransformer, TfidfVectorizer)) for s in steps):
+        raise Incorrect(
+            "`text_model` turns messages into raw word counts (a CountVectorizer); the exercise asks for TF-IDF "
+            "weights, which give less weight to words that occur in many messages: use a `TfidfVectorizer()`."
+        )
+    if counts:  # a CountVectorizer then a TfidfTransformer computes the same TF-IDF weights
+        expect_pipeline(
+            text_model,
+            [CountVectorizer, TfidfTransformer, LogisticRegression],
+            name="text_model",
+            labels=["a word counter", "a TF-IDF weighting", "a logistic regression"],
+        )
+    else:
+        expect_pipeline(
+            text_model,
+            [TfidfVectorizer, LogisticRegression],
+            name="text_model",
+            labels=["a TF-IDF vectoriser", "a logistic regression"],
+        )
     messages = _messages()
     fitted = fit_copy(text_model, messages["text"], messages["queue"], name="text_model")
     held = _holdout()
@@ -292,6 +316,15 @@ def pipeline_steps_reversed():
     from sklearn.pipeline import Pipeline
 
     return Answer.of(Pipeline([("model", LogisticRegression(max_iter=1000)), ("tfidf", TfidfVectorizer())]))
+
+
+@pipeline.wrong_answer
+def pipeline_word_counts_not_tfidf():
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    return Answer.of(make_pipeline(CountVectorizer(), LogisticRegression(max_iter=1000)))
 
 
 @pipeline.wrong_answer
@@ -333,12 +366,9 @@ def errors(errors, most_confused):
         raise Incorrect(f"`errors` has {len(ids)} message(s), but not exactly the ones whose predicted queue is wrong.")
     if len(errors) != len(wrong_ids):
         raise Incorrect("`errors` has some messages more than once.")
-    if not isinstance(most_confused, tuple) or len(most_confused) != 2:
-        raise Incorrect(
-            "`most_confused` should be a tuple of two queue names, (true queue, predicted queue); it is a "
-            f"{type(most_confused).__name__}."
-        )
-    pair = tuple(most_confused)
+    pair = as_pair(most_confused, name="most_confused", what="a pair of queue names, (true queue, predicted queue)")
+    if not all(isinstance(queue, str) for queue in pair):
+        raise Incorrect("`most_confused` should hold two queue names (strings), (true queue, predicted queue).")
     expected = _confused_pair()
     if pair == expected[::-1]:
         raise Incorrect(

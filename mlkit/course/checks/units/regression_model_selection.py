@@ -17,7 +17,15 @@ import warnings
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, call_learner
-from mlkit.course.checks.kinds import expect_choice, expect_close, expect_estimator, expect_number, expect_pipeline, fit_copy
+from mlkit.course.checks.kinds import (
+    as_whole_number,
+    expect_choice,
+    expect_close,
+    expect_estimator,
+    expect_number,
+    expect_pipeline,
+    fit_copy,
+)
 
 EXERCISES = ExerciseSet("regression-model-selection", "Regression and model selection")
 
@@ -259,25 +267,31 @@ def ridge_default_alpha():
 def best_depth(best_depth):
     import numpy as np
 
-    value = expect_number(best_depth, name="best_depth")
-    if value != int(value) or int(value) not in DEPTHS:
-        raise Incorrect(f"`best_depth` should be one of the depths tried ({DEPTHS[0]} to {DEPTHS[-1]}), not {value!r}.")
-    depth = int(value)
+    depth = as_whole_number(best_depth, name="best_depth", what=f"one of the depths tried ({DEPTHS[0]} to {DEPTHS[-1]})")
+    if depth not in DEPTHS:
+        raise Incorrect(f"`best_depth` should be one of the depths tried ({DEPTHS[0]} to {DEPTHS[-1]}), not {depth}.")
     train, valid = _depth_curve()
     best = DEPTHS[int(np.argmin(valid))]
     if depth == best:
         return f"validation RMSE {valid.min():.1f} at that depth; deeper trees fit their training folds better and new data worse."
-    if depth == DEPTHS[int(np.argmin(train))] or depth == DEPTHS[int(np.argmax(valid))]:
+    lowest_train, highest_valid = depth == DEPTHS[int(np.argmin(train))], depth == DEPTHS[int(np.argmax(valid))]
+    if lowest_train and highest_valid:
         raise Incorrect(
             "at that depth the *training* error is lowest and the validation error is highest. Choose by the "
             "validation scores, and remember they are negated errors: larger is better."
         )
-    if depth == best - 1:
+    if highest_valid:
         raise Incorrect(
-            "`best_depth` looks like a position in the array of scores, not a depth: `depths` starts at 1, so "
-            "position 0 is depth 1. Look the position up in `depths`."
+            "at that depth the mean validation error is the highest of the depths tried. The scores are negated "
+            "errors: larger is better."
         )
-    raise Incorrect("at that depth the validation error is not the lowest of the depths tried.")
+    if lowest_train:
+        raise Incorrect("at that depth the *training* error is lowest; choose by the validation scores.")
+    where = "a deeper" if best > depth else "a shallower"
+    raise Incorrect(
+        f"at depth {depth} the mean validation RMSE is {valid[DEPTHS.index(depth)]:.1f}; {where} tree has a lower "
+        "one, and the best depth is the one with the lowest mean validation error."
+    )
 
 
 @best_depth.wrong_answer
@@ -333,6 +347,9 @@ def search(search, test_rmse):
     if rows is not None and rows != len(X_dev):
         extra = " including the test rows: they are no longer unseen" if rows == len(X_dev) + len(X_test) else ""
         raise Incorrect(f"the best model of `search` was fitted on {rows} rows{extra}. Fit the search on `X_dev, y_dev` only.")
+    folds = getattr(search, "n_splits_", None)
+    if folds is not None and folds != CV_FOLDS:
+        raise Incorrect(f"`search` cross-validated each candidate on {folds} folds; the exercise asks for `cv={CV_FOLDS}`.")
     if search.best_score_ > 0:
         raise Incorrect(
             "the scores of `search` are positive, so it ranked the candidates by a score other than the error "
@@ -386,6 +403,13 @@ def search_scored_on_development_set():
     search = _fitted_reference_search()
     X_dev, _, y_dev, _ = _split()
     return Answer.of(search, _rmse(y_dev, search.predict(X_dev)))
+
+
+@search.wrong_answer
+def search_with_six_folds():
+    X_dev, X_test, y_dev, y_test = _split()
+    search = _quiet(reference_search().set_params(cv=CV_FOLDS + 1).fit, X_dev, y_dev)
+    return Answer.of(search, _rmse(y_test, search.predict(X_test)))
 
 
 @search.wrong_answer
