@@ -128,7 +128,10 @@ def test_an_agreement_score_in_float32_is_accepted():
     from mlkit.datasets import wine
 
     _, y = wine.load()
-    assert status(CLUSTERING.agreement, np.float32(adjusted_rand_score(y, _wine_labels()))) == PASSED
+    from mlkit.course.checks.units import clustering as unit
+
+    labels = unit._kmeans_labels(unit.AGREEMENT_K)
+    assert status(CLUSTERING.agreement, np.float32(adjusted_rand_score(y, labels))) == PASSED
 
 
 def test_counts_as_integral_floats_are_accepted_and_nan_is_refused_cleanly():
@@ -391,6 +394,27 @@ def test_an_mlp_without_the_random_state_asked_for_is_refused(seed):
     X_train, _, y_train, _ = unit._split()
     outcome = NEURAL.mlp.evaluate(_fitted(unit._solution_mlp(random_state=seed), X_train, y_train))
     assert outcome.status == INCORRECT and "random_state" in outcome.message
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [({"hidden_layer_sizes": (32,)}, "hidden_layer_sizes"), ({"learning_rate_init": 0.001}, "learning_rate_init"),
+     ({"early_stopping": False}, "early_stopping")],
+    ids=["hidden layer", "learning rate", "early stopping"],
+)
+def test_an_mlp_with_other_settings_than_asked_is_refused_naming_the_setting(change, named):
+    from mlkit.course.checks.units import neural_networks as unit
+
+    X_train, _, y_train, _ = unit._split()
+    outcome = NEURAL.mlp.evaluate(_fitted(unit._solution_mlp(**change), X_train, y_train))
+    assert outcome.status == INCORRECT and named in outcome.message
+
+
+def test_an_mlp_with_the_hidden_layer_given_as_a_number_is_accepted():
+    from mlkit.course.checks.units import neural_networks as unit
+
+    X_train, _, y_train, _ = unit._split()
+    assert status(NEURAL.mlp, _fitted(unit._solution_mlp(hidden_layer_sizes=64), X_train, y_train)) == PASSED
 
 
 def test_the_mlp_asked_for_passes_and_is_scored_on_images_its_copy_never_saw():

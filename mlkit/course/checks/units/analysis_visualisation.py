@@ -71,56 +71,56 @@ def _by_species(series):
 
 @EXERCISES.exercise(
     "summary",
-    title="Summarise flipper length per species",
+    title="Summarise bill length per species",
     hints=(
-        "One number per species: group the rows by species, then summarise the flipper lengths of each group.",
+        "One number per species: group the rows by species, then summarise the bill lengths of each group.",
         "`penguins.groupby(\"species\", observed=True)[column]` groups one column; `.median()` summarises it.",
-        "`flipper_medians = penguins.groupby(\"species\", observed=True)[\"flipper_length_mm\"].median()`",
+        "`bill_medians = penguins.groupby(\"species\", observed=True)[\"bill_length_mm\"].median()`",
     ),
 )
-def summary(flipper_medians):
+def summary(bill_medians):
     import numpy as np
     import pandas as pd
 
-    if isinstance(flipper_medians, pd.DataFrame):
-        raise Incorrect("`flipper_medians` is a table; one value per species (a Series) is asked for. Select one column.")
-    if not isinstance(flipper_medians, pd.Series):
-        expect_number(flipper_medians, name="flipper_medians")
-        raise Incorrect("`flipper_medians` is a single number; one median per species is asked for.")
-    flippers = _penguins()["flipper_length_mm"].astype(float)
-    index = [str(i) for i in flipper_medians.index]
+    if isinstance(bill_medians, pd.DataFrame):
+        raise Incorrect("`bill_medians` is a table; one value per species (a Series) is asked for. Select one column.")
+    if not isinstance(bill_medians, pd.Series):
+        expect_number(bill_medians, name="bill_medians")
+        raise Incorrect("`bill_medians` is a single number; one median per species is asked for.")
+    bills = _penguins()["bill_length_mm"].astype(float)
+    index = [str(i) for i in bill_medians.index]
     if sorted(index) != SPECIES:
         raise Incorrect(
-            f"`flipper_medians` is indexed by {', '.join(index[:4])}; one value per species is expected "
+            f"`bill_medians` is indexed by {', '.join(index[:4])}; one value per species is expected "
             "(group by `species`)."
         )
-    values = pd.Series(_numbers(flipper_medians, "flipper_medians"), index=index).reindex(SPECIES)
-    groups, _ = _by_species(flippers)
+    values = pd.Series(_numbers(bill_medians, "bill_medians"), index=index).reindex(SPECIES)
+    groups, _ = _by_species(bills)
     if np.allclose(values, groups.mean().reindex(SPECIES)):
-        raise Incorrect("`flipper_medians` holds the mean of each species; the median is asked for.")
+        raise Incorrect("`bill_medians` holds the mean of each species; the median is asked for.")
     if not np.allclose(values, groups.median().reindex(SPECIES)):
-        raise Incorrect("the values of `flipper_medians` are not the median flipper length of each species.")
-    return "Gentoo flippers are clearly the longest; Adélie and Chinstrap are closer together."
+        raise Incorrect("the values of `bill_medians` are not the median bill length of each species.")
+    return "Adélie bills are clearly the shortest; Chinstrap and Gentoo are closer together."
 
 
 @summary.wrong_answer
 def summary_means():
-    return Answer.of(_penguins().groupby("species", observed=True)["flipper_length_mm"].mean())
+    return Answer.of(_penguins().groupby("species", observed=True)["bill_length_mm"].mean())
 
 
 @summary.wrong_answer
 def summary_overall_median():
-    return Answer.of(float(_penguins()["flipper_length_mm"].median()))
+    return Answer.of(float(_penguins()["bill_length_mm"].median()))
 
 
 @summary.wrong_answer
 def summary_by_island():
-    return Answer.of(_penguins().groupby("island", observed=True)["flipper_length_mm"].median())
+    return Answer.of(_penguins().groupby("island", observed=True)["bill_length_mm"].median())
 
 
 @summary.secret_values
 def summary_secrets():
-    medians = _penguins().groupby("species", observed=True)["flipper_length_mm"].median()
+    medians = _penguins().groupby("species", observed=True)["bill_length_mm"].median()
     return [f"{v:.1f}" for v in medians]
 
 
@@ -457,10 +457,10 @@ def figure_without_axis_labels():
 JUDGEMENT_FEEDBACK = {
     "A": "the silhouette rewards compact, well-separated groups; it says nothing about how many species exist. "
     "Two groups that are easy to separate can still contain more than one kind of bird.",
+    "B": "more groups always make each group tighter, yet the silhouette fell as k grew. Picking the largest k "
+    "tells nothing about the data.",
     "C": "scaling was needed: without it body mass alone decides every distance. Scaling is not what makes "
     "the silhouette prefer two groups.",
-    "D": "more groups always make each group tighter, yet the silhouette fell as k grew. Picking the largest k "
-    "tells nothing about the data.",
 }
 
 
@@ -474,7 +474,7 @@ JUDGEMENT_FEEDBACK = {
     ),
 )
 def judgement(answer):
-    expect_choice(answer, name="answer", correct="B", feedback=JUDGEMENT_FEEDBACK)
+    expect_choice(answer, name="answer", correct="D", feedback=JUDGEMENT_FEEDBACK)
     return "clustering proposes groups; what they mean is checked against what you know."
 
 
@@ -490,9 +490,9 @@ def judgement_blame_scaling():
 
 @judgement.wrong_answer
 def judgement_largest_k():
-    return Answer.of("D")
+    return Answer.of("B")
 
 
 @judgement.secret_values
 def judgement_secrets():
-    return ["'B'", "Option B"]
+    return ["'D'", "Option D"]

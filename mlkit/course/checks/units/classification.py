@@ -538,7 +538,7 @@ def confusion_secrets():
 JUDGEMENT_FEEDBACK = {
     "A": "higher accuracy comes mostly from the many benign tumours. For screening, each malignant tumour "
     "the model misses is a patient sent home with cancer; compare the missed tumours of the two thresholds.",
-    "C": "fewer false alarms is pleasant, but a false alarm costs a follow-up examination, while a miss can "
+    "B": "fewer false alarms is pleasant, but a false alarm costs a follow-up examination, while a miss can "
     "cost a life. Which error is worse here?",
     "D": "no test is perfect, and doctors already work with tests that err. The question is which errors the "
     "model makes and whether a human reviews its results, not whether it reaches a round number.",
@@ -555,7 +555,7 @@ JUDGEMENT_FEEDBACK = {
     ),
 )
 def judgement(answer):
-    expect_choice(answer, name="answer", correct="B", feedback=JUDGEMENT_FEEDBACK)
+    expect_choice(answer, name="answer", correct="C", feedback=JUDGEMENT_FEEDBACK)
     return "a screening model should miss as few malignant tumours as it can; follow-up examinations sort out false alarms."
 
 
@@ -566,7 +566,7 @@ def judgement_accuracy():
 
 @judgement.wrong_answer
 def judgement_precision():
-    return Answer.of("C")
+    return Answer.of("B")
 
 
 @judgement.wrong_answer
@@ -576,4 +576,4 @@ def judgement_no_model():
 
 @judgement.secret_values
 def judgement_secrets():
-    return ["'B'", "Option B"]
+    return ["'C'", "Option C"]

@@ -268,8 +268,9 @@ def backprop_returns_a_list():
     title="Train an MLPClassifier on the digits",
     hints=(
         "Put a `StandardScaler` and an `MLPClassifier` in a pipeline, then `fit` it on the training part.",
-        "A hidden layer of 64 units is plenty. To stop training when the validation score stops improving, "
-        "and so avoid a ConvergenceWarning, pass `early_stopping=True`; `learning_rate_init=0.01` trains fast.",
+        "The settings asked for are arguments of `MLPClassifier`: `hidden_layer_sizes` takes a tuple with one "
+        "number per hidden layer, `learning_rate_init` the step size, and `early_stopping=True` stops training "
+        "when the validation score stops improving, which avoids a ConvergenceWarning.",
         "`mlp = make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes=(64,), learning_rate_init=0.01, "
         "early_stopping=True, max_iter=200, random_state=0)).fit(X_train, y_train)`",
     ),
@@ -312,9 +313,38 @@ def mlp(mlp):
     if mine.shape != theirs.shape or np.mean(mine != theirs) > AGREEMENT_SLACK:
         raise Incorrect("`mlp` does not predict what a copy of it fitted on `X_train`, `y_train` (the raw pixels) "
                         "predicts, so it was not fitted on them as they are. Fit it on the training split, unchanged.")
+    _expect_mlp_settings(final)
     score = _quiet(expect_score, refit, X_test, y_test, name="mlp", at_least=0.95, baseline=0.11)
     iterations = getattr(refit.steps[-1][1] if isinstance(refit, Pipeline) else refit, "n_iter_", None)
     return f"test accuracy {score:.3f}" + (f", after {iterations} passes over the data." if iterations else ".")
+
+
+HIDDEN_LAYERS = (64,)
+LEARNING_RATE = 0.01
+
+
+def _expect_mlp_settings(final):
+    """The hidden layer, learning rate and early stopping the statement asks for, or Incorrect naming the one that differs."""
+    import math
+
+    import numpy as np
+
+    sizes = final.hidden_layer_sizes
+    try:
+        layers = tuple(int(s) for s in np.ravel(np.asarray(sizes)))
+    except (TypeError, ValueError):
+        layers = None
+    if layers != HIDDEN_LAYERS:
+        raise Incorrect(f"the `MLPClassifier` of `mlp` has `hidden_layer_sizes={sizes!r}`; the exercise asks for one "
+                        "hidden layer of 64 units, `hidden_layer_sizes=(64,)`.")
+    rate = final.learning_rate_init
+    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not math.isclose(float(rate), LEARNING_RATE,
+                                                                                       rel_tol=1e-6):
+        raise Incorrect(f"the `MLPClassifier` of `mlp` has `learning_rate_init={rate!r}`; the exercise asks for a "
+                        "learning rate of 0.01.")
+    if final.early_stopping is not True and not (isinstance(final.early_stopping, np.bool_) and final.early_stopping):
+        raise Incorrect(f"the `MLPClassifier` of `mlp` has `early_stopping={final.early_stopping!r}`; the exercise asks "
+                        "for early stopping, `early_stopping=True`.")
 
 
 AGREEMENT_SLACK = 0.005  # share of test images on which a refitted copy may differ (floating-point noise)
@@ -390,6 +420,18 @@ def _solution_mlp(**changes):
     settings = dict(hidden_layer_sizes=(64,), learning_rate_init=0.01, early_stopping=True, max_iter=200,
                     random_state=0)
     return make_pipeline(StandardScaler(), MLPClassifier(**{**settings, **changes}))
+
+
+@mlp.wrong_answer
+def mlp_default_learning_rate():
+    X_train, _, y_train, _ = _split()
+    return Answer.of(_quiet(_solution_mlp(learning_rate_init=0.001).fit, X_train, y_train))
+
+
+@mlp.wrong_answer
+def mlp_without_early_stopping():
+    X_train, _, y_train, _ = _split()
+    return Answer.of(_quiet(_solution_mlp(early_stopping=False).fit, X_train, y_train))
 
 
 @mlp.wrong_answer

@@ -520,8 +520,8 @@ def _write_seasons(folder, *, bad: bool = False):
     title="Write the batch job from raw files to a Parquet table",
     hints=(
         "Chain the stages: `extract(raw_folder)`, `transform(raw)`, your `quality_problems`, then write.",
-        "`dq.require(problems)` raises when the list is not empty, so nothing after it runs. Write with "
-        "`table.to_parquet(out_path, index=False)` and return the table.",
+        "`dq.require(problems)` raises when the list is not empty, so nothing after it runs: call it before "
+        "writing. Then write the table with the DataFrame's Parquet writer, leaving the index out, and return it.",
         "`table = transform(extract(raw_folder))`, `dq.require(quality_problems(table))`, "
         "`table.to_parquet(out_path, index=False)`, `return table`.",
     ),
@@ -688,7 +688,7 @@ def storage_sqlite_for_scans():
 # --- 6. a judgement -------------------------------------------------------------------------------
 
 JUDGEMENT_FEEDBACK = {
-    "A": "dropping the failing rows hides the problem: if a whole season is in kilograms, the model silently "
+    "B": "dropping the failing rows hides the problem: if a whole season is in kilograms, the model silently "
     "loses a season, and nobody learns that the delivery changed.",
     "C": "a test loosened until it passes tests nothing. The thresholds describe what is plausible for "
     "penguins; the data changed, not the penguins.",
@@ -707,13 +707,13 @@ JUDGEMENT_FEEDBACK = {
     ),
 )
 def judgement(answer):
-    expect_choice(answer, name="answer", correct="B", feedback=JUDGEMENT_FEEDBACK)
+    expect_choice(answer, name="answer", correct="A", feedback=JUDGEMENT_FEEDBACK)
     return "stop, keep the last good table, and tell people what broke."
 
 
 @judgement.wrong_answer
 def judgement_drop_rows():
-    return Answer.of("A")
+    return Answer.of("B")
 
 
 @judgement.wrong_answer
@@ -728,5 +728,5 @@ def judgement_retrain_anyway():
 
 @judgement.secret_values
 def judgement_secrets():
-    return ["'B'", "Option B"]
+    return ["'A'", "Option A"]
 

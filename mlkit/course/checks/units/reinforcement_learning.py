@@ -393,7 +393,7 @@ def policy_wrong_axis():
 JUDGEMENT_FEEDBACK = {
     "A": "with no exploration the agent only learns about the headline it happens to favour first; a headline "
     "it never tries can never show that it is better. That is the greedy curve of the lesson.",
-    "B": "always exploring never uses what was learned: every visitor sees a random headline, so the site "
+    "C": "always exploring never uses what was learned: every visitor sees a random headline, so the site "
     "gains nothing from the data it collects.",
     "D": "one showing per headline is far too few: with click rates of a few percent, most headlines get no "
     "click at all in a single try, and the choice is a lottery.",
@@ -410,7 +410,7 @@ JUDGEMENT_FEEDBACK = {
     ),
 )
 def judgement(answer):
-    expect_choice(answer, name="answer", correct="C", feedback=JUDGEMENT_FEEDBACK)
+    expect_choice(answer, name="answer", correct="B", feedback=JUDGEMENT_FEEDBACK)
     return "explore enough to find the best headline, and less as the estimates firm up."
 
 
@@ -421,7 +421,7 @@ def judgement_pure_greedy():
 
 @judgement.wrong_answer
 def judgement_pure_exploration():
-    return Answer.of("B")
+    return Answer.of("C")
 
 
 @judgement.wrong_answer
@@ -431,4 +431,4 @@ def judgement_try_once():
 
 @judgement.secret_values
 def judgement_secrets():
-    return ["'C'", "Option C"]
+    return ["'B'", "Option B"]
