@@ -262,3 +262,14 @@ def test_float32_answers_meet_the_tolerance_of_their_precision():
     expect_array(np.float32([0.1, 1 / 3]), [0.1, 1 / 3], name="v", rtol=1e-9)
     with pytest.raises(Incorrect):  # a float64 answer is still held to the check's own tolerance
         expect_close(0.1655 * (1 + 1e-7), 0.1655, name="share", rtol=1e-9)
+
+
+def test_a_rounded_right_value_is_told_it_is_rounded_not_wrong():
+    from mlkit.course.checks.kinds import expect_array, expect_close
+
+    with pytest.raises(Incorrect, match=r"right to 3 decimal places; give the unrounded value"):
+        expect_close(0.953, 0.95321, name="recall")
+    with pytest.raises(Incorrect, match=r"right to 1 decimal place; give the unrounded value"):
+        expect_array([3700.7, 4000.1], [3700.66, 4000.12], name="mean")
+    with pytest.raises(Incorrect, match="too high"):  # a wrong value is not mistaken for a rounded one
+        expect_close(0.96, 0.95321, name="recall")

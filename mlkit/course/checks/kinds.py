@@ -65,6 +65,7 @@ def expect_close(value: Any, expected: float, *, name: str, rtol: float = 1e-6, 
     if math.isnan(number):
         raise Incorrect(f"`{name}` is NaN (not a number): check for a division by zero or missing values.")
     if not math.isclose(number, expected, rel_tol=rtol, abs_tol=atol):
+        refuse_rounded(number, expected, name=name)
         raise Incorrect(f"`{name}` is too {'high' if number > expected else 'low'}.")
 
 
@@ -94,6 +95,7 @@ def expect_array(
         raise Incorrect(f"`{name}` contains NaN values.")
     wrong = ~np.isclose(array, expected.astype(float), rtol=rtol, atol=atol)
     if wrong.any():
+        refuse_rounded(array, expected, name=name)
         raise Incorrect(f"{int(wrong.sum())} of the {array.size} values of `{name}` are not right.")
 
 
@@ -468,3 +470,33 @@ def as_sequence(value: Any, *, name: str, length: int, what: str) -> tuple:
     if isinstance(value, (tuple, list)) and len(value) == length:
         return tuple(value)
     raise Incorrect(f"`{name}` should be {what}, but it is a {_type_name(value)}.")
+
+
+def rounded_places(value: Any, expected: Any, most: int = 4) -> int | None:
+    """The decimal places (1 to ``most``) to which ``value`` is ``expected`` rounded, if it is."""
+    import numpy as np
+
+    try:
+        given, right = np.asarray(value, dtype=float), np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if given.shape != right.shape or not np.isfinite(right).all():
+        return None
+    for places in range(1, most + 1):
+        if np.allclose(given, np.round(right, places), rtol=1e-9, atol=10.0 ** -(places + 3)):
+            return places
+    return None
+
+
+def refuse_rounded(value: Any, expected: Any, *, name: str) -> None:
+    """Raise :class:`Incorrect` saying so when ``value`` is ``expected`` rounded (1 to 4 places).
+
+    A value copied as a lesson prints it is right, only rounded: the message says that and asks
+    for the unrounded value, instead of calling the answer wrong. Returns quietly otherwise.
+    """
+    places = rounded_places(value, expected)
+    if places is not None:
+        raise Incorrect(
+            f"`{name}` is right to {places} decimal place{'s' if places > 1 else ''}; "
+            "give the unrounded value (do not round it), as the computation returns it."
+        )

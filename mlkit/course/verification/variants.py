@@ -16,6 +16,34 @@ from typing import Any, Callable
 
 Variant = tuple[str, Any]
 
+#: Forms that are a right answer rounded as a lesson prints it: the check may pass them, or refuse
+#: them with a message that says the answer is right to so many decimal places and asks for the
+#: unrounded value (:func:`says_rounded`), never with a message that the concept is wrong.
+ROUNDED = "rounded to 3 decimals"
+ROUNDED_FRAME = "frame rounded to 1 decimal"
+#: A table this short is a summary a lesson prints (and a learner might copy); a longer one is data.
+SUMMARY_ROWS = 50
+
+
+def says_rounded(message: str) -> bool:
+    """Whether a check's message recognises a rounded right answer."""
+    lowered = message.lower()
+    return "decimal place" in lowered and "unrounded" in lowered
+
+
+def _rounded(value: Any, digits: int) -> Any:
+    """``value`` rounded to ``digits`` decimals, or None when that changes nothing."""
+    import numpy as np
+
+    try:
+        rounded = np.round(value, digits)
+    except TypeError:
+        return None
+    if isinstance(value, float):
+        rounded = float(rounded)
+    same = np.array_equal(np.asarray(rounded, dtype=float), np.asarray(value, dtype=float), equal_nan=True)
+    return None if same else rounded
+
 
 def variants(value: Any) -> list[Variant]:
     """(kind, equivalent value) pairs for ``value``; empty when it has no other form."""
@@ -28,7 +56,9 @@ def variants(value: Any) -> list[Variant]:
     if isinstance(value, numbers.Integral):
         return [("integral float", float(value)), ("numpy int64", np.int64(value))]
     if isinstance(value, numbers.Real):
-        return [("float32", np.float32(value)), ("numpy float64", np.float64(value))]
+        found = [("float32", np.float32(value)), ("numpy float64", np.float64(value))]
+        rounded = _rounded(float(value), 3)
+        return found + ([(ROUNDED, rounded)] if rounded is not None and abs(float(value)) < 1e4 else [])
     if isinstance(value, np.ndarray):
         return _array_variants(value)
     if isinstance(value, (list, tuple)) and value and all(_is_number(v) for v in value):
@@ -86,6 +116,11 @@ def _pandas_variants(value: Any) -> list[Variant]:
     if not isinstance(value, pd.DataFrame) or value.empty:
         return []
     found: list[Variant] = []
+    floats = value.select_dtypes("float")
+    if len(value) <= SUMMARY_ROWS and not floats.empty and (floats.abs() < 1e4).all().all():
+        rounded = value.round(1)
+        if not rounded.equals(value):
+            found.append((ROUNDED_FRAME, rounded))
     for kind in sorted({k for column in value.columns for k, _ in _column_variants(value[column])}):
         frame = value.copy()
         for position in range(frame.shape[1]):
@@ -121,9 +156,14 @@ def _column_variants(column) -> list[Variant]:
 
 
 def function_variants(function: Callable, sample_result: Any) -> list[Variant]:
-    """The learner's function with its results in each other form ``sample_result`` has."""
+    """The learner's function with its results in each other form ``sample_result`` has.
+
+    Not rounded: a learner copies a printed value, but a function computes its result.
+    """
     found = []
     for kind, _ in variants(sample_result):
+        if kind in (ROUNDED, ROUNDED_FRAME):
+            continue
         found.append((f"returns {kind}", _converting(function, kind)))
     return found
 

@@ -14,7 +14,7 @@ The test suite runs all three against the solution notebook.
 from __future__ import annotations
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
-from mlkit.course.checks.kinds import FLOAT32_RTOL, as_whole_number, expect_choice, expect_frame, expect_type
+from mlkit.course.checks.kinds import FLOAT32_RTOL, as_whole_number, expect_choice, expect_frame, expect_type, refuse_rounded
 
 EXERCISES = ExerciseSet("data-collection", "Data collection: files, SQL and APIs")
 
@@ -269,6 +269,7 @@ def sql(query, island_summary):
             raise Incorrect("`birds` counts only birds with a measured mass; count every bird of the island.")
         raise Incorrect("the `birds` column is not the number of birds per island in the season.")
     if not np.allclose(mine["mean_body_mass_g"].to_numpy(dtype=float), theirs["mean_body_mass_g"].to_numpy(dtype=float)):
+        refuse_rounded(mine["mean_body_mass_g"].to_numpy(dtype=float), theirs["mean_body_mass_g"].to_numpy(dtype=float), name="mean_body_mass_g")
         raise Incorrect("`mean_body_mass_g` is not the mean body mass per island (do not round it).")
     return "the database did the joining and grouping; the season travelled as a parameter."
 

@@ -16,7 +16,7 @@ import warnings
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, LearnerCodeError, NotAttempted, call_learner
-from mlkit.course.checks.kinds import FLOAT32_RTOL, expect_choice, expect_number, expect_pipeline, expect_type
+from mlkit.course.checks.kinds import FLOAT32_RTOL, expect_choice, expect_number, expect_pipeline, expect_type, refuse_rounded
 
 EXERCISES = ExerciseSet("pipelines-architecture", "Pipelines and data architecture")
 
@@ -327,6 +327,7 @@ def model(model, cv_accuracy):
                 "`cv_accuracy` is the accuracy on the rows the model was fitted on, which flatters it. "
                 "Cross-validate instead."
             )
+        refuse_rounded(value, shuffled, name="cv_accuracy")
         raise Incorrect("`cv_accuracy` is not the mean 5-fold cross-validated accuracy of `model` with the folds asked for.")
     if shuffled < 0.85:
         raise Incorrect(f"`model` reaches only {shuffled:.3f} accuracy in cross-validation; at least 0.85 is expected.")

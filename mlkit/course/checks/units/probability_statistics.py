@@ -17,7 +17,7 @@ import math
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
-from mlkit.course.checks.kinds import FLOAT32_RTOL, as_vector, expect_choice, expect_close, expect_number
+from mlkit.course.checks.kinds import FLOAT32_RTOL, as_vector, expect_choice, expect_close, expect_number, refuse_rounded
 
 EXERCISES = ExerciseSet("probability-statistics", "Probability and statistics")
 
@@ -600,6 +600,7 @@ def mle(mu_hat, sigma_hat):
     if not math.isclose(mu, flippers.mean(), rel_tol=_rtol(mu_hat, 1e-9)):
         if math.isclose(mu, float(np.median(flippers)), rel_tol=_rtol(mu_hat, 1e-9)):
             raise Incorrect("`mu_hat` is the median; the maximum-likelihood estimate of a normal's mean is another statistic.")
+        refuse_rounded(mu, float(flippers.mean()), name="mu_hat")
         raise Incorrect("`mu_hat` is not the maximum-likelihood estimate of the mean of the Adelie flipper lengths.")
     sigma = expect_number(sigma_hat, name="sigma_hat")
     if math.isclose(sigma, flippers.std(ddof=1), rel_tol=_rtol(sigma_hat, 1e-9)):
