@@ -443,10 +443,11 @@ def select_secrets():
     title="Save the fitted pipeline with joblib and load it back",
     hints=(
         "`joblib.dump(obj, path)` writes an object to a file; `joblib.load(path)` reads it back as a new object.",
-        "Make the folder with `Path(tempfile.mkdtemp())`, save into a file inside it, load that file, then "
-        "remove the folder with `shutil.rmtree(folder)`.",
-        "`joblib.dump(final_model, folder / \"sex_model.joblib\")` then "
-        "`loaded = joblib.load(folder / \"sex_model.joblib\")`.",
+        "Four steps: make a temporary folder (wrap `tempfile.mkdtemp()` in a `Path`, so that `/` joins paths), "
+        "dump the model to a file inside it, load that file into `loaded`, then delete the folder and all it "
+        "holds with `shutil`'s function for removing a whole tree.",
+        "`folder = Path(tempfile.mkdtemp())`, `joblib.dump(final_model, folder / \"penguin_sex.joblib\")`, "
+        "`loaded = joblib.load(folder / \"penguin_sex.joblib\")`, then `shutil.rmtree(folder)`.",
     ),
 )
 def roundtrip(loaded, final_model):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
-from mlkit.course.checks.kinds import as_pair, as_whole_number, expect_choice, returned_array
+from mlkit.course.checks.kinds import as_pair, as_whole_number, expect_choice, refuse_rounded, returned_array
 
 EXERCISES = ExerciseSet("computer-vision", "Computer vision")
 
@@ -389,6 +389,7 @@ def convolve(convolve):
         if untouched:
             raise Incorrect(f"{label} leaves {untouched} row(s) or column(s) of the output at 0: the loops do not "
                             "reach every output position. Each loop runs over its own axis of the output.")
+        refuse_rounded(got, expected, name=label)
         raise Incorrect(f"{label} gives the right shape but wrong values: each output value is the sum of one "
                         "window of the image multiplied, element by element, by the kernel.")
     return ("right for square and non-square images and kernels: this is what one filter of a convolutional layer "
@@ -450,10 +451,10 @@ def convolve_same_padding():
 JUDGEMENT_FEEDBACK = {
     "A": "training longer on the same photos teaches the model the same positions more firmly; it never "
     "sees products where the new camera puts them.",
+    "B": "the model's problem is not the number of pixels but where the products appear; more resolution "
+    "gives it more positions to be tied to.",
     "C": "shifting the test photos as well would make the score look better without making the model any "
     "better: the test set has to stay the photos the model will meet, untouched.",
-    "D": "the model's problem is not the number of pixels but where the products appear; more resolution "
-    "gives it more positions to be tied to.",
 }
 
 
@@ -469,7 +470,7 @@ JUDGEMENT_FEEDBACK = {
     ),
 )
 def judgement(answer):
-    expect_choice(answer, name="answer", correct="B", feedback=JUDGEMENT_FEEDBACK)
+    expect_choice(answer, name="answer", correct="D", feedback=JUDGEMENT_FEEDBACK)
     return "teach the model the variation it will meet, and measure it on photos like the ones it will meet."
 
 
@@ -485,9 +486,9 @@ def judgement_augment_test():
 
 @judgement.wrong_answer
 def judgement_resolution():
-    return Answer.of("D")
+    return Answer.of("B")
 
 
 @judgement.secret_values
 def judgement_secrets():
-    return ["'B'", "Option B"]
+    return ["'D'", "Option D"]

@@ -527,7 +527,7 @@ def scale_not_scaled():
 JUDGEMENT_FEEDBACK = {
     "A": "medians and scaling statistics are not labels, but they were computed with the test rows, so the "
     "test rows shaped the model's inputs. That is leakage, and it makes the score optimistic.",
-    "C": "imputation does not leak by itself; computing its statistics on rows that include the test set "
+    "B": "imputation does not leak by itself; computing its statistics on rows that include the test set "
     "does. Dropping rows also throws away data and fails on new penguins with gaps.",
     "D": "every scaler learns statistics from the rows it is fitted on; changing the kind of scaler does "
     "not change which rows it learns from.",
@@ -545,7 +545,7 @@ JUDGEMENT_FEEDBACK = {
     ),
 )
 def judgement(answer):
-    expect_choice(answer, name="answer", correct="B", feedback=JUDGEMENT_FEEDBACK)
+    expect_choice(answer, name="answer", correct="C", feedback=JUDGEMENT_FEEDBACK)
     return "split first, fit every preparation step on the training rows, and the test score stays honest."
 
 
@@ -556,7 +556,7 @@ def judgement_nothing_leaked():
 
 @judgement.wrong_answer
 def judgement_drop_rows():
-    return Answer.of("C")
+    return Answer.of("B")
 
 
 @judgement.wrong_answer
@@ -566,5 +566,5 @@ def judgement_other_scaler():
 
 @judgement.secret_values
 def judgement_secrets():
-    return ["'B'", "Option B"]
+    return ["'C'", "Option C"]
 

@@ -431,10 +431,10 @@ def search_secrets():
 JUDGEMENT_FEEDBACK = {
     "A": "no model was trained on the test rows, true, but the test set chose the winner among 30. The lowest "
     "of 30 noisy scores is lower than the chosen model's true error, so the number is optimistic.",
+    "B": "the average describes a typical one of the 30 candidates, not the one that will be deployed, and "
+    "the test set would still have been used to choose it.",
     "C": "the training error measures how well a model fits rows it has already seen; it says even less "
     "about new patients than an overused test set.",
-    "D": "the average describes a typical one of the 30 candidates, not the one that will be deployed, and "
-    "the test set would still have been used to choose it.",
 }
 
 
@@ -449,7 +449,7 @@ JUDGEMENT_FEEDBACK = {
     ),
 )
 def judgement(answer):
-    expect_choice(answer, name="answer", correct="B", feedback=JUDGEMENT_FEEDBACK)
+    expect_choice(answer, name="answer", correct="D", feedback=JUDGEMENT_FEEDBACK)
     return "a test set that chose the model no longer measures it; choose with cross-validation, test once."
 
 
@@ -465,9 +465,9 @@ def judgement_training_error():
 
 @judgement.wrong_answer
 def judgement_average():
-    return Answer.of("D")
+    return Answer.of("B")
 
 
 @judgement.secret_values
 def judgement_secrets():
-    return ["'B'", "Option B"]
+    return ["'D'", "Option D"]
