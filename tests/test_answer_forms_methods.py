@@ -441,3 +441,16 @@ def test_odd_values_get_a_message_not_an_error(exercise, value):
     outcome = exercise.evaluate(*[value] * arity)
     assert outcome.status in (INCORRECT, NOT_ATTEMPTED) and outcome.message
     assert outcome.status != ERROR
+
+
+@pytest.mark.parametrize("xlabel", ["Body mass [g]", "body mass (g)", "Body mass in grams", "body mass, g"])
+def test_an_axis_unit_spelled_another_way_is_accepted(xlabel):
+    from mlkit.course.checks import exercises
+    from mlkit.course.checks.units.analysis_visualisation import _figure, _names_unit
+
+    fig = _figure()
+    fig.axes[0].set_xlabel(xlabel)
+    assert exercises("analysis-visualisation").figure.evaluate(fig).status == "passed"
+    fig.axes[0].set_xlabel("body mass")
+    assert exercises("analysis-visualisation").figure.evaluate(fig).status == "incorrect"
+    assert not _names_unit("bill length", "mm")

@@ -359,6 +359,17 @@ def clusters_secrets():
 VARIABLE_TITLE_WORDS = (" vs", " versus ", " against ", "plot of", "scatter")
 
 
+#: How a label may write each unit: "(g)", "[g]", "in g", "grams"; "(mm)", "[mm]", "millimetres".
+_UNIT_WORDS = {"g": r"g|grams?|grammes?", "mm": r"mm|millimet(?:re|er)s?"}
+
+
+def _names_unit(label: str, unit: str) -> bool:
+    """Whether an axis label states ``unit``, however it is spelled or bracketed."""
+    import re
+
+    return re.search(rf"(?<![a-z])(?:{_UNIT_WORDS[unit]})(?![a-z])", label.lower()) is not None
+
+
 @EXERCISES.exercise(
     "figure",
     title="Tell one finding with one figure",
@@ -396,11 +407,11 @@ def figure(fig):
     xs = [x for p in shown for x in p[:, 0]]
     if min(xs) < 1000:
         raise Incorrect("the x axis of `fig` does not show body mass in grams; put body mass on x, bill depth on y.")
-    for label, axis, unit in ((ax.get_xlabel(), "x", "(g)"), (ax.get_ylabel(), "y", "(mm)")):
+    for label, axis, unit in ((ax.get_xlabel(), "x", "g"), (ax.get_ylabel(), "y", "mm")):
         if not label.strip():
             raise Incorrect(f"the {axis} axis of `fig` has no label: say what it shows and in which unit.")
-        if unit not in label:
-            raise Incorrect(f"the {axis} axis label of `fig`, {label!r}, lacks its unit {unit}.")
+        if not _names_unit(label, unit):
+            raise Incorrect(f"the {axis} axis label of `fig`, {label!r}, lacks its unit ({unit}).")
     title = ax.get_title().strip()
     if not title:
         raise Incorrect("`fig` has no title: a figure for others states its finding in the title.")
