@@ -129,6 +129,7 @@ DECIDE_CASES = (
     (([0.3, 0.2, 0.35, 0.15], CLASSES, 0.5), "human review"),
     (([0.05, 0.05, 0.3, 0.6], CLASSES, 0.6), "technical"),
     (([0.4, 0.3, 0.2, 0.1], CLASSES, 0.0), "billing"),
+    (([0.35, 0.45, 0.1, 0.1], CLASSES, 0.3), "delivery"),  # two queues reach the threshold: the top one wins
 )
 
 
@@ -170,6 +171,12 @@ def decide(choose_queue):
                 f"`{shown}` sends the message to review, but the top probability equals the threshold, "
                 "which counts as reaching it (use `>=`)."
             )
+        reaching = [c for c, p in zip(classes, probabilities) if p >= threshold]
+        if result in reaching and len(reaching) > 1:
+            raise Incorrect(
+                f"`{shown}` returned {result!r}, one of the queues that reach the threshold but not the most "
+                "probable one: take the queue with the highest probability."
+            )
         raise Incorrect(f"`{shown}` returned {result!r}, which is not right.")
     return "the top queue when the model is sure enough, a person otherwise."
 
@@ -184,6 +191,17 @@ def decide_returns_the_position():
     def choose_queue(probabilities, classes, threshold):
         best = max(range(len(classes)), key=probabilities.__getitem__)
         return best if probabilities[best] >= threshold else "human review"
+
+    return Answer.of(choose_queue)
+
+
+@decide.wrong_answer
+def decide_first_queue_over_the_threshold():
+    def choose_queue(probabilities, classes, threshold):
+        for probability, queue in zip(probabilities, classes):
+            if probability >= threshold:
+                return queue
+        return "human review"
 
     return Answer.of(choose_queue)
 

@@ -258,8 +258,8 @@ def choose_k(best_k):
     inertias = _inertias()
     if k == min(inertias, key=inertias.get):
         raise Incorrect(
-            "that k has the lowest inertia, but inertia always falls as k grows (with k equal to the number of "
-            "wines it is 0). Use the silhouette, which does not."
+            "another k has a higher mean silhouette on the standardised data. That k is also the one with the lowest "
+            "inertia, which cannot choose k: inertia always falls as k grows (with k equal to the number of wines it is 0)."
         )
     raise Incorrect("another k has a higher mean silhouette on the standardised data.")
 

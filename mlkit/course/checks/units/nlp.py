@@ -94,6 +94,7 @@ TOKEN_CASES = (
     "Charged 3 times!!! fix it now",
     "I can't log in, the app says ERROR 500.",
     "The box, the box and the BOX.",
+    "user_name: café order #7",  # an underscore and an accented letter separate tokens too
 )
 
 
@@ -134,14 +135,20 @@ def tokenise(tokenise):
                 f"`tokenise({text!r})` keeps capital letters, so 'Box' and 'box' would count as two different "
                 "words. Make the text lower case first."
             )
-        if any(re.search(r"[^a-z0-9]", t) for t in tokens):
+        odd = sorted({c for t in tokens for c in re.findall(r"[^a-z0-9]", t)})
+        if odd:
             raise Incorrect(
-                f"`tokenise({text!r})` returned tokens with punctuation in them, so 'parcel?' and 'parcel' would be "
-                "different words. Keep only the runs of letters and digits."
+                f"`tokenise({text!r})` returned tokens that hold {', '.join(repr(c) for c in odd)}: a token is a run of "
+                "the letters a to z and the digits 0 to 9 only; every other character separates tokens."
             )
         if list(tokens) != _reference_tokens(text):
             raise Incorrect(f"`tokenise({text!r})` returned {list(tokens)!r}, which is not right.")
     return "lower case, punctuation gone, every word kept in order."
+
+
+@tokenise.wrong_answer
+def tokenise_word_characters():
+    return Answer.of(lambda text: re.findall(r"\w+", text.lower()))
 
 
 @tokenise.wrong_answer

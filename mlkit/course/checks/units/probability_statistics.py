@@ -271,6 +271,7 @@ def bootstrap(bootstrap_ci):
                 f"{shown} is too {'narrow' if width < expected else 'wide'} for a 95% interval of the mean: check the "
                 "percentiles and that each resample has as many values as the data."
             )
+    _expect_resampling_with_rng(bootstrap_ci)
     # Where each end lies in the distribution of resampled means: the 2.5th and 97.5th percentiles. Most
     # right answers draw the same random numbers as the reference and give its interval exactly; any
     # other is run again with more resamples and placed in a long reference run of resampled means.
@@ -291,6 +292,30 @@ def bootstrap(bootstrap_ci):
                     "percentile 2.5 to percentile 97.5, leaving 2.5% of the means on each side."
                 )
     return "the interval matches the normal-theory interval for a mean, and works for any statistic."
+
+
+def _expect_resampling_with_rng(bootstrap_ci) -> None:
+    """Equally seeded generators give the same interval, differently seeded ones another.
+
+    An interval that ignores ``rng`` (a normal-theory formula, NumPy's global generator) fails one
+    of the two: the exercise is to resample, with the generator given.
+    """
+    import numpy as np
+
+    values = _column("Gentoo", "body_mass_g")
+    first, again, other = (
+        _interval(call_learner(bootstrap_ci, values.copy(), RESAMPLES, np.random.default_rng(seed))) for seed in (11, 11, 12)
+    )
+    if first != again:
+        raise Incorrect(
+            "two calls with equally seeded generators gave different intervals: draw every resample with `rng`, "
+            "not with NumPy's global generator (`np.random...`)."
+        )
+    if first == other:
+        raise Incorrect(
+            "calls with differently seeded generators gave exactly the same interval, so the resamples do not come "
+            "from `rng`: draw each resample with `rng` and take percentiles of the resampled means."
+        )
 
 
 def _interval(result) -> tuple[float, float]:
@@ -335,6 +360,28 @@ def bootstrap_without_replacement():
 
     def bootstrap_ci(values, n_resamples, rng):
         means = [rng.choice(values, size=len(values), replace=False).mean() for _ in range(n_resamples)]
+        return tuple(np.percentile(means, [2.5, 97.5]))
+
+    return Answer.of(bootstrap_ci)
+
+
+@bootstrap.wrong_answer
+def bootstrap_normal_theory_without_resampling():
+    import numpy as np
+
+    def bootstrap_ci(values, n_resamples, rng):
+        half = 1.96 * np.std(values, ddof=1) / np.sqrt(len(values))
+        return (values.mean() - half, values.mean() + half)
+
+    return Answer.of(bootstrap_ci)
+
+
+@bootstrap.wrong_answer
+def bootstrap_with_the_global_generator():
+    import numpy as np
+
+    def bootstrap_ci(values, n_resamples, rng):
+        means = [np.random.choice(values, len(values)).mean() for _ in range(n_resamples)]
         return tuple(np.percentile(means, [2.5, 97.5]))
 
     return Answer.of(bootstrap_ci)

@@ -185,6 +185,29 @@ def _scalers():
     return (StandardScaler, MinMaxScaler, RobustScaler)
 
 
+def _expect_standardising(model, *, name: str) -> None:
+    """The pipeline's scaler standardises: a StandardScaler that centres and divides by the standard deviation.
+
+    The exercise asks to standardise; a min-max or robust scaler, or a StandardScaler that only
+    centres, puts the features on other scales, and Ridge's penalty then weighs them differently.
+    """
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = model.steps[0][1] if getattr(model, "steps", None) else None
+    if not isinstance(scaler, StandardScaler):
+        kind = type(scaler).__name__ if scaler is not None else "no scaler"
+        raise Incorrect(
+            f"the first step of `{name}` is {kind}; the exercise asks to standardise the features "
+            "(`StandardScaler()`: each feature to mean 0 and standard deviation 1)."
+        )
+    params = scaler.get_params()
+    if not (params.get("with_mean", True) and params.get("with_std", True)):
+        raise Incorrect(
+            f"the StandardScaler of `{name}` has `with_mean={params.get('with_mean')}, with_std={params.get('with_std')}`; "
+            "standardising both centres and divides by the standard deviation: keep the defaults."
+        )
+
+
 @EXERCISES.exercise(
     "ridge",
     title="Build a regularised model: scaling, then Ridge",
@@ -200,6 +223,7 @@ def ridge(ridge_model):
     from sklearn.linear_model import Ridge
 
     expect_pipeline(ridge_model, [_scalers(), Ridge], name="ridge_model", labels=["a scaler", "a Ridge regression"])
+    _expect_standardising(ridge_model, name="ridge_model")
     alpha = ridge_model.steps[-1][1].get_params().get("alpha")
     if alpha != RIDGE_ALPHA:
         raise Incorrect(f"the Ridge step has `alpha={alpha!r}`; the exercise asks for a penalty strength of {RIDGE_ALPHA}.")
@@ -214,6 +238,24 @@ def ridge(ridge_model):
             f"than predicting the mean ({baseline:.1f}). Check the steps' settings."
         )
     return f"fitted on the training data, it is off by {error:.1f} on held-out patients (predicting the mean: {baseline:.1f})."
+
+
+@ridge.wrong_answer
+def ridge_with_min_max_scaling():
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import MinMaxScaler
+
+    return Answer.of(make_pipeline(MinMaxScaler(), Ridge(alpha=RIDGE_ALPHA)))
+
+
+@ridge.wrong_answer
+def ridge_only_centred():
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return Answer.of(make_pipeline(StandardScaler(with_std=False), Ridge(alpha=RIDGE_ALPHA)))
 
 
 @ridge.wrong_answer
@@ -347,6 +389,13 @@ def search(search, test_rmse):
     if rows is not None and rows != len(X_dev):
         extra = " including the test rows: they are no longer unseen" if rows == len(X_dev) + len(X_test) else ""
         raise Incorrect(f"the best model of `search` was fitted on {rows} rows{extra}. Fit the search on `X_dev, y_dev` only.")
+    _expect_standardising(search.best_estimator_, name="search")
+    scoring = getattr(search, "scoring", None)
+    if isinstance(scoring, str) and scoring != "neg_root_mean_squared_error":
+        raise Incorrect(
+            f"`search` ranks the candidates by `{scoring}`; the exercise asks for the root mean squared error "
+            '(`scoring="neg_root_mean_squared_error"`).'
+        )
     folds = getattr(search, "n_splits_", None)
     if folds is not None and folds != CV_FOLDS:
         raise Incorrect(f"`search` cross-validated each candidate on {folds} folds; the exercise asks for `cv={CV_FOLDS}`.")
