@@ -93,8 +93,6 @@ def verify(args: argparse.Namespace) -> int:
 
 
 def summary_of(reports: list[dict], summary) -> dict:
-    from types import SimpleNamespace
-
     from mlkit.course.verification.report import ExerciseReport
 
     rebuilt = []

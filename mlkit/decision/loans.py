@@ -35,8 +35,8 @@ import numpy_financial as npf
 
 from mlkit.decision.figures import figure, value
 from mlkit.decision.financing import (  # the rules' dates, also the previous release's names here
-    LAST_OLD_RULES_YEAR,
-    add_years,
+    LAST_OLD_RULES_YEAR,  # noqa: F401 - the previous release had it here
+    add_years,  # noqa: F401 - the previous release had it here
     academic_year,
     add_months,
     disbursements,

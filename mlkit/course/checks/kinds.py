@@ -403,6 +403,23 @@ def _float_tolerance(value: Any) -> float:
     return 0.0
 
 
+def tolerance_for(value: Any, rtol: float) -> float:
+    """``rtol``, widened to what the precision of ``value`` holds (float32: :data:`FLOAT32_RTOL`)."""
+    return max(rtol, _float_tolerance(value))
+
+
+def close_to(value: float, target: float, original: Any, *, rtol: float = 1e-9, atol: float = 1e-9) -> bool:
+    """Whether ``value`` equals ``target`` to the precision of the learner's ``original`` number.
+
+    >>> import numpy as np
+    >>> close_to(0.1, float(np.float32(0.1)), np.float32(0.1)), close_to(0.1, 0.1000001, 0.1)
+    (True, False)
+    """
+    import math
+
+    return math.isclose(value, target, rel_tol=tolerance_for(original, rtol), abs_tol=atol)
+
+
 def as_vector(value: Any, *, name: str, length: int | None = None, what: str = "") -> Any:
     """A 1-D float array from any container of numbers, a column or a row vector included.
 

@@ -17,7 +17,8 @@ import math
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
-from mlkit.course.checks.kinds import FLOAT32_RTOL, expect_choice, expect_close, expect_number
+from mlkit.course.checks.kinds import expect_choice, expect_close, expect_number
+from mlkit.course.checks.kinds import tolerance_for as _rtol
 
 EXERCISES = ExerciseSet("calculus-optimisation", "Calculus and optimisation")
 
@@ -57,16 +58,6 @@ def _uncentred_problem():
 
     X, y, w, b = _small_problem()
     return X + np.array([1.5, -2.0, 3.0]), y, w, b
-
-
-def _rtol(value, rtol: float) -> float:
-    """``rtol``, widened to what a float32 ``value`` can hold (float32 keeps about 7 digits)."""
-    import numpy as np
-
-    dtype = getattr(value, "dtype", None)
-    if dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize <= 4:
-        return max(rtol, FLOAT32_RTOL)
-    return rtol
 
 
 def _two_results(result, shown: str, what: str) -> tuple:
@@ -190,7 +181,6 @@ def _reference_gradient(X, y, w, b):
     ),
 )
 def gradient(mse_grad):
-    import numpy as np
 
     if not callable(mse_grad):
         raise Incorrect(f"`mse_grad` should be a function, but it is a {type(mse_grad).__name__}.")

@@ -17,7 +17,6 @@ from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, call_learner
 from mlkit.course.checks.kinds import (
-    expect_choice,
     expect_close,
     expect_estimator,
     expect_fitted,

@@ -16,7 +16,6 @@ from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect
 from mlkit.course.checks.kinds import (
-    FLOAT32_RTOL,
     as_whole_number,
     expect_array,
     expect_choice,
@@ -29,6 +28,7 @@ from mlkit.course.checks.kinds import (
     expect_type,
     fit_copy,
 )
+from mlkit.course.checks.kinds import close_to as _near
 
 EXERCISES = ExerciseSet("classification", "Supervised learning: classification")
 
@@ -496,17 +496,6 @@ def confusion(missed, recall):
         raise Incorrect("`recall` is the share of malignant tumours missed; the share found is asked for.")
     expect_close(recall, tp / (tp + fn), name="recall", rtol=1e-9)
     return f"the model misses {int(fn)} of {int(tp + fn)} malignant tumours."
-
-
-def _near(value: float, target: float, original) -> bool:
-    """``value`` equals ``target`` to the precision of the learner's number (float32 included)."""
-    import math
-
-    import numpy as np
-
-    dtype = getattr(original, "dtype", None)
-    rtol = FLOAT32_RTOL if dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize <= 4 else 1e-9
-    return math.isclose(value, target, rel_tol=rtol, abs_tol=1e-9)
 
 
 @confusion.wrong_answer

@@ -15,13 +15,13 @@ from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect
 from mlkit.course.checks.kinds import (
-    FLOAT32_RTOL,
     as_labels,
     as_whole_number,
     expect_choice,
     expect_close,
     expect_number,
 )
+from mlkit.course.checks.kinds import close_to as _near
 
 EXERCISES = ExerciseSet("clustering", "Clustering")
 
@@ -194,17 +194,6 @@ def agreement(score):
         )
     expect_close(score, _ari(y, labels), name="score", rtol=1e-9)
     return "the index compares pairs of wines, so it works even with four clusters for three cultivators."
-
-
-def _near(value: float, target: float, original) -> bool:
-    """``value`` equals ``target`` to the precision of the learner's number (float32 included)."""
-    import math
-
-    import numpy as np
-
-    dtype = getattr(original, "dtype", None)
-    rtol = FLOAT32_RTOL if dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize <= 4 else 1e-9
-    return math.isclose(value, target, rel_tol=rtol, abs_tol=1e-9)
 
 
 @agreement.wrong_answer

@@ -225,7 +225,6 @@ def backprop(backward):
 
 def _backward(mask: bool = True, mean: bool = True):
     def learner(params, X, y):
-        import numpy as np
 
         from mlkit.topics import neural
 

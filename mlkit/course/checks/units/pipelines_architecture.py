@@ -16,7 +16,8 @@ import warnings
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, LearnerCodeError, NotAttempted, call_learner
-from mlkit.course.checks.kinds import FLOAT32_RTOL, expect_choice, expect_number, expect_pipeline, expect_type, refuse_rounded
+from mlkit.course.checks.kinds import expect_choice, expect_number, expect_pipeline, expect_type, refuse_rounded
+from mlkit.course.checks.kinds import close_to as _near
 
 EXERCISES = ExerciseSet("pipelines-architecture", "Pipelines and data architecture")
 
@@ -84,17 +85,6 @@ def _quiet(function, *args, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return function(*args, **kwargs)
-
-
-def _near(value: float, target: float, original) -> bool:
-    """``value`` equals ``target`` to the precision of the learner's number (float32 included)."""
-    import math
-
-    import numpy as np
-
-    dtype = getattr(original, "dtype", None)
-    rtol = FLOAT32_RTOL if dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize <= 4 else 1e-9
-    return math.isclose(value, target, rel_tol=rtol, abs_tol=1e-9)
 
 
 def _new_penguins():

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
 from mlkit.course.checks.kinds import FLOAT32_RTOL, as_vector, expect_choice, expect_close, expect_number, refuse_rounded
+from mlkit.course.checks.kinds import tolerance_for as _rtol
 
 EXERCISES = ExerciseSet("probability-statistics", "Probability and statistics")
 
@@ -44,16 +45,6 @@ def _column(species: str, column: str, **where):
     for key, value in where.items():
         frame = frame[frame[key] == value]
     return frame[column].to_numpy(dtype=float)
-
-
-def _rtol(value, rtol: float) -> float:
-    """``rtol``, widened to what a float32 ``value`` can hold (float32 keeps about 7 digits)."""
-    import numpy as np
-
-    dtype = getattr(value, "dtype", None)
-    if dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize <= 4:
-        return max(rtol, FLOAT32_RTOL)
-    return rtol
 
 
 def _permutation_p(a, b, n_permutations, rng) -> float:
