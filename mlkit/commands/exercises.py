@@ -71,7 +71,7 @@ def verify(args: argparse.Namespace) -> int:
     import json
 
     from mlkit.course import curriculum
-    from mlkit.course.verification.report import summary, verify_all
+    from mlkit.course.verification.report import summary_of_dicts, verify_all
 
     root = _root()
     if args.jobs < 1 or args.max_mutants < 1:
@@ -84,22 +84,12 @@ def verify(args: argparse.Namespace) -> int:
             raise InputError(f"no exercises for unit {unknown[0]!r}; units with exercises: {', '.join(known)}")
         units = [known[name] for name in args.units]
     reports = verify_all([root / u.solutions for u in units], jobs=args.jobs, max_mutants=args.max_mutants)
-    totals = summary_of(reports, summary)
+    totals = summary_of_dicts(reports)
     if args.format == "json":
         print(json.dumps({"summary": totals, "exercises": reports}, indent=1))
     else:
         print(text_report(reports, totals))
     return 0 if totals["meets_targets"] else 1
-
-
-def summary_of(reports: list[dict], summary) -> dict:
-    from mlkit.course.verification.report import ExerciseReport
-
-    rebuilt = []
-    for data in reports:
-        fields = {k: v for k, v in data.items() if k in ExerciseReport.__dataclass_fields__}
-        rebuilt.append(ExerciseReport(**fields))
-    return summary(rebuilt)
 
 
 def text_report(reports: list[dict], totals: dict) -> str:

@@ -323,6 +323,12 @@ def summary(reports: list[ExerciseReport]) -> dict:
     }
 
 
+def summary_of_dicts(reports: list[dict]) -> dict:
+    """:func:`summary` of reports given as dicts (as :func:`verify_all` returns them)."""
+    fields = ExerciseReport.__dataclass_fields__
+    return summary([ExerciseReport(**{k: v for k, v in r.items() if k in fields}) for r in reports])
+
+
 def _verify_one(args: tuple[str, int]) -> list[dict]:
     from mlkit.course.notebook_store import deterministic_env
     import os
