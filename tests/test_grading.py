@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from mlkit.errors import InputError
-from mlkit.grading import GRADED, INVALID, MISSING, assignment, batch, feedback, gradebook, sandbox, submissions
+from mlkit.grading import GRADED, INVALID, MISSING, assignment, batch, feedback, gradebook, intake, sandbox, submissions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,7 +99,7 @@ def test_roster_reads_ids_from_lines_or_a_csv(tmp_path):
 def test_invalid_notebooks_are_reported_not_run(tmp_path, text, expected):
     path = tmp_path / "n.ipynb"
     path.write_text(text if text is not None else notebook("a = 1", unit="python-numpy"))
-    nb, problem = batch.check_notebook(path, "classification")
+    nb, problem = intake.check_notebook(path, "classification")
     assert nb is None and expected in problem
 
 

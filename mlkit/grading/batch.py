@@ -20,9 +20,9 @@ from typing import Callable
 
 from mlkit.grading import CRASHED, GRADED, INVALID, MISSING, TIMED_OUT, feedback, gradebook, sandbox
 from mlkit.grading.assignment import Assignment
+from mlkit.grading.intake import check_notebook
 from mlkit.grading.submissions import Submission, fingerprint
 
-NOTEBOOK_SIZE_CAP = 50 * 1024 * 1024
 LOG_TAIL = 20_000
 
 
@@ -35,36 +35,6 @@ class Summary:
     skipped: int = 0
     total: int = 0
     results: list[dict] = field(default_factory=list)
-
-
-def check_notebook(path: Path, unit: str):
-    """Read a submitted notebook; returns ``(notebook, "")`` or ``(None, why it is invalid)``."""
-    import nbformat
-
-    try:
-        size = path.stat().st_size
-        if size > NOTEBOOK_SIZE_CAP:
-            return None, f"the notebook is {size // (1024 * 1024)} MB; the grader reads notebooks up to {NOTEBOOK_SIZE_CAP // (1024 * 1024)} MB"
-        text = path.read_text(encoding="utf-8")
-        raw = json.loads(text)
-    except UnicodeDecodeError:
-        return None, "the file is not text (UTF-8)"
-    except json.JSONDecodeError as error:
-        return None, f"the file is not valid notebook JSON (line {error.lineno}: {error.msg})"
-    except OSError as error:
-        return None, f"the file cannot be read ({error.strerror})"
-    if not isinstance(raw, dict) or "cells" not in raw or "nbformat" not in raw:
-        return None, "the file is JSON but not a Jupyter notebook (no cells or nbformat)"
-    try:
-        nb = nbformat.reads(text, as_version=4)
-        nbformat.validate(nb)
-    except Exception as error:
-        first = str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
-        return None, f"the notebook does not follow the notebook format ({first})"
-    other = nb.metadata.get("mlkit", {}).get("unit") if isinstance(nb.metadata.get("mlkit"), dict) else None
-    if other and other != unit:
-        return None, f"this is the notebook of unit {other!r}, not {unit!r}"
-    return nb, ""
 
 
 def _result(submission: Submission, assignment: Assignment, status: str, detail: str, outcomes: dict, **extra) -> dict:
