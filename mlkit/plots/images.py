@@ -19,6 +19,7 @@ def image_grid(
     titles: Sequence[str] | None = None,
     cmap: str = "gray_r",
     same_scale: bool = True,
+    signed: bool = False,
     cell_size: float = 0.9,
 ):
     """Draw flat images as a grid of pictures, one row of the grid per row of ``images``.
@@ -39,7 +40,12 @@ def image_grid(
     same_scale:
         When true, every picture uses the colour range of all images together, so
         that shades compare across pictures; when false, each picture uses its own
-        range (useful for principal components, whose values are small and signed).
+        range.
+    signed:
+        For signed values (principal components, weights): a diverging colour map
+        with white at zero and one symmetric scale for every picture, so that a
+        colour means the same value everywhere (see :mod:`mlkit.plots.style`);
+        ``cmap`` and ``same_scale`` are then ignored.
     cell_size:
         Size of one picture, in inches.
 
@@ -57,6 +63,8 @@ def image_grid(
     import matplotlib.pyplot as plt
     import numpy as np
 
+    from mlkit.plots.style import DIVERGING_CMAP, image_axes, symmetric_limits
+
     grid = np.asarray(images, dtype=float)
     if grid.ndim == 2:
         grid = grid[np.newaxis]
@@ -69,7 +77,11 @@ def image_grid(
     for labels, count, what, per in ((row_labels, rows, "row_labels", "row"), (titles, columns, "titles", "column")):
         if labels is not None and len(labels) != count:
             raise ValueError(f"{what} must have {count} entries, one per grid {per}, got {len(labels)}")
-    limits = {"vmin": grid.min(), "vmax": grid.max()} if same_scale else {}
+    if signed:
+        low, high = symmetric_limits(grid)
+        cmap, limits = DIVERGING_CMAP, {"vmin": low, "vmax": high}
+    else:
+        limits = {"vmin": grid.min(), "vmax": grid.max()} if same_scale else {}
     fig = plt.figure(figsize=(cell_size * columns + (0.8 if row_labels is not None else 0.1), cell_size * rows + 0.3))
     plt.close(fig)
     axes = fig.subplots(rows, columns, squeeze=False)
@@ -77,9 +89,7 @@ def image_grid(
         for c in range(columns):
             ax = axes[r, c]
             ax.imshow(grid[r, c].reshape(shape), cmap=cmap, **limits)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.grid(False)
+            image_axes(ax)
             if titles is not None and r == 0:
                 ax.set_title(titles[c], fontsize=9)
             if row_labels is not None and c == 0:

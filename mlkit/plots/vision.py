@@ -43,20 +43,21 @@ def filter_responses(image, kernels: Sequence, names: Sequence[str], *, cell_siz
     fig = plt.figure(figsize=(cell_size * columns, cell_size * 2 + 0.4))
     plt.close(fig)
     axes = fig.subplots(2, columns, squeeze=False)
+    from mlkit.plots.style import DIVERGING_CMAP, image_axes, symmetric_limits
+
     axes[0, 0].imshow(np.asarray(image, dtype=float), cmap="gray_r")
     axes[0, 0].set_title("image")
     axes[1, 0].set_visible(False)
     for c, (kernel, name) in enumerate(zip(kernels, names), start=1):
         kernel = np.asarray(kernel, dtype=float)
-        limit = np.abs(kernel).max() or 1.0
-        axes[0, c].imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        low, high = symmetric_limits(kernel)
+        axes[0, c].imshow(kernel, cmap=DIVERGING_CMAP, vmin=low, vmax=high)
         axes[0, c].set_title(name)
         response = convolve2d(image, kernel)
-        limit = np.abs(response).max() or 1.0
-        axes[1, c].imshow(response, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        low, high = symmetric_limits(response)
+        axes[1, c].imshow(response, cmap=DIVERGING_CMAP, vmin=low, vmax=high)
         axes[1, c].set_title("response")
     for ax in axes.flat:
-        ax.set_xticks([])
-        ax.set_yticks([])
+        image_axes(ax)
     fig.tight_layout()
     return fig
