@@ -1,7 +1,8 @@
 """The store of checked answers: a small SQLite file in the learner's data folder.
 
 Every exercise check records an attempt here (exercise id, unit, outcome,
-time). The store lives at ``<data folder>/progress.sqlite3``, where the data
+time), and every lesson records when it was opened (its first cell calls
+:func:`mlkit.setup`). The store lives at ``<data folder>/progress.sqlite3``, where the data
 folder is :func:`mlkit.paths.user_data_dir` (``MLKIT_HOME`` moves it).
 
 Several kernels may write at once (a learner with two notebooks open, a room
@@ -50,6 +51,15 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     CREATE INDEX attempts_by_unit ON attempts (unit, exercise);
+    """,
+    """
+    CREATE TABLE openings (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        unit TEXT NOT NULL,
+        notebook TEXT NOT NULL DEFAULT '',
+        opened_at TEXT NOT NULL
+    );
+    CREATE INDEX openings_by_unit ON openings (unit);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -167,3 +177,35 @@ def attempts(unit: str | None = None, *, path: Path | None = None) -> list[Attem
     with connect(path) as connection:
         rows = connection.execute(query + " ORDER BY id", params).fetchall()
     return [Attempt(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Opening:
+    """One opening of a unit's lesson (its first cell ran)."""
+
+    unit: str
+    notebook: str
+    opened_at: str
+
+
+def record_opening(unit: str, notebook: str = "", *, when: str | None = None, path: Path | None = None) -> None:
+    """Record that the lesson of ``unit`` was opened (file name in ``notebook``), at ``when`` (UTC, ISO 8601).
+
+    Raises :class:`ProgressStoreError` when the store cannot be opened or written.
+    """
+    with connect(path) as connection:
+        connection.execute(
+            "INSERT INTO openings (unit, notebook, opened_at) VALUES (?, ?, ?)", (unit, notebook, when or now())
+        )
+
+
+def openings(unit: str | None = None, *, path: Path | None = None) -> list[Opening]:
+    """Recorded lesson openings in the order they happened, optionally of one unit."""
+    query = "SELECT unit, notebook, opened_at FROM openings"
+    params: tuple = ()
+    if unit is not None:
+        query += " WHERE unit = ?"
+        params = (unit,)
+    with connect(path) as connection:
+        rows = connection.execute(query + " ORDER BY id", params).fetchall()
+    return [Opening(*row) for row in rows]

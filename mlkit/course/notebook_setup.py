@@ -2,7 +2,8 @@
 
 Nothing here runs at import time: a notebook calls :func:`mlkit.setup` in its
 first code cell, so that every run starts from the same seeds, the same plot
-style and the same table formatting.
+style and the same table formatting. When the notebook is a lesson, it also records
+that the lesson was opened, for the learner's dashboard (:mod:`mlkit.course.progress`).
 """
 
 from __future__ import annotations
@@ -11,12 +12,21 @@ import random
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Settings:
-    """What :func:`setup` applied, returned so a notebook can show or reuse it."""
+    """What :func:`setup` applied, returned so a notebook can show or reuse it.
+
+    ``note`` says why the lesson's opening could not be recorded (empty when it was, or
+    when the notebook is no lesson); it is shown after the settings only when there is one.
+    """
 
     seed: int
     plots: bool
+    note: str = ""
+
+    def __repr__(self) -> str:
+        shown = f"Settings(seed={self.seed}, plots={self.plots})"
+        return f"{shown}\n{self.note}" if self.note else shown
 
 
 def setup(seed: int = 0, *, plots: bool = True) -> Settings:
@@ -50,7 +60,25 @@ def setup(seed: int = 0, *, plots: bool = True) -> Settings:
     np.set_printoptions(precision=4, suppress=True)
     if plots:
         _set_plot_style()
-    return Settings(seed=seed, plots=plots)
+    return Settings(seed=seed, plots=plots, note=_record_opening())
+
+
+def _record_opening() -> str:
+    """Record the opening of the lesson this kernel runs; returns why it failed, or ``""``.
+
+    A lesson must run even when the data folder is unwritable, so a failure is returned,
+    never raised.
+    """
+    from mlkit.course import progress
+    from mlkit.errors import MlkitError, storage_message
+
+    try:
+        progress.record_lesson_opened()
+    except OSError as error:
+        return f"your progress could not be saved: {storage_message(error)}"
+    except MlkitError as error:
+        return f"your progress could not be saved: {error}"
+    return ""
 
 
 def _set_plot_style() -> None:
