@@ -8,6 +8,8 @@ Layout of the output folder::
     OUT/logs/<learner>.log       the end of the grader's log for that submission (for the instructor)
     OUT/gradebook.csv            a row per learner: points per exercise, total, status
     OUT/grades_long.csv          a row per learner and exercise: status, points, message
+    OUT/canvas.csv, moodle.csv   with ``--export``: the totals in a learning platform's import format
+    OUT/skipped.csv              entries of the submissions folder that are no learner's, and why
 
 Every file is written to a temporary name and moved into place (``os.replace``),
 so a run stopped at any moment leaves only whole files; the CSV files are
@@ -73,10 +75,17 @@ def all_results(out: Path) -> list[dict]:
     return sorted(found, key=lambda r: r.get("learner", ""))
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
 def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
+    """A CSV cell that a spreadsheet will not run as a formula: a leading ``'`` when it could start one.
+
+    Checked after leading spaces too (``" =cmd()"``), and for the full-width
+    forms of ``= + - @`` that some spreadsheets accept.
+    """
     text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if text[:1] in _FORMULA_START or text.lstrip(" ")[:1] in _FORMULA_START else text
 
 
 def _csv(rows: list[list]) -> str:
@@ -140,3 +149,118 @@ def rebuild(out: Path, exercises: list[str]) -> None:
     results = all_results(out)
     write_atomic(Path(out) / "gradebook.csv", _csv(gradebook_rows(results, exercises)))
     write_atomic(Path(out) / "grades_long.csv", _csv(long_rows(results)))
+
+
+# --- Exports for learning platforms -------------------------------------------------------------
+
+EXPORT_FORMATS = ("canvas", "moodle")
+CANVAS_FIXED = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+CANVAS_IDS = {"login": "SIS Login ID", "sis": "SIS User ID"}
+MOODLE_IDS = {"username": "Username", "email": "Email address", "idnumber": "ID number"}
+
+
+def parse_exports(values: list[str] | None) -> list[str]:
+    """The export formats asked for: ``--export`` given any number of times, each a name or a comma list.
+
+    Raises
+    ------
+    InputError
+        For a name other than those in :data:`EXPORT_FORMATS`.
+    """
+    chosen: list[str] = []
+    for value in values or []:
+        for name in (part.strip().lower() for part in value.split(",")):
+            if name not in EXPORT_FORMATS:
+                raise InputError(f"--export: {name!r} is not a format; choose from {', '.join(EXPORT_FORMATS)} (or a comma list)")
+            if name not in chosen:
+                chosen.append(name)
+    return chosen
+
+
+def canvas_rows(
+    results: list[dict], title: str, max_points: float, id_column: str = "login", assignment_id: str = ""
+) -> list[list]:
+    """A Canvas gradebook import: ``Student, ID, SIS User ID, SIS Login ID, Section, <title> (<id>)``.
+
+    The second row is Canvas's ``Points Possible`` row. The learner id goes in
+    the ``Student`` column and in ``SIS Login ID`` (``id_column="login"``) or
+    ``SIS User ID`` (``"sis"``); Canvas's own ``ID`` and ``Section`` are left
+    blank. The score is the learner's total in ``gradebook.csv`` (0 for a
+    missing or invalid submission). Without ``assignment_id`` the column is the
+    bare title, which Canvas imports as a new assignment.
+
+    Raises
+    ------
+    InputError
+        For an ``id_column`` other than ``login``/``sis``, or an ``assignment_id`` that is not a number.
+    """
+    if id_column not in CANVAS_IDS:
+        raise InputError(f"--canvas-id: {id_column!r} is not one of {', '.join(CANVAS_IDS)}")
+    if assignment_id and not (str(assignment_id).isascii() and str(assignment_id).isdigit()):
+        raise InputError(
+            f"--canvas-assignment-id: {assignment_id!r} is not a number; use the number at the end of the "
+            "assignment's address in Canvas (…/assignments/12345)"
+        )
+    column = f"{title} ({assignment_id})" if assignment_id else title
+    rows: list[list] = [[*CANVAS_FIXED, column], ["Points Possible", "", "", "", "", max_points]]
+    where = CANVAS_FIXED.index(CANVAS_IDS[id_column])
+    for result in results:
+        row: list = [result["learner"], "", "", "", "", result.get("total", 0)]
+        row[where] = result["learner"]
+        rows.append(row)
+    return rows
+
+
+def moodle_rows(results: list[dict], title: str, id_column: str = "username") -> list[list]:
+    """A Moodle grade import (Grades > Import > CSV file): an identifier column and one grade item column.
+
+    ``id_column`` names what the learner ids are in Moodle: ``username``
+    (column ``Username``), ``email`` (``Email address``) or ``idnumber``
+    (``ID number``); in Moodle's import form map that column to the same user
+    field and the ``title`` column to the grade item. Scores are the totals of
+    ``gradebook.csv`` (0 for a missing or invalid submission).
+
+    Raises
+    ------
+    InputError
+        For an ``id_column`` other than ``username``, ``email`` or ``idnumber``.
+    """
+    if id_column not in MOODLE_IDS:
+        raise InputError(f"--moodle-id: {id_column!r} is not one of {', '.join(MOODLE_IDS)}")
+    rows: list[list] = [[MOODLE_IDS[id_column], title]]
+    rows.extend([result["learner"], result.get("total", 0)] for result in results)
+    return rows
+
+
+def export(
+    out: Path,
+    formats: list[str],
+    title: str,
+    max_points: float,
+    *,
+    canvas_id: str = "login",
+    canvas_assignment_id: str = "",
+    moodle_id: str = "username",
+) -> list[Path]:
+    """Write ``OUT/canvas.csv`` and/or ``OUT/moodle.csv`` from the stored results; returns the files written.
+
+    The rows are the learners of ``gradebook.csv``, in its order, with its totals.
+    """
+    results = all_results(out)
+    written = []
+    for name in formats:
+        if name == "canvas":
+            rows = canvas_rows(results, title, max_points, canvas_id, canvas_assignment_id)
+        else:
+            rows = moodle_rows(results, title, moodle_id)
+        path = Path(out) / f"{name}.csv"
+        write_atomic(path, _csv(rows))
+        written.append(path)
+    return written
+
+
+def write_skipped(out: Path, skipped: list[tuple[str, str]]) -> Path:
+    """Write ``OUT/skipped.csv``: each entry of the submissions folder that is no learner's, and why."""
+    path = Path(out) / "skipped.csv"
+    write_atomic(path, _csv([["name", "reason"], *[list(item) for item in skipped]]))
+    return path

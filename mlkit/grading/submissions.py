@@ -1,28 +1,58 @@
 """Finding the learners' submissions in a folder.
 
-A submission is either a notebook directly in the folder (``alice.ipynb``:
-learner ``alice``) or a folder per learner holding one notebook
-(``alice/11_classification.ipynb``). A learner folder with no notebook, or a
-learner named in the roster with nothing handed in, is *missing*. A folder with
-several notebooks is graded with the one named like the kit's exercise notebook,
-and otherwise counted invalid.
+A submission is either a notebook directly in the folder (``alice.ipynb``, any
+case of ``.ipynb``: learner ``alice``) or a folder per learner holding one
+notebook (``alice/11_classification.ipynb``). A learner folder with no notebook,
+or a learner named in the roster with nothing handed in, is *missing*. A folder
+with several notebooks is graded with the one named like the kit's exercise
+notebook, and otherwise counted invalid.
+
+Every entry of the folder ends up somewhere: as a learner's submission, as a
+learner's row with a problem (a symbolic link, a special file, a notebook and a
+folder for the same learner), or in :attr:`FolderContents.skipped` with the reason
+(known junk such as ``.ipynb_checkpoints``, a file that is not a notebook).
+Names starting with ``_`` or ``.`` are learners like any other. Nothing is
+followed through a symbolic link, and folders are walked with a stack, not by
+recursion, to a bounded depth.
+
+Learner ids are compared after Unicode NFC normalisation and case folding, so
+``José`` typed on one machine and unzipped on a Mac (NFD), or ``Alice`` and
+``alice``, are the same learner.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import os
 import re
-from dataclasses import dataclass
+import stat
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlkit.errors import InputError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
+JUNK = {
+    ".ipynb_checkpoints": "Jupyter's autosave copies",
+    "__MACOSX": "macOS archive metadata",
+    ".DS_Store": "macOS folder settings",
+    "Thumbs.db": "Windows thumbnail cache",
+    "desktop.ini": "Windows folder settings",
+    "__pycache__": "Python's compiled-code cache",
+    ".git": "a git repository's internals",
+}
+ROSTER_HEADERS = {"learner", "id", "username", "user", "login", "email", "e-mail", "email address", "student",
+                  "sis login id", "sis user id", "id number", "idnumber", "name"}  # a first line naming the column
+SEARCH_DEPTH = 8  # levels of sub-folders searched for a notebook inside a learner's folder
+SEARCH_ENTRIES = 10_000  # entries looked at inside one learner's folder
+
 
 @dataclass(frozen=True)
 class Submission:
-    """One learner's hand-in: their id and notebook (``None`` when missing or ambiguous)."""
+    """One learner's hand-in: their id and notebook (``None`` when missing or unusable)."""
 
     learner: str
     notebook: Path | None
@@ -35,20 +65,170 @@ class Submission:
         return file_key(self.learner)
 
 
+@dataclass
+class FolderContents:
+    """What a submissions folder holds: a submission per learner, and the entries that are no one's."""
+
+    submissions: list[Submission] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (name in the folder, why it was skipped)
+
+
 def file_key(learner: str) -> str:
     """``learner`` made safe for a file name; a short hash is added when characters were replaced."""
-    safe = _UNSAFE.sub("_", learner).strip("._") or "learner"
+    safe = _UNSAFE.sub("_", learner).strip("._")[:80] or "learner"
     if safe != learner:
-        safe += "-" + hashlib.sha256(learner.encode()).hexdigest()[:8]
+        safe += "-" + hashlib.sha256(learner.encode("utf-8", "surrogateescape")).hexdigest()[:8]
     return safe
 
 
-def _notebooks_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.ipynb") if p.is_file() and not p.name.startswith("."))
+def same_id(learner: str) -> str:
+    """The form learner ids are compared in: Unicode NFC, case-folded, outer spaces removed."""
+    return unicodedata.normalize("NFC", learner).casefold().strip()
 
 
-def find(folder: Path, expected_name: str = "", roster: list[str] | None = None) -> list[Submission]:
-    """The submissions in ``folder``, sorted by learner id.
+def display_id(name: str) -> str:
+    """A learner id made from a file name: NFC, with control and format characters written as escapes.
+
+    ``"bob\\n"`` becomes ``"bob\\\\n"`` (a visible backslash-n); bytes that are
+    not UTF-8 become ``\\xNN``. The result is safe to print and to put in a CSV cell.
+    """
+    text = unicodedata.normalize("NFC", name)
+    out = []
+    for char in text:
+        if 0xDC80 <= ord(char) <= 0xDCFF:  # an undecodable byte kept by os.fsdecode
+            out.append(f"\\x{ord(char) - 0xDC00:02x}")
+        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            out.append(char.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _is_notebook_name(name: str) -> bool:
+    return name.lower().endswith(".ipynb") and len(name) > len(".ipynb")
+
+
+def _learner_of(name: str) -> str:
+    return display_id(name[: -len(".ipynb")] if _is_notebook_name(name) else name)
+
+
+def _skip_reason(name: str, siblings: set[str]) -> str:
+    """Why a folder entry is nobody's submission, or ``""`` when it may be one."""
+    if name in JUNK:
+        return f"skipped: {JUNK[name]}"
+    if name.startswith("._") and name[2:] in siblings:
+        return f"skipped: macOS resource data of {display_id(name[2:])!r}"
+    return ""
+
+
+def _entries(folder: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(listing, key=lambda e: e.name)
+    except OSError as error:
+        raise InputError(f"SUBMISSIONS_DIR: cannot list {str(folder)!r}: {error.strerror}") from None
+
+
+def _kind(entry: os.DirEntry) -> str:
+    """``"link"``, ``"file"``, ``"dir"`` or ``"other"``, never following a symbolic link."""
+    try:
+        mode = entry.stat(follow_symlinks=False).st_mode
+    except OSError:
+        return "other"
+    if stat.S_ISLNK(mode):
+        return "link"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "dir"
+    return "other"
+
+
+def _link_problem(entry: os.DirEntry) -> str:
+    try:
+        target = os.readlink(entry.path)
+    except OSError:
+        target = "?"
+    return (
+        f"a symbolic link (to {display_id(target)!r}) was handed in; "
+        "the grader does not follow links, hand in the notebook itself"
+    )
+
+
+def _notebooks_under(folder: Path) -> tuple[list[Path], list[str]]:
+    """Regular ``.ipynb`` files in a learner's folder (top level first, then deeper), and what was refused.
+
+    Walks with an explicit stack to :data:`SEARCH_DEPTH` levels and
+    :data:`SEARCH_ENTRIES` entries; symbolic links are listed, never followed.
+    The notebooks of the shallowest level that has any are returned.
+    """
+    found: dict[int, list[Path]] = {}
+    refused: list[str] = []
+    stack: list[tuple[Path, int]] = [(folder, 0)]
+    seen = 0
+    while stack and seen <= SEARCH_ENTRIES:
+        here, depth = stack.pop()
+        try:
+            with os.scandir(here) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            refused.append(f"{display_id(here.name)}/ cannot be read")
+            continue
+        names = {e.name for e in entries}
+        for entry in entries:
+            seen += 1
+            if seen > SEARCH_ENTRIES:
+                refused.append(f"more than {SEARCH_ENTRIES} files; the rest were not searched")
+                break
+            if _skip_reason(entry.name, names):
+                continue
+            kind = _kind(entry)
+            if kind == "link":
+                refused.append(f"{display_id(entry.name)} is a symbolic link")
+            elif kind == "file" and _is_notebook_name(entry.name):
+                found.setdefault(depth, []).append(Path(entry.path))
+            elif kind == "dir" and depth < SEARCH_DEPTH:
+                stack.append((Path(entry.path), depth + 1))
+            elif kind == "dir":
+                _note(refused, f"folders deeper than {SEARCH_DEPTH} levels were not searched")
+    return (sorted(found[min(found)]) if found else []), refused
+
+
+def _note(notes: list[str], text: str) -> None:
+    if text not in notes:
+        notes.append(text)
+
+
+def _folder_submission(learner: str, path: Path, expected_name: str) -> Submission:
+    notebooks, refused = _notebooks_under(path)
+    note = f" ({'; '.join(refused)})" if refused else ""
+    if len(notebooks) == 1:
+        return Submission(learner, notebooks[0])
+    if not notebooks:
+        if refused:
+            return Submission(learner, None, f"the learner's folder holds no notebook the grader can read{note}")
+        return Submission(learner, None, "the learner's folder holds no notebook", missing=True)
+    named = [p for p in notebooks if p.name == expected_name] or [p for p in notebooks if p.name.lower() == expected_name.lower()]
+    if len(named) == 1:
+        return Submission(learner, named[0])
+    names = ", ".join(display_id(p.name) for p in notebooks[:10]) + (", …" if len(notebooks) > 10 else "")
+    return Submission(learner, None, f"the learner's folder holds several notebooks ({names}) and none is {expected_name}")
+
+
+def _entry_submission(entry: os.DirEntry, expected_name: str) -> Submission:
+    learner = _learner_of(entry.name)
+    kind = _kind(entry)
+    if kind == "link":
+        return Submission(learner, None, _link_problem(entry))
+    if kind == "other":
+        return Submission(learner, None, "a special file (not a regular file or folder) was handed in")
+    if kind == "file":
+        return Submission(learner, Path(entry.path))
+    return _folder_submission(learner, Path(entry.path), expected_name)
+
+
+def scan(folder: Path, expected_name: str = "", roster: list[str] | None = None) -> FolderContents:
+    """Everything in ``folder``: a submission per learner (sorted by id) and the entries skipped.
 
     Parameters
     ----------
@@ -59,56 +239,115 @@ def find(folder: Path, expected_name: str = "", roster: list[str] | None = None)
         folder holding several.
     roster:
         Learner ids expected to hand in; those with no submission are missing.
+        A learner found in the folder is named as in the roster.
+
+    Raises
+    ------
+    InputError
+        When ``folder`` is not a folder, or two learners would share result files.
     """
     folder = Path(folder)
-    if not folder.is_dir():
+    if not folder.is_dir():  # the instructor's own path may go through a link; entries inside may not
         raise InputError(f"SUBMISSIONS_DIR: {str(folder)!r} is not a folder")
-    found: dict[str, Submission] = {}
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith((".", "_")) or path.name == "__pycache__":
+    contents = FolderContents()
+    entries = _entries(folder)
+    names = {e.name for e in entries}
+    by_id: dict[str, list[tuple[os.DirEntry, Submission]]] = {}
+    for entry in entries:
+        reason = _skip_reason(entry.name, names)
+        if reason:
+            contents.skipped.append((display_id(entry.name), reason))
             continue
-        if path.is_file() and path.suffix == ".ipynb":
-            found[path.stem] = Submission(path.stem, path)
-        elif path.is_dir():
-            notebooks = _notebooks_in(path)
-            if len(notebooks) == 1:
-                found[path.name] = Submission(path.name, notebooks[0])
-            elif not notebooks:
-                found[path.name] = Submission(path.name, None, "the learner's folder holds no notebook", missing=True)
-            else:
-                named = [p for p in notebooks if p.name == expected_name]
-                if named:
-                    found[path.name] = Submission(path.name, named[0])
-                else:
-                    names = ", ".join(p.name for p in notebooks)
-                    found[path.name] = Submission(
-                        path.name, None, f"the learner's folder holds several notebooks ({names}) and none is {expected_name}"
-                    )
+        kind = _kind(entry)
+        if kind == "file" and not _is_notebook_name(entry.name):
+            why = "not a notebook (.ipynb) or a learner's folder"
+            if entry.name.lower() == ".ipynb":
+                why = "a notebook file with no name before .ipynb"
+            contents.skipped.append((display_id(entry.name), f"skipped: {why}"))
+            continue
+        sub = _entry_submission(entry, expected_name)
+        by_id.setdefault(same_id(sub.learner), []).append((entry, sub))
+    found = {ident: _one_per_learner(group) for ident, group in by_id.items()}
+    _apply_roster(found, roster)
+    _check_keys(found.values())
+    contents.submissions = sorted(found.values(), key=lambda s: (same_id(s.learner), s.learner))
+    return contents
+
+
+def _one_per_learner(group: list[tuple[os.DirEntry, Submission]]) -> Submission:
+    """The learner's submission; several entries for one learner are reported, none is chosen."""
+    if len(group) == 1:
+        return group[0][1]
+    shown = ", ".join(display_id(e.name) + ("/" if e.is_dir(follow_symlinks=False) else "") for e, _ in group)
+    problem = f"ambiguous: several hand-ins for this learner ({shown}); keep one and grade again"
+    return Submission(group[0][1].learner, None, problem)
+
+
+def _apply_roster(found: dict[str, Submission], roster: list[str] | None) -> None:
     for learner in roster or []:
-        if learner not in found:
-            found[learner] = Submission(learner, None, "nothing was handed in", missing=True)
+        ident = same_id(learner)
+        if ident not in found:
+            found[ident] = Submission(learner, None, "nothing was handed in", missing=True)
+        elif found[ident].learner != learner:
+            sub = found[ident]
+            found[ident] = Submission(learner, sub.notebook, sub.problem, sub.missing)
+
+
+def _check_keys(subs) -> None:
     keys: dict[str, str] = {}
-    for sub in found.values():
+    for sub in subs:
         if sub.key in keys:
             raise InputError(f"learners {keys[sub.key]!r} and {sub.learner!r} would share result files; rename one")
         keys[sub.key] = sub.learner
-    return [found[k] for k in sorted(found)]
+
+
+def find(folder: Path, expected_name: str = "", roster: list[str] | None = None) -> list[Submission]:
+    """The submissions in ``folder``, sorted by learner id (see :func:`scan`, which also lists what was skipped)."""
+    return scan(folder, expected_name, roster).submissions
 
 
 def read_roster(path: Path) -> list[str]:
-    """Learner ids from a roster file: one per line (or the first column of a CSV); ``#`` starts a comment."""
+    """Learner ids from a roster file: one per line (or the first column of a CSV); ``#`` starts a comment.
+
+    The file is read as UTF-8 with or without a byte-order mark; ids are NFC
+    normalised. A first line that names the column (``learner``, ``id``,
+    ``username``, ``email``, ``SIS Login ID``, …: :data:`ROSTER_HEADERS`) is ignored.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read, is not UTF-8, or names one learner twice
+        (after NFC normalisation and case folding).
+    """
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as error:
         raise InputError(f"--roster: cannot read {str(path)!r}: {error.strerror}") from None
-    ids = []
-    for line in text.splitlines():
-        value = line.split("#", 1)[0].split(",", 1)[0].strip()
-        if value and value.lower() not in {"learner", "id"}:
-            ids.append(value)
+    except UnicodeDecodeError:
+        raise InputError(f"--roster: {str(path)!r} is not UTF-8 text; save it as UTF-8 (CSV UTF-8)") from None
+    ids: list[str] = []
+    first_line: dict[str, tuple[int, str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        cells = next(csv.reader([line.split("#", 1)[0]]), [])
+        value = unicodedata.normalize("NFC", cells[0].strip()) if cells else ""
+        if not value or (not ids and value.casefold() in ROSTER_HEADERS):
+            continue
+        ident = same_id(value)
+        if ident in first_line:
+            line_no, earlier = first_line[ident]
+            raise InputError(
+                f"--roster: {earlier!r} (line {line_no}) and {value!r} (line {number}) are the same learner "
+                "(ids are compared ignoring case and Unicode form); keep one"
+            )
+        first_line[ident] = (number, value)
+        ids.append(value)
     return ids
 
 
 def fingerprint(path: Path) -> str:
-    """The SHA-256 of a file: a rerun regrades a learner whose notebook changed."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """The SHA-256 of a file, read in blocks: a rerun regrades a learner whose notebook changed."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
