@@ -10,7 +10,7 @@ STAMP := $(VENV)/.mlkit-installed
 TEST_JOBS ?= 2
 PORT ?=
 
-.PHONY: lab test app bench lock notebooks exercises doctor clean-venv
+.PHONY: lab test test-numeric app bench lock notebooks exercises doctor clean-venv
 
 $(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mlkit needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[test]'
 	@touch $(STAMP)
 
-lab: $(STAMP)  ## open JupyterLab on the start page (127.0.0.1, token required)
-	$(VENV)/bin/mlkit lab $(if $(PORT),--port $(PORT))
+lab: $(STAMP)  ## copy the notebooks into workspace/ (never overwriting yours) and open JupyterLab there
+	$(VENV)/bin/mlkit lab $(if $(PORT),--port $(PORT)) $(if $(DEST),--dest $(DEST))
 
 test: $(STAMP)  ## run the whole test suite (unit tests and every notebook)
 	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile
@@ -52,3 +52,10 @@ lock:  ## refresh requirements/lock.txt with the newest versions that install to
 
 clean-venv:  ## remove the virtual environment
 	rm -rf $(VENV)
+
+# The second numeric configuration: another OpenBLAS kernel and NumPy without its AVX2/AVX-512
+# code paths. Stored outputs must not change (see README, Testing).
+NUMERIC_ENV := OPENBLAS_CORETYPE=Prescott NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR"
+
+test-numeric: $(STAMP)  ## re-run the lessons and solutions under a second numeric configuration
+	$(NUMERIC_ENV) $(PY) -m pytest -n $(TEST_JOBS) --dist loadfile -p no:randomly notebooks solutions

@@ -69,3 +69,64 @@ def test_lock_pins_every_direct_dependency():
     pins = doctor.read_lock(ROOT / "requirements" / "lock.txt")
     missing = [name for name in doctor.direct_requirements() if name not in pins]
     assert missing == []
+
+
+def test_a_checkout_with_tests_is_a_development_install_and_a_bare_package_is_not(tmp_path):
+    assert doctor.is_development_install(ROOT / "mlkit")
+    (tmp_path / "site-packages" / "mlkit").mkdir(parents=True)
+    assert not doctor.is_development_install(tmp_path / "site-packages" / "mlkit")
+    checkout = tmp_path / "checkout"
+    (checkout / "mlkit").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text("[project]\n")
+    assert not doctor.is_development_install(checkout / "mlkit")  # a handout with pyproject but no tests
+    (checkout / "tests").mkdir()
+    assert doctor.is_development_install(checkout / "mlkit")
+
+
+def _without_test_tools(monkeypatch):
+    tools = set(doctor.test_tools())
+    real = doctor.installed_version
+    monkeypatch.setattr(doctor, "installed_version", lambda name: None if doctor.canonical(name) in tools else real(name))
+    return tools
+
+
+def test_a_learner_install_needs_no_test_tools(monkeypatch):
+    tools = _without_test_tools(monkeypatch)
+    assert {"pytest", "nbval", "playwright"} <= tools
+    results = doctor.run_checks(lock_path=ROOT / "requirements" / "lock.txt", kernel=False, dev=False)
+    assert [r.name for r in results if not r.ok] == []
+    line = next(r for r in results if r.name == "test tools")
+    assert "not needed for learning" in line.detail and "pytest" in line.detail
+    assert not tools & {r.name for r in results}  # no line per test tool
+    rest = next(r for r in results if r.name == "other locked packages")
+    assert "pluggy" not in rest.detail  # pytest's own dependency is not compared on a learner install
+
+
+def test_a_development_install_still_checks_the_test_tools(monkeypatch):
+    _without_test_tools(monkeypatch)
+    results = doctor.run_checks(lock_path=ROOT / "requirements" / "lock.txt", kernel=False, dev=True)
+    failing = {r.name for r in results if not r.ok}
+    assert {"pytest", "nbval", "playwright"} <= failing
+
+
+def test_the_runtime_closure_follows_dependencies_but_not_extras():
+    needed = doctor.runtime_closure(["pandas"])
+    assert {"pandas", "numpy", "python-dateutil"} <= needed
+    assert "pytest" not in needed and "hypothesis" not in needed
+
+
+def test_doctor_run_from_a_package_without_a_checkout_reports_a_learner_install(tmp_path):
+    """The package alone (as a wheel installs it): exit 0, the test tools are "not needed for learning"."""
+    import shutil
+
+    shutil.copytree(ROOT / "mlkit", tmp_path / "mlkit", ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**__import__("os").environ, "PYTHONPATH": str(tmp_path), "MLKIT_HOME": str(tmp_path / "home")}
+    result = subprocess.run([sys.executable, "-m", "mlkit", "doctor", "--no-kernel"], capture_output=True, text=True,
+                            cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert any(line.startswith("OK") and "test tools" in line and "not needed for learning" in line
+               for line in result.stdout.splitlines()), result.stdout
+    assert not any(line.split()[1:2] == ["pytest"] for line in result.stdout.splitlines())
+    dev = subprocess.run([sys.executable, "-m", "mlkit", "doctor", "--no-kernel", "--dev"], capture_output=True,
+                         text=True, cwd=tmp_path, env=env)
+    assert any(line.split()[:2] == ["OK", "pytest"] for line in dev.stdout.splitlines()), dev.stdout

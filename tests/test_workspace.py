@@ -56,10 +56,10 @@ def test_work_copies_each_exercise_with_its_kit_fingerprint(tmp_path):
     root = make_kit(tmp_path, {"01_demo.ipynb": solution(), "02_more.ipynb": solution(unit="more")})
     done = work(root)
     assert [(p.unit, p.copy, p.action) for p in done] == [
-        ("demo", root / "workspace" / "01_demo.ipynb", workspace.COPIED),
-        ("more", root / "workspace" / "02_more.ipynb", workspace.COPIED),
+        ("demo", root / "workspace" / "01_demo-exercises.ipynb", workspace.COPIED),
+        ("more", root / "workspace" / "02_more-exercises.ipynb", workspace.COPIED),
     ]
-    copy = nbformat.read(str(root / "workspace" / "01_demo.ipynb"), as_version=4)
+    copy = nbformat.read(str(root / "workspace" / "01_demo-exercises.ipynb"), as_version=4)
     kit = root / "exercises" / "01_demo.ipynb"
     assert copy.metadata["mlkit"]["kit_fingerprint"] == fingerprint(kit) == hashlib.sha256(kit.read_bytes()).hexdigest()
     assert copy.metadata["mlkit"]["copied_from"] == "exercises/01_demo.ipynb"
@@ -72,23 +72,23 @@ def test_work_copies_each_exercise_with_its_kit_fingerprint(tmp_path):
 def test_an_edited_copy_survives_work_again_and_a_rebuild(tmp_path):
     root = make_kit(tmp_path)
     work(root)
-    copy = root / "workspace" / "01_demo.ipynb"
+    copy = root / "workspace" / "01_demo-exercises.ipynb"
     edited = learner_edit(copy)
     assert [p.action for p in work(root)] == [workspace.KEPT]
     build(root)
     assert [p.action for p in work(root, ["demo"])] == [workspace.KEPT]
     assert copy.read_bytes() == edited
-    assert sorted(p.name for p in copy.parent.iterdir()) == ["01_demo.ipynb"]
+    assert sorted(p.name for p in copy.parent.iterdir()) == ["01_demo-exercises.ipynb"]
 
 
 def test_a_changed_kit_exercise_lands_beside_the_copy(tmp_path):
     root = make_kit(tmp_path)
     work(root)
-    copy = root / "workspace" / "01_demo.ipynb"
+    copy = root / "workspace" / "01_demo-exercises.ipynb"
     edited = learner_edit(copy)
     make_kit(root, {"01_demo.ipynb": solution("# Demo, second edition")})
     kit_hash = fingerprint(root / "exercises" / "01_demo.ipynb")
-    beside = root / "workspace" / f"01_demo.kit-{kit_hash[:8]}.ipynb"
+    beside = root / "workspace" / f"01_demo-exercises.kit-{kit_hash[:8]}.ipynb"
     assert work(root) == [
         workspace.Placement("demo", root / "exercises" / "01_demo.ipynb", copy, workspace.CHANGED, beside)
     ]
@@ -96,7 +96,7 @@ def test_a_changed_kit_exercise_lands_beside_the_copy(tmp_path):
     new = nbformat.read(str(beside), as_version=4)
     assert new.cells[1].source == "# Demo, second edition"
     assert new.metadata["mlkit"]["kit_fingerprint"] == kit_hash
-    assert "beside your copy `01_demo.ipynb`" in new.cells[0].source
+    assert "beside your copy `01_demo-exercises.ipynb`" in new.cells[0].source
     beside_bytes = beside.read_bytes()
     assert [p.action for p in work(root)] == [workspace.BESIDE]
     assert beside.read_bytes() == beside_bytes and copy.read_bytes() == edited
@@ -105,25 +105,25 @@ def test_a_changed_kit_exercise_lands_beside_the_copy(tmp_path):
 def test_a_copy_without_fingerprint_or_unreadable_is_left_alone(tmp_path):
     root = make_kit(tmp_path)
     (root / "workspace").mkdir()
-    copy = root / "workspace" / "01_demo.ipynb"
+    copy = root / "workspace" / "01_demo-exercises.ipynb"
     copy.write_text("{ not a notebook", encoding="utf-8")
     assert [p.action for p in work(root)] == [workspace.UNKNOWN]
     assert copy.read_text(encoding="utf-8") == "{ not a notebook"
-    assert sorted(p.name for p in copy.parent.iterdir()) == ["01_demo.ipynb"]
+    assert sorted(p.name for p in copy.parent.iterdir()) == ["01_demo-exercises.ipynb"]
 
 
 def test_workspace_folder_from_dest_or_environment(tmp_path, monkeypatch):
     root = make_kit(tmp_path / "kit")
-    assert work(root, dest=tmp_path / "mine")[0].copy == tmp_path / "mine" / "01_demo.ipynb"
+    assert work(root, dest=tmp_path / "mine")[0].copy == tmp_path / "mine" / "01_demo-exercises.ipynb"
     monkeypatch.setenv(workspace.WORKSPACE_ENV, str(tmp_path / "env"))
-    assert work(root)[0].copy == tmp_path / "env" / "01_demo.ipynb"
+    assert work(root)[0].copy == tmp_path / "env" / "01_demo-exercises.ipynb"
     assert work(root, dest=tmp_path / "mine")[0].action == workspace.KEPT
     assert not (root / "workspace").exists()
 
 
 def test_unknown_unit_lists_the_units_with_exercises(tmp_path):
     root = make_kit(tmp_path)
-    with pytest.raises(InputError, match=r"no exercise notebook for unit\(s\) nope; units with exercises: demo"):
+    with pytest.raises(InputError, match=r"no lesson or exercise notebook for unit\(s\) nope; units with notebooks: demo"):
         work(root, ["demo", "nope"])
     assert not (root / "workspace").exists()
 
@@ -142,16 +142,16 @@ def test_command_prints_what_was_copied_kept_and_added(tmp_path, monkeypatch, ca
     monkeypatch.chdir(root)
     assert main(["work"]) == 0
     out = capsys.readouterr().out
-    assert "copied   workspace/01_demo.ipynb\n" in out
-    assert "1 exercise notebook(s): 1 copied, 0 kept\n" in out
+    assert "copied   workspace/01_demo-exercises.ipynb\n" in out
+    assert "1 notebook(s): 1 copied, 0 kept\n" in out
     make_kit(root, {"01_demo.ipynb": solution("# Demo, revised")})
     assert main(["work", "demo"]) == 0
     out = capsys.readouterr().out
     short = fingerprint(root / "exercises" / "01_demo.ipynb")[:8]
-    assert "kept     workspace/01_demo.ipynb (your copy, unchanged)\n" in out
-    assert f"added    workspace/01_demo.kit-{short}.ipynb -- the kit's exercise changed" in out
+    assert "kept     workspace/01_demo-exercises.ipynb (your copy, unchanged)\n" in out
+    assert f"added    workspace/01_demo-exercises.kit-{short}.ipynb -- the kit's notebook changed" in out
     assert main(["work", "other"]) == 2
-    assert "mlkit work: error: no exercise notebook for unit(s) other" in capsys.readouterr().err
+    assert "mlkit work: error: no lesson or exercise notebook for unit(s) other" in capsys.readouterr().err
 
 
 def _git(cwd: Path, *args: str) -> str:
@@ -178,7 +178,7 @@ def test_an_edited_copy_survives_a_git_pull_of_the_kit(tmp_path):
     _git(tmp_path, "clone", "-q", str(origin), str(learner))
 
     work(learner)
-    copy = learner / "workspace" / "01_demo.ipynb"
+    copy = learner / "workspace" / "01_demo-exercises.ipynb"
     edited = learner_edit(copy)
     assert _git(learner, "status", "--porcelain") == ""  # the workspace is ignored: nothing to conflict
 
@@ -204,3 +204,150 @@ def test_a_copy_runs_from_a_folder_outside_the_kit(tmp_path):
     outputs = [o for c in done.cells if c.cell_type == "code" for o in c.outputs]
     assert [(o.output_type, o.get("text")) for o in outputs] == [("stream", "Ellipsis\n")]  # the untouched stub
     assert [c.execution_count for c in done.cells if c.cell_type == "code"] == [1, 2]
+
+
+def test_a_copy_under_the_earlier_name_is_still_the_learners_copy(tmp_path):
+    """Copies made before the names said what they are (`01_demo.ipynb`) are kept, not duplicated or renamed."""
+    root = make_kit(tmp_path)
+    work(root)
+    earlier = root / "workspace" / "01_demo.ipynb"
+    (root / "workspace" / "01_demo-exercises.ipynb").rename(earlier)
+    edited = learner_edit(earlier)
+    placed = work(root)
+    assert [(p.copy, p.action) for p in placed] == [(earlier, workspace.KEPT)]
+    make_kit(root, {"01_demo.ipynb": solution("# Demo, second edition")})
+    short = fingerprint(root / "exercises" / "01_demo.ipynb")[:8]
+    placed = work(root)
+    assert [(p.copy, p.action, p.beside.name) for p in placed] == [
+        (earlier, workspace.CHANGED, f"01_demo-exercises.kit-{short}.ipynb")
+    ]
+    assert earlier.read_bytes() == edited
+    assert sorted(p.name for p in earlier.parent.iterdir()) == ["01_demo-exercises.kit-" + short + ".ipynb", "01_demo.ipynb"]
+
+
+def test_a_file_under_the_earlier_name_from_elsewhere_is_not_taken_for_the_copy(tmp_path):
+    root = make_kit(tmp_path)
+    (root / "workspace").mkdir()
+    other = root / "workspace" / "01_demo.ipynb"
+    nb = v4.new_notebook()
+    nb.metadata["mlkit"] = {"copied_from": "exercises/99_other.ipynb"}
+    nbformat.write(nb, str(other))
+    before = other.read_bytes()
+    placed = work(root)
+    assert [(p.copy.name, p.action) for p in placed] == [("01_demo-exercises.ipynb", workspace.COPIED)]
+    assert other.read_bytes() == before
+
+
+def lesson(text: str) -> object:
+    nb = v4.new_notebook()
+    nb.cells = [v4.new_markdown_cell(text)]
+    nb.cells[0].id = "l0"
+    return nb
+
+
+def make_course(root: Path) -> Path:
+    """A kit with a start page, the classification lesson, the Python lesson and classification's exercises."""
+    (root / "notebooks").mkdir(parents=True)
+    (root / "img.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 16)
+    (root / "README.md").write_text("# kit\n", encoding="utf-8")
+    start = v4.new_notebook()
+    start.cells = [v4.new_code_cell("show()", outputs=[v4.new_output(
+        "display_data", data={"text/markdown": "Next: [Classification](../notebooks/11_classification.ipynb)"})])]
+    start.cells[0].id = "s0"
+    nbformat.write(start, str(root / "notebooks" / "00_start_here.ipynb"))
+    nbformat.write(lesson("Before: [Python](05_python_numpy.ipynb). Then [the exercises](../exercises/11_classification.ipynb#top)"
+                          " and the [README](../README.md), ![a figure](../img.png), [web](https://example.org)."),
+                   str(root / "notebooks" / "11_classification.ipynb"))
+    nbformat.write(lesson("Python."), str(root / "notebooks" / "05_python_numpy.ipynb"))
+    nb = solution(title="# Exercises on [the lesson](../notebooks/11_classification.ipynb)", unit="classification")
+    return make_kit(root, {"11_classification.ipynb": nb})
+
+
+def _relative_links(path: Path) -> list[str]:
+    import re
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    texts = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in nb["cells"]]
+    texts += [o["data"]["text/markdown"] for c in nb["cells"] for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]
+    return [t for text in texts for t in re.findall(r"\]\(([^)\s]+)\)", text) if not re.match(r"[a-z]+:", t)]
+
+
+def test_names_say_what_each_copy_is_and_solutions_are_never_copied(tmp_path):
+    root = make_course(tmp_path / "kit")
+    placed = work(root)
+    assert [(p.kind, p.unit, p.copy.name) for p in placed] == [
+        (workspace.START, "start", "00_start_here.ipynb"),
+        (workspace.LESSON, "python-numpy", "05_python_numpy-lesson.ipynb"),
+        (workspace.LESSON, "classification", "11_classification-lesson.ipynb"),
+        (workspace.EXERCISES, "classification", "11_classification-exercises.ipynb"),
+    ]
+    assert sorted(p.name for p in (root / "workspace").iterdir()) == sorted(p.copy.name for p in placed)
+    assert (root / "solutions" / "11_classification.ipynb").exists()
+
+
+def test_work_dest_outside_the_kit_rewrites_links_to_work_from_there(tmp_path, monkeypatch):
+    root = make_course(tmp_path / "kit")
+    monkeypatch.setattr("mlkit.paths.repo_root", lambda: root)
+    dest = tmp_path / "elsewhere" / "mine"
+    assert main(["work", "--dest", str(dest), "classification"]) == 0
+    assert sorted(p.name for p in dest.iterdir()) == ["11_classification-exercises.ipynb", "11_classification-lesson.ipynb"]
+    lesson_copy = nbformat.read(str(dest / "11_classification-lesson.ipynb"), as_version=4).cells[0]
+    python = (root / "notebooks" / "05_python_numpy.ipynb").resolve().as_posix()
+    readme = (root / "README.md").resolve().as_posix()
+    assert lesson_copy.source == (
+        f"Before: Python (the kit's file `{python}`). Then [the exercises](11_classification-exercises.ipynb#top)"
+        f" and the README (the kit's file `{readme}`), ![a figure](attachment:img.png), [web](https://example.org)."
+    )
+    assert lesson_copy.attachments["img.png"]["image/png"] == __import__("base64").b64encode((root / "img.png").read_bytes()).decode()
+    exercise_copy = nbformat.read(str(dest / "11_classification-exercises.ipynb"), as_version=4)
+    assert exercise_copy.cells[1].source == "# Exercises on [the lesson](11_classification-lesson.ipynb)"
+    for copy in dest.iterdir():
+        for target in _relative_links(copy):
+            assert (dest / target.split("#")[0]).is_file(), f"{copy.name}: {target} does not work from {dest}"
+
+
+def test_links_point_at_copies_already_in_the_workspace(tmp_path):
+    root = make_course(tmp_path / "kit")
+    work(root, ["python-numpy"])
+    work(root, ["classification"])
+    copy = nbformat.read(str(root / "workspace" / "11_classification-lesson.ipynb"), as_version=4)
+    assert copy.cells[0].source.startswith("Before: [Python](05_python_numpy-lesson.ipynb). Then [the exercises]")
+    work(root)
+    start = nbformat.read(str(root / "workspace" / "00_start_here.ipynb"), as_version=4)
+    assert start.cells[0].outputs[0]["data"]["text/markdown"] == "Next: [Classification](11_classification-lesson.ipynb)"
+
+
+def test_the_kits_files_are_unchanged_by_work(tmp_path):
+    root = make_course(tmp_path / "kit")
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    work(root)
+    work(root, dest=tmp_path / "other")
+    after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and "workspace" not in p.parts}
+    assert after == before
+
+
+def test_an_unwritable_workspace_is_one_clear_error(tmp_path, monkeypatch, capsys):
+    root = make_kit(tmp_path / "kit")
+    monkeypatch.setattr("mlkit.paths.repo_root", lambda: root)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    assert main(["work", "--dest", str(blocker / "ws")]) == 2
+    err = capsys.readouterr().err
+    assert "mlkit work: error: cannot write your copies in" in err and "--dest or MLKIT_WORKSPACE" in err
+    assert "Traceback" not in err
+
+
+def test_every_link_in_the_kits_copies_works_from_a_folder_outside_the_kit(tmp_path):
+    """The real kit: copied to a folder elsewhere, no relative link is left pointing at nothing."""
+    root = Path(__file__).resolve().parents[1]
+    before = {p: p.stat().st_mtime_ns for folder in ("notebooks", "exercises") for p in (root / folder).glob("*.ipynb")}
+    dest = tmp_path / "mine"
+    placed = work(root, dest=dest)
+    assert {p.kind for p in placed} == {workspace.START, workspace.LESSON, workspace.EXERCISES}
+    assert not any("solutions" in p.kit.parts for p in placed)
+    broken = [(p.copy.name, target) for p in placed for target in _relative_links(p.copy)
+              if not target.startswith("attachment:") and not (dest / target.split("#")[0]).is_file()]
+    assert broken == []
+    assert sum(len(_relative_links(p.copy)) for p in placed) > 40  # the lessons do link to each other
+    after = {p: p.stat().st_mtime_ns for p in before}
+    assert after == before

@@ -3,6 +3,15 @@
 Each check returns a :class:`CheckResult`; nothing here prints. The
 dependency check compares what is installed with the lock file, the list of
 exact versions the kit is tested with (``requirements/lock.txt``).
+
+Two kinds of install are told apart (:func:`is_development_install`). A
+*development* install is a checkout of the kit with its ``tests/`` folder and
+``pyproject.toml`` next to the package (``make test`` sets one up): the test tools
+(the ``test`` extra: pytest, nbval, Playwright, ...) are checked too. A *learner*
+install (a wheel from a handout, ``pip install`` of the kit) has no ``tests/``
+folder: the test tools are not needed for learning, so their absence is reported
+as such, not as a failure, and only the lock's packages that the kit's runtime
+dependencies need are compared. ``mlkit doctor --dev`` checks the test tools anyway.
 """
 
 from __future__ import annotations
@@ -15,10 +24,11 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from mlkit.paths import repo_root, user_data_dir
+from mlkit.paths import package_dir, repo_root, user_data_dir
 
 DISTRIBUTION = "mlkit-course"
 MIN_PYTHON = (3, 11)
+TEST_EXTRA = "test"
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,16 @@ def canonical(name: str) -> str:
     import re
 
     return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def is_development_install(package: Path | None = None) -> bool:
+    """True when the kit runs from a checkout with its ``tests/`` folder and ``pyproject.toml``.
+
+    ``package`` is the ``mlkit`` package folder (default: the running one); the
+    checkout is its parent folder.
+    """
+    checkout = Path(package or package_dir()).parent
+    return (checkout / "pyproject.toml").is_file() and (checkout / "tests").is_dir()
 
 
 def default_lock_path() -> Path | None:
@@ -58,7 +78,7 @@ def read_lock(path: Path) -> dict[str, str]:
     return pins
 
 
-def direct_requirements(extras: tuple[str, ...] = ("test",)) -> list[str]:
+def direct_requirements(extras: tuple[str, ...] = (TEST_EXTRA,)) -> list[str]:
     """Names of the kit's declared dependencies (runtime plus ``extras``)."""
     from packaging.requirements import Requirement
 
@@ -72,6 +92,36 @@ def direct_requirements(extras: tuple[str, ...] = ("test",)) -> list[str]:
         if req.marker is None or any(req.marker.evaluate({"extra": e}) for e in extras):
             names.append(canonical(req.name))
     return sorted(dict.fromkeys(names))
+
+
+def test_tools() -> list[str]:
+    """Names of the packages only the ``test`` extra declares."""
+    return sorted(set(direct_requirements((TEST_EXTRA,))) - set(direct_requirements(())))
+
+
+def runtime_closure(names: list[str]) -> set[str]:
+    """``names`` and every installed package they need, transitively (extras not followed).
+
+    Used on a learner install to know which of the lock's packages matter there.
+    """
+    from packaging.requirements import Requirement
+
+    seen: set[str] = set()
+    todo = [canonical(n) for n in names]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            declared = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue
+        for text in declared:
+            req = Requirement(text)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(canonical(req.name))
+    return seen
 
 
 def installed_version(name: str) -> str | None:
@@ -162,12 +212,33 @@ def check_data_folder(folder: Path | None = None) -> CheckResult:
     return CheckResult("data folder", True, f"{folder} is writable")
 
 
-def run_checks(lock_path: Path | None = None, kernel: bool = True) -> list[CheckResult]:
-    """Every check, in report order."""
+def check_test_tools_not_needed(tools: list[str]) -> CheckResult:
+    """The learner install's line about the test tools: never a failure."""
+    missing = [name for name in tools if installed_version(name) is None]
+    detail = "not needed for learning (learner install; `mlkit doctor --dev` checks them)"
+    if missing:
+        detail = f"{', '.join(missing)} not installed: " + detail
+    return CheckResult("test tools", True, detail)
+
+
+def run_checks(lock_path: Path | None = None, kernel: bool = True, dev: bool | None = None) -> list[CheckResult]:
+    """Every check, in report order.
+
+    ``dev``: check the test tools (a development install); None decides with
+    :func:`is_development_install`.
+    """
+    dev = is_development_install() if dev is None else dev
     lock_path = lock_path or default_lock_path()
     lock = read_lock(lock_path) if lock_path else None
     results = [check_python()]
-    results += check_dependencies(direct_requirements(), lock)
+    if dev:
+        results += check_dependencies(direct_requirements(), lock)
+    else:
+        runtime = direct_requirements(())
+        needed = runtime_closure(runtime)
+        learner_lock = None if lock is None else {k: v for k, v in lock.items() if k in needed}
+        results += check_dependencies(runtime, learner_lock)
+        results.append(check_test_tools_not_needed(test_tools()))
     if kernel:
         results.append(check_kernel())
     results.append(check_data_folder())

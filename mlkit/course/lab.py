@@ -1,4 +1,15 @@
-"""Starting JupyterLab on the start page, safely.
+"""Starting JupyterLab on the learner's workspace, on their copy of the start page, safely.
+
+Lab serves the learner's workspace folder (see :mod:`mlkit.course.workspace`), never the
+kit's checkout: opening a notebook marks it modified and autosave writes it back, so a
+served kit notebook would be changed by use and ``git pull`` would then refuse to update
+the kit. The file browser therefore shows the learner's copies only.
+
+Lab's settings come from a folder the kit controls, ``<data folder>/lab/settings`` (its
+``overrides.json`` is rewritten at every start; a test or an instructor may add files in
+its ``overrides.d/``): Jupyter's news and update pop-ups are off, and the file browser
+leaves out its "last modified" column so that more of each name shows. The learner's own Lab
+settings (``~/.jupyter/lab/user-settings``) are not touched.
 
 The server listens on 127.0.0.1 only and always asks for a token; the token is
 random per start unless ``MLKIT_LAB_TOKEN`` sets one. Nothing here disables
@@ -24,10 +35,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlkit.course.curriculum import START_PAGE
+from mlkit.course.workspace import START, learner_name
 from mlkit.errors import InputError
+from mlkit.files import write_atomic
 
 HOST = "127.0.0.1"
 TOKEN_ENV = "MLKIT_LAB_TOKEN"
+START_COPY = learner_name(START_PAGE, START)  # the learner's copy of the start page, in the workspace
+SETTINGS = {
+    # no "Would you like to receive official Jupyter news?" and no update notices
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    # the file browser's narrow column shows more of a name ("-lesson", "-exercises" is at its end)
+    "@jupyterlab/filebrowser-extension:browser": {"showLastModifiedColumn": False},
+}
 
 
 @dataclass(frozen=True)
@@ -90,20 +110,55 @@ def new_token() -> str:
     return token or secrets.token_hex(24)
 
 
-def plan_launch(root: Path, port: int | None = None, token: str | None = None, open_browser: bool = True) -> LabLaunch:
-    """The command line that starts JupyterLab in ``root`` on the start page.
+def settings_dir(data_folder: Path) -> Path:
+    """The Lab settings folder the kit controls: ``<data_folder>/lab/settings``."""
+    return Path(data_folder) / "lab" / "settings"
+
+
+def write_settings(folder: Path) -> Path:
+    """Write the kit's Lab settings overrides (:data:`SETTINGS`) to ``folder/overrides.json``; returns ``folder``.
+
+    Raises
+    ------
+    InputError
+        ``folder`` cannot be created or written (names the folder and ``MLKIT_HOME``).
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / "overrides.json", json.dumps(SETTINGS, indent=1, sort_keys=True) + "\n")
+    except OSError as error:
+        raise InputError(
+            f"cannot write Lab's settings in {folder} ({error.strerror or error}); "
+            "make the folder writable or set MLKIT_HOME to a writable folder"
+        ) from error
+    return folder
+
+
+def plan_launch(
+    root: Path,
+    port: int | None = None,
+    token: str | None = None,
+    open_browser: bool = True,
+    settings: Path | None = None,
+    page: str = START_COPY,
+) -> LabLaunch:
+    """The command line that starts JupyterLab serving ``root`` (the workspace) on ``page``.
+
+    ``page`` is relative to ``root``; ``settings`` is the folder of the kit's settings
+    overrides (see :func:`write_settings`), Lab's default when None.
 
     Examples
     --------
     >>> launch = plan_launch(Path("."), port=8899, token="x" * 16, open_browser=False)
     >>> launch.url
-    'http://127.0.0.1:8899/lab/tree/notebooks/00_start_here.ipynb?token=xxxxxxxxxxxxxxxx'
+    'http://127.0.0.1:8899/lab/tree/00_start_here.ipynb?token=xxxxxxxxxxxxxxxx'
     """
     port = port or free_port()
     if not 1 <= port <= 65535:
         raise InputError(f"port must be between 1 and 65535, got {port}")
     token = token or new_token()
-    page = f"/lab/tree/{START_PAGE}"
+    page = f"/lab/tree/{page}"
     env = server_environment()
     argv = [
         sys.executable, "-m", "jupyterlab",
@@ -116,6 +171,8 @@ def plan_launch(root: Path, port: int | None = None, token: str | None = None, o
         f"--ServerApp.open_browser={open_browser}",
         "--ServerApp.terminado_settings=" + json.dumps({"shell_command": terminal_shell(env)}),
     ]
+    if settings is not None:
+        argv.append(f"--LabApp.app_settings_dir={settings}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")
     return LabLaunch(argv=argv, url=f"http://{HOST}:{port}{page}?token={token}", token=token, port=port, env=env)
