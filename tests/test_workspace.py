@@ -351,3 +351,20 @@ def test_every_link_in_the_kits_copies_works_from_a_folder_outside_the_kit(tmp_p
     assert sum(len(_relative_links(p.copy)) for p in placed) > 40  # the lessons do link to each other
     after = {p: p.stat().st_mtime_ns for p in before}
     assert after == before
+
+
+def test_the_start_pages_table_links_to_the_copies_when_run_again_in_the_workspace(tmp_path):
+    """Re-running the start page's curriculum cell in the workspace gives links to the learner's copies."""
+    import re
+
+    from mlkit.course import curriculum
+
+    root = Path(__file__).resolve().parents[1]
+    dest = tmp_path / "mine"
+    work(root, dest=dest)
+    start = nbformat.read(dest / "00_start_here.ipynb", as_version=4)
+    cell = next(c for c in start.cells if c.cell_type == "code" and "markdown_table" in c.source)
+    assert "link=workspace.lesson_copy_name" in cell.source
+    targets = re.findall(r"\]\(([^)]+)\)", curriculum.markdown_table(link=workspace.lesson_copy_name))
+    assert len(targets) >= 15
+    assert [t for t in targets if not (dest / t).is_file()] == []

@@ -20,6 +20,7 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from mlkit.paths import data_dir, repo_root
 
@@ -243,13 +244,19 @@ def table(path: Path | None = None):
     return pd.DataFrame(rows).set_index("#")
 
 
-def markdown_table(selected: list[Unit] | None = None, link_prefix: str = "") -> str:
+def markdown_table(
+    selected: list[Unit] | None = None, link_prefix: str = "", link: Callable[[str], str] | None = None
+) -> str:
     """Units (default: all) as a Markdown table; available lessons are linked.
 
-    ``link_prefix`` is put before each notebook path (``"../"`` from a notebook).
+    ``link_prefix`` is put before each notebook path (``"../"`` from a notebook in
+    ``notebooks/``); ``link``, when given, maps a lesson's kit path (``notebooks/…``) to
+    the link instead, e.g. :func:`mlkit.course.workspace.lesson_copy_name` for a page in
+    the learner's workspace, where the lessons are the learner's copies.
     """
     lines = ["| # | unit | area | minutes | status |", "|---|---|---|---|---|"]
     for u in units() if selected is None else selected:
-        title = f"[{u.title}]({link_prefix}{u.lesson})" if u.available else u.title
+        target = link(u.lesson) if link is not None else f"{link_prefix}{u.lesson}"
+        title = f"[{u.title}]({target})" if u.available else u.title
         lines.append(f"| {u.number:02d} | {title} | {u.area_title} | {u.minutes} | {u.status} |")
     return "\n".join(lines)

@@ -112,6 +112,15 @@ def learner_name(kit_path: str | Path, kind: str) -> str:
     return path.name if kind == START else f"{path.stem}-{kind}{path.suffix}"
 
 
+def lesson_copy_name(kit_path: str | Path) -> str:
+    """The file name of the learner's copy of a lesson, beside the start page in the workspace.
+
+    >>> lesson_copy_name("notebooks/11_classification.ipynb")
+    '11_classification-lesson.ipynb'
+    """
+    return learner_name(kit_path, START if Path(kit_path).name == "00_start_here.ipynb" else LESSON)
+
+
 def fingerprint(path: Path) -> str:
     """sha256 of a file's bytes: which version of a kit notebook a copy came from."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
