@@ -184,17 +184,18 @@ def test_scrubbed_environment_passes_only_the_allow_list(tmp_path, monkeypatch):
     assert set(env) <= allowed
 
 
-def test_bwrap_command_hides_private_folders_and_binds_one_writable_folder(tmp_path):
+def test_bwrap_command_shows_little_and_binds_nothing_writable_from_the_host(tmp_path):
     subs, work = tmp_path / "subs", tmp_path / "work"
     subs.mkdir()
     work.mkdir()
-    cmd = sandbox.bwrap_command(["python", "-c", "pass"], work, [subs, ROOT / "solutions"])
+    cmd = sandbox.bwrap_command(["python", "-c", "pass"], work, [subs, ROOT / "solutions"], disk_mb=100)
     text = " ".join(cmd)
-    assert "--unshare-all" in cmd and "--die-with-parent" in cmd
-    assert "--ro-bind / /" in text and f"--tmpfs {subs}" in text and f"--tmpfs {ROOT / 'solutions'}" in text
-    assert f"--bind {work} {work}" in text and text.endswith("-- python -c pass")
-    binds = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--bind"]
-    assert binds == [str(work)]
+    assert "--unshare-all" in cmd and "--unshare-user" in cmd and "--die-with-parent" in cmd and "--cap-drop ALL" in text
+    assert "--ro-bind / /" not in text and "--tmpfs / " in text and text.index("--tmpfs / ") < text.index("--ro-bind /usr")
+    assert str(subs) not in text  # never shown, so nothing to hide
+    assert f"--tmpfs {ROOT / 'solutions'}" in text
+    assert f"--ro-bind {work} {work}" in text and f"--size {100 * 1024 * 1024} --tmpfs {work / 'scratch'}" in text
+    assert "--bind" not in cmd and text.endswith("--remount-ro / --chdir " + str(work) + " -- python -c pass")
 
 
 @pytest.mark.parametrize(
@@ -243,6 +244,6 @@ def test_a_kit_under_tmp_stays_visible_and_its_solutions_stay_hidden(tmp_path, m
     monkeypatch.setattr(sandbox, "needed_paths", lambda: [kit])
     cmd = sandbox.bwrap_command(["python"], work, [kit / "solutions"])
     mounts = [(a, cmd[i + 1]) for i, a in enumerate(cmd) if a in ("--tmpfs", "--ro-bind", "--bind")]
-    assert mounts.index(("--tmpfs", "/tmp")) < mounts.index(("--ro-bind", str(kit)))
+    assert mounts[0] == ("--tmpfs", "/") and ("--tmpfs", "/tmp") not in mounts
     assert mounts.index(("--ro-bind", str(kit))) < mounts.index(("--tmpfs", str(kit / "solutions")))
-    assert mounts[-1] == ("--bind", str(work))
+    assert mounts[-2:] == [("--ro-bind", str(work)), ("--tmpfs", str(work / "scratch"))]

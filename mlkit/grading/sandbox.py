@@ -1,13 +1,25 @@
-"""Running untrusted code: limits, a scrubbed environment, bubblewrap, and killing everything after.
+"""Running untrusted code: privileges dropped, little visible, limits, and killing everything after.
 
 What protects the instructor's machine while a submission runs:
 
-- **bubblewrap** (``bwrap``), when it is installed and works: no network, its own
-  process, IPC and host-name namespaces, the system visible read-only, a fresh
-  ``/tmp``, ``/root`` and ``/home`` hidden (except what the kit needs to run),
-  the submissions folder, the output folder and the kit's ``solutions/`` hidden,
-  and one writable folder, the submission's temporary folder. When the sandbox
-  ends, the kernel of its process namespace ends every process in it.
+- **bubblewrap** (``bwrap``), when it is installed and works. The code runs in
+  its own user namespace as an unprivileged user (:data:`SANDBOX_UID`), with
+  every capability dropped, ``no_new_privs`` set, no way to create further user
+  namespaces (where bubblewrap supports it), and a seccomp filter that refuses
+  the kernel keyring, ``ptrace``, ``bpf``, ``perf_event_open`` and
+  ``userfaultfd``. It has no network (so no abstract Unix socket of the host),
+  its own process, IPC and host-name namespaces. Its root is an empty,
+  read-only tmpfs on which only the system folders (``/usr``, ``/bin``,
+  ``/lib``…), a few files of ``/etc``, Python, the kit and its dependencies
+  (:func:`needed_paths`) and the submission's folder are shown, all read-only;
+  ``/proc/sys`` is read-only too. ``/home``, ``/root``, ``/run``, ``/var``,
+  ``/tmp`` and the rest of the host are absent, so are Unix sockets on them.
+  The instructor's folders (submissions, results) and the kit's ``solutions/``
+  are covered even inside a shown folder. The only writable places are
+  ``WORKDIR/scratch``, a tmpfs of ``Limits.disk_mb`` (writing more fails with
+  ``ENOSPC``; see :func:`scratch_full`), and ``/dev/shm`` (:data:`SHM_MB`).
+  When the sandbox ends, the kernel of its process namespace ends every
+  process in it.
 - **resource limits** set by the runner on itself, so every process it starts
   inherits them: address space (``RLIMIT_AS``, the memory limit), file size
   (``RLIMIT_FSIZE``), no core files, and a process limit (``RLIMIT_NPROC``,
@@ -21,17 +33,28 @@ What protects the instructor's machine while a submission runs:
   tokens, keys or credentials of the instructor's shell).
 
 Without bubblewrap only the limits, timeouts and environment apply: that is not
-a security boundary (the code can read and write whatever the instructor can),
-and the command says so.
+a security boundary (the code can read and write whatever the instructor can,
+and the scratch folder has no size limit), and the command says so. Running
+untrusted code as root without bubblewrap is refused (:func:`refuse_root`).
+
+Remaining limits, also with bubblewrap: when the grader runs as root, the
+sandbox's user is unprivileged inside its namespace but is still the host's
+user 0 for the files it can see (all read-only) and for the kernel keyring
+(hence the seccomp filter); a Unix socket placed inside a shown folder (the
+kit, its virtual environment, the submission's folder) can be reached; the
+tmpfs counts against the machine's memory, not against ``RLIMIT_AS``.
 """
 
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import signal
+import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -43,11 +66,28 @@ from mlkit.errors import InputError
 PASSED_VARIABLES = ("LANG", "LC_ALL", "LC_CTYPE", "TZ")
 WATCH_INTERVAL = 0.1
 STDOUT_CAP = 4 * 1024 * 1024
+SANDBOX_UID = 1000
+SANDBOX_GID = 1000
+SHM_MB = 64
+SCRATCH_FULL_BYTES = 256 * 1024
+# Top-level system folders shown read-only when they exist (symbolic links are recreated as links).
+SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+# The only files of /etc a Python kernel needs: the dynamic linker's cache, time zone and fonts.
+ETC_PATHS = ("/etc/ld.so.cache", "/etc/localtime", "/etc/timezone", "/etc/fonts", "/etc/alternatives", "/etc/mime.types")
+# Variables whose folders must exist (under WORKDIR/scratch) before the runner starts.
+HOME_VARIABLES = (
+    "HOME", "TMPDIR", "MLKIT_HOME", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR",
+)
+ROOT_REFUSED = (
+    "refusing to run learners' notebooks as root without bubblewrap's sandbox (it would give them root's "
+    "powers): install bubblewrap (apt-get install bubblewrap) and use --sandbox auto or bwrap, or run "
+    "mlkit grade as an ordinary user (e.g. runuser -u USER -- mlkit grade ...)"
+)
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Limits of one submission's run. Times in seconds, sizes in MB."""
+    """Limits of one submission's run. Times in seconds, sizes in MB (``disk_mb``: the writable scratch folder)."""
 
     timeout_cell: float = 120
     timeout: float = 600
@@ -55,15 +95,20 @@ class Limits:
     max_processes: int = 64
     max_file_mb: int = 256
     max_output_kb: int = 1024
+    disk_mb: int = 1024
 
     def __post_init__(self):
-        for name in ("timeout_cell", "timeout", "memory_mb", "max_processes", "max_file_mb", "max_output_kb"):
+        flags = {"timeout_cell": "--timeout-cell", "timeout": "--timeout", "memory_mb": "--memory", "disk_mb": "--disk"}
+        for name in ("timeout_cell", "timeout", "memory_mb", "max_processes", "max_file_mb", "max_output_kb", "disk_mb"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
-                flag = {"timeout_cell": "--timeout-cell", "timeout": "--timeout", "memory_mb": "--memory"}.get(name, name)
-                raise InputError(f"{flag} must be a positive number, got {value!r}")
+                raise InputError(f"{flags.get(name, name)} must be a positive number, got {value!r}")
         if self.memory_mb < 512:
             raise InputError(f"--memory must be at least 512 MB (a kernel with scikit-learn needs about 700 MB of address space), got {self.memory_mb}")
+        if self.disk_mb < 64:
+            raise InputError(
+                f"--disk must be at least 64 MB (the kernel's own files and the saved answers live there), got {self.disk_mb}"
+            )
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -79,49 +124,138 @@ class Finished:
     seconds: float = 0.0
 
 
-@lru_cache(maxsize=1)
-def bwrap_works() -> bool:
-    """True when bubblewrap is installed and can create the namespaces the sandbox uses."""
-    path = shutil.which("bwrap")
-    if not path:
-        return False
+def _is_root() -> bool:
+    return os.geteuid() == 0
+
+
+def refuse_root() -> None:
+    """Raise :class:`InputError` when this process runs as root: untrusted code then needs bubblewrap."""
+    if _is_root():
+        raise InputError(ROOT_REFUSED)
+
+
+# System calls the sandbox refuses with EPERM, by machine: (seccomp audit architecture, {name: number}).
+_DENIED_SYSCALLS = {
+    "x86_64": (0xC000003E, {"ptrace": 101, "add_key": 248, "request_key": 249, "keyctl": 250, "perf_event_open": 298,
+                            "process_vm_readv": 310, "process_vm_writev": 311, "bpf": 321, "userfaultfd": 323}),
+    "aarch64": (0xC00000B7, {"add_key": 217, "request_key": 218, "keyctl": 219, "ptrace": 117, "perf_event_open": 241,
+                             "process_vm_readv": 270, "process_vm_writev": 271, "bpf": 280, "userfaultfd": 282}),
+}
+
+
+def seccomp_program(machine: str | None = None) -> bytes | None:
+    """The sandbox's seccomp filter as raw BPF (``struct sock_filter`` array), or ``None`` for an unknown machine.
+
+    It refuses (``EPERM``) the system calls of :data:`_DENIED_SYSCALLS`, every
+    system call of another ABI (32-bit or x32 on a 64-bit machine), and allows
+    the rest.
+    """
+    known = _DENIED_SYSCALLS.get(machine or platform.machine())
+    if known is None:
+        return None
+    arch, numbers = known
+    allow, deny = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    ld_abs, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
+    checks = [(jge, 0x40000000), *((jeq, n) for n in sorted(numbers.values()))]
+    # 0: load arch; 1: arch matches -> go on, else deny; 2: load number; checks; allow; deny.
+    deny_at = 3 + len(checks) + 1
+    program = [(ld_abs, 0, 0, 4), (jeq, 0, deny_at - 2, arch), (ld_abs, 0, 0, 0)]
+    for i, (code, k) in enumerate(checks):
+        program.append((code, deny_at - (3 + i) - 1, 0, k))
+    program += [(ret, 0, 0, allow), (ret, 0, 0, deny)]
+    return b"".join(struct.pack("=HBBI", *op) for op in program)
+
+
+def _privilege_options(disable_userns: bool) -> list[str]:
+    options = ["--unshare-all", "--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_GID)]
+    return options + (["--disable-userns"] if disable_userns else []) + ["--cap-drop", "ALL"]
+
+
+def _pipe_with(data: bytes) -> int:
+    """A pipe's read end already holding ``data`` (which must fit its buffer); the caller closes it."""
+    read, write = os.pipe()
     try:
-        done = subprocess.run(
-            [path, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"],
-            capture_output=True,
-            timeout=20,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return done.returncode == 0
+        os.write(write, data)
+    finally:
+        os.close(write)
+    return read
+
+
+@lru_cache(maxsize=1)
+def _working_variant() -> bool | None:
+    """``True``/``False`` (whether ``--disable-userns`` is used) for the first variant that runs here, else ``None``.
+
+    Each variant is probed with exactly the command :func:`run` uses: a tiny
+    Python program in a throw-away work folder, under the same mounts and filter.
+    """
+    if not shutil.which("bwrap"):
+        return None
+    for disable_userns in (True, False):
+        with tempfile.TemporaryDirectory(prefix="mlkit-bwrap-probe-") as folder:
+            workdir = Path(folder).resolve()
+            (workdir / "scratch").mkdir()
+            program = seccomp_program()
+            fd = _pipe_with(program) if program else None
+            try:
+                probe = [sys.executable, "-I", "-c", "pass"]
+                cmd = bwrap_command(probe, workdir, [], seccomp_fd=fd, disable_userns=disable_userns)
+                done = subprocess.run(cmd, capture_output=True, timeout=30, pass_fds=(fd,) if fd is not None else (),
+                                      env=scrubbed_env(workdir, create=False), cwd=workdir)
+            except (OSError, subprocess.TimeoutExpired):
+                continue
+            finally:
+                if fd is not None:
+                    os.close(fd)
+            if done.returncode == 0:
+                return disable_userns
+    return None
+
+
+def bwrap_works() -> bool:
+    """True when bubblewrap is installed and runs the sandbox exactly as :func:`run` builds it."""
+    return _working_variant() is not None
 
 
 def resolve_mode(mode: str) -> str:
-    """``"bwrap"`` or ``"limits"`` for a requested mode (``auto``, ``bwrap``, ``none``)."""
-    if mode == "none":
-        return "limits"
-    if mode == "bwrap":
-        if not bwrap_works():
-            raise InputError("--sandbox bwrap: bubblewrap is not installed or cannot create namespaces here (apt-get install bubblewrap)")
-        return "bwrap"
-    if mode == "auto":
-        return "bwrap" if bwrap_works() else "limits"
-    raise InputError(f"--sandbox must be auto, bwrap or none, got {mode!r}")
+    """``"bwrap"`` or ``"limits"`` for a requested mode (``auto``, ``bwrap``, ``none``).
+
+    Raises :class:`InputError` for an unknown mode, for ``bwrap`` when it does
+    not work here, and for ``limits`` (``none``, or ``auto`` without bubblewrap)
+    when running as root.
+    """
+    if mode not in ("auto", "bwrap", "none"):
+        raise InputError(f"--sandbox must be auto, bwrap or none, got {mode!r}")
+    if mode == "bwrap" and not bwrap_works():
+        raise InputError("--sandbox bwrap: bubblewrap is not installed or cannot create namespaces here (apt-get install bubblewrap)")
+    resolved = "bwrap" if mode == "bwrap" or (mode == "auto" and bwrap_works()) else "limits"
+    if resolved == "limits":
+        refuse_root()
+    return resolved
 
 
-def scrubbed_env(workdir: Path) -> dict[str, str]:
-    """The whole environment of a submission's run: an allow-list, with every home-like folder in ``workdir``."""
+def scratch_dir(workdir: Path) -> Path:
+    """The submission's only writable folder: ``workdir/scratch`` (a size-limited tmpfs under bubblewrap)."""
+    return workdir / "scratch"
+
+
+def scrubbed_env(workdir: Path, create: bool = True) -> dict[str, str]:
+    """The whole environment of a submission's run: an allow-list, with every home-like folder in ``workdir/scratch``.
+
+    ``create``: make those folders on the host (the ``limits`` mode); under
+    bubblewrap they are made inside the sandbox's tmpfs instead.
+    """
     from mlkit.course.notebook_store import deterministic_env
 
     env = {k: os.environ[k] for k in PASSED_VARIABLES if k in os.environ}
     env.setdefault("LANG", "C.UTF-8")
     bindir = str(Path(sys.executable).parent)
-    home = workdir / "home"
+    scratch = scratch_dir(workdir)
+    home = scratch / "home"
     env.update(
         {
             "PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin",
             "HOME": str(home),
-            "TMPDIR": str(workdir / "tmp"),
+            "TMPDIR": str(scratch / "tmp"),
             "MLKIT_HOME": str(home / "mlkit"),
             "JUPYTER_CONFIG_DIR": str(home / "jupyter-config"),
             "JUPYTER_DATA_DIR": str(home / "jupyter-data"),
@@ -136,9 +270,23 @@ def scrubbed_env(workdir: Path) -> dict[str, str]:
             **deterministic_env(),
         }
     )
-    for key in ("HOME", "TMPDIR", "MLKIT_HOME", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR"):
-        Path(env[key]).mkdir(parents=True, exist_ok=True)
+    if create:
+        for key in HOME_VARIABLES:
+            Path(env[key]).mkdir(parents=True, exist_ok=True)
     return env
+
+
+def scratch_full(path: Path) -> bool:
+    """True when the file system holding ``path`` (the scratch tmpfs) has (almost) no space left.
+
+    Used after a run to tell "the submission filled its disk" from other
+    failures; less than :data:`SCRATCH_FULL_BYTES` free counts as full.
+    """
+    try:
+        stats = os.statvfs(path)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < SCRATCH_FULL_BYTES
 
 
 def _is_within(path: Path, folder: Path) -> bool:
@@ -161,32 +309,84 @@ def needed_paths() -> list[Path]:
     return sorted({p.resolve() for p in found if p.exists()})
 
 
-def bwrap_command(argv: list[str], workdir: Path, hidden: list[Path]) -> list[str]:
-    """``argv`` wrapped in bubblewrap: read-only system, no network, one writable folder."""
-    cmd = [
-        shutil.which("bwrap") or "bwrap",
-        "--unshare-all",
-        "--die-with-parent",
-        "--new-session",
-        "--ro-bind", "/", "/",
-        "--dev", "/dev",
-        "--proc", "/proc",
-    ]
-    needed = needed_paths()
-    # Private folders and /tmp become empty; then what the kernel needs is shown again,
-    # read-only (the kit or its venv may live in a home folder or, in a fresh clone, under /tmp).
-    for private in (Path("/root"), Path("/home"), Path("/tmp")):
-        if private.is_dir():
-            cmd += ["--tmpfs", str(private)]
-    for path in needed:
-        if any(_is_within(path, p) for p in (Path("/root"), Path("/home"), Path("/tmp"))):
+# Folders of the kit's checkout that no submission needs: the solutions, the instructor's own
+# workspace and test artefacts, and git's internals (a remote's URL may hold a token).
+KIT_HIDDEN = ("solutions", "workspace", "test-artifacts", ".git")
+
+
+def always_hidden() -> list[Path]:
+    """Folders hidden from every submission whatever the caller passes: :data:`KIT_HIDDEN` of the kit's folder."""
+    from mlkit.paths import package_dir
+
+    return [package_dir().parent / name for name in KIT_HIDDEN]
+
+
+def _system_mounts() -> tuple[list[str], list[Path]]:
+    """bwrap options showing the system folders and the few /etc files, and the host folders they show."""
+    options: list[str] = []
+    shown: list[Path] = []
+    for name in SYSTEM_PATHS:
+        path = Path(name)
+        if path.is_symlink():
+            options += ["--symlink", os.readlink(path), name]
+        elif path.is_dir():
+            options += ["--ro-bind", name, name]
+            shown.append(path)
+    for name in ETC_PATHS:
+        if os.path.exists(name):
+            options += ["--ro-bind", name, name]
+            shown.append(Path(name).resolve())
+    return options, shown
+
+
+def _hide(hidden: list[Path], shown: list[Path], workdir: Path) -> list[str]:
+    """Cover each hidden folder that lies inside a shown folder with an empty read-only tmpfs."""
+    options: list[str] = []
+    for path in sorted({p.resolve() for p in hidden}):
+        if path.is_dir() and any(_is_within(path, s) for s in shown) and not _is_within(workdir, path):
+            options += ["--tmpfs", str(path), "--remount-ro", str(path)]
+    return options
+
+
+def bwrap_command(
+    argv: list[str],
+    workdir: Path,
+    hidden: list[Path],
+    disk_mb: int = 1024,
+    seccomp_fd: int | None = None,
+    disable_userns: bool | None = None,
+) -> list[str]:
+    """``argv`` wrapped in bubblewrap: no privileges, an empty read-only root showing only what is needed.
+
+    ``workdir`` is shown read-only; ``workdir/scratch`` becomes a tmpfs of
+    ``disk_mb`` MB holding the home-like folders of :func:`scrubbed_env`.
+    ``seccomp_fd``: a readable file descriptor holding :func:`seccomp_program`
+    (the caller passes it to the child). ``disable_userns``: add
+    ``--disable-userns`` (default: whatever :func:`bwrap_works` found).
+    """
+    if disable_userns is None:
+        disable_userns = bool(_working_variant())
+    cmd = [shutil.which("bwrap") or "bwrap", *_privilege_options(disable_userns), "--die-with-parent", "--new-session"]
+    if seccomp_fd is not None:
+        cmd += ["--seccomp", str(seccomp_fd)]
+    cmd += ["--tmpfs", "/"]
+    system, shown = _system_mounts()
+    cmd += system
+    for path in needed_paths():
+        if not any(_is_within(path, s) for s in shown):
             cmd += ["--ro-bind", str(path), str(path)]
-    # Then the instructor's folders (submissions, results, solutions) are hidden on top of that.
-    for path in hidden:
-        path = path.resolve()
-        if path.is_dir() and not any(_is_within(n, path) for n in needed) and not _is_within(workdir, path):
-            cmd += ["--tmpfs", str(path)]
-    cmd += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir), "--"]
+            shown.append(path)
+    cmd += ["--dev", "/dev", "--size", str(SHM_MB * 1024 * 1024), "--tmpfs", "/dev/shm", "--remount-ro", "/dev"]
+    # bwrap covers /proc/sysrq-trigger, irq and bus, not /proc/sys: a sandbox user that is the host's
+    # user 0 (the grader runs as root) could otherwise write kernel settings.
+    cmd += ["--proc", "/proc", "--ro-bind", "/proc/sys", "/proc/sys"]
+    cmd += _hide([*hidden, *always_hidden()], shown, workdir)
+    scratch = scratch_dir(workdir)
+    cmd += ["--ro-bind", str(workdir), str(workdir), "--size", str(disk_mb * 1024 * 1024), "--tmpfs", str(scratch)]
+    env = scrubbed_env(workdir, create=False)
+    for folder in sorted({env[key] for key in HOME_VARIABLES}):
+        cmd += ["--dir", folder]
+    cmd += ["--remount-ro", "/", "--chdir", str(workdir), "--"]
     return cmd + argv
 
 
@@ -272,6 +472,85 @@ def _exited(pid: int) -> bool:
     return info is not None
 
 
+# Run inside the sandbox before the runner: move the runner's pipes from the numbers they were passed
+# under to 0, 1 and 2, then become the runner. bwrap's own process 1 in the sandbox (which the
+# learner's code can open through /proc/1/fd) thus holds /dev/null, not the result pipe or the log.
+FD_SHUFFLE = (
+    "import os, sys\n"
+    "fds = [int(a) for a in sys.argv[1:4]]\n"
+    "for target, fd in enumerate(fds):\n"
+    "    os.dup2(fd, target)\n"
+    "for fd in set(fds) - {0, 1, 2}:\n"
+    "    os.close(fd)\n"
+    "os.execvp(sys.argv[4], sys.argv[4:])\n"
+)
+
+
+def _feed(fd: int, data: bytes) -> None:
+    """Write ``data`` to a pipe and close it (a reader that exits early is fine)."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _collect(fd: int, cap: int) -> tuple[threading.Thread, list[bytes]]:
+    """Read a pipe to its end in a thread, keeping its first ``cap`` bytes; returns the thread and the chunks."""
+    chunks: list[bytes] = []
+
+    def read() -> None:
+        size = 0
+        with os.fdopen(fd, "rb", buffering=0) as stream:
+            while True:
+                block = stream.read(65536)
+                if not block:
+                    break
+                if size < cap:
+                    chunks.append(block[: cap - size])
+                    size += len(block)
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread, chunks
+
+
+def _start(argv: list[str], workdir: Path, limits: Limits, mode: str, hidden: list[Path], env: dict, log) -> tuple:
+    """Start ``argv`` (wrapped in bwrap in that mode); returns the process, its stdin's write end and stdout's read end.
+
+    bubblewrap's own messages are discarded: its process 1 would otherwise hold
+    a pipe or file that the learner's code could write to through ``/proc/1/fd``.
+    """
+    stdin_read, stdin_write = os.pipe()
+    stdout_read, stdout_write = os.pipe()
+    child_ends = [stdin_read, stdout_write]
+    seccomp_fd = None
+    try:
+        if mode == "bwrap":
+            program = seccomp_program()
+            seccomp_fd = _pipe_with(program) if program else None
+            inner = [sys.executable, "-I", "-S", "-c", FD_SHUFFLE, str(stdin_read), str(stdout_write), str(log.fileno()), *argv]
+            cmd = bwrap_command(inner, workdir, hidden, limits.disk_mb, seccomp_fd)
+            passed = [stdin_read, stdout_write, log.fileno(), *([seccomp_fd] if seccomp_fd is not None else [])]
+            proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, pass_fds=passed, start_new_session=True)
+        else:
+            proc = subprocess.Popen(argv, cwd=workdir, env=env, stdin=stdin_read, stdout=stdout_write, stderr=log,
+                                    start_new_session=True)
+    except BaseException:
+        os.close(stdin_write)
+        os.close(stdout_read)
+        raise
+    finally:
+        for fd in (*child_ends, seccomp_fd):
+            if fd is not None:
+                os.close(fd)
+    return proc, stdin_write, stdout_read
+
+
 def run(
     argv: list[str],
     workdir: Path,
@@ -280,33 +559,26 @@ def run(
     hidden: list[Path],
     wall_timeout: float,
     stop: threading.Event | None = None,
+    *,
+    stdin_data: bytes = b"",
 ) -> Finished:
     """Run ``argv`` (the runner) sandboxed in ``workdir``; kill it on timeout or too many processes.
 
-    The process's standard output is returned (at most a few MB); its standard
-    error goes to ``workdir/runner.log``.
+    ``mode`` is ``"bwrap"`` or ``"limits"`` (see :func:`resolve_mode`; ``limits``
+    as root raises :class:`InputError`). ``workdir`` must hold an empty
+    ``scratch`` folder. ``stdin_data`` is written to the process's standard
+    input, which is then closed. The process's standard output is returned (at
+    most a few MB); its standard error goes to ``workdir/runner.log``.
     """
-    env = scrubbed_env(workdir)
-    cmd = bwrap_command(argv, workdir, hidden) if mode == "bwrap" else argv
+    if mode != "bwrap":
+        refuse_root()
+    scratch_dir(workdir).mkdir(exist_ok=True)
+    env = scrubbed_env(workdir, create=mode != "bwrap")
     started = time.monotonic()
     with open(workdir / "runner.log", "wb") as log:
-        proc = subprocess.Popen(
-            cmd, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, start_new_session=True
-        )
-    chunks: list[bytes] = []
-
-    def read() -> None:
-        size = 0
-        while True:
-            block = proc.stdout.read1(65536) if hasattr(proc.stdout, "read1") else proc.stdout.read(65536)
-            if not block:
-                break
-            if size < STDOUT_CAP:
-                chunks.append(block[: STDOUT_CAP - size])
-                size += len(block)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
+        proc, stdin_write, stdout_read = _start(argv, workdir, limits, mode, hidden, env, log)
+    threading.Thread(target=_feed, args=(stdin_write, stdin_data), daemon=True).start()
+    reader, chunks = _collect(stdout_read, STDOUT_CAP)
     killed = ""
     # bwrap adds two processes of its own; the runner and the kernel are two more.
     allowed = limits.max_processes + 4
@@ -330,5 +602,4 @@ def run(
     kill_sessions(sessions)
     proc.wait()
     reader.join(timeout=5)
-    proc.stdout.close()
     return Finished(proc.returncode, b"".join(chunks), killed, time.monotonic() - started)
