@@ -23,25 +23,37 @@ def mlkit(home, *args, stdin=""):
 
 
 def typed(step):
+    """What Sam types at ``step``: the letter shown for Sam's choice in this attempt's order."""
     if step.kind == "rating":
         return "abcd"[SAMPLE.ratings[step.area.id][step.dimension]]
     given = SAMPLE.answers[step.question.id]
-    return "?" if given is None else f"{given:g}" if step.numeric else given.upper()
-
-
-SAM_LINES = [typed(step) for step in quiz_steps()]
+    return "?" if given is None else f"{given:g}" if step.numeric else step.shown(given).upper()
 
 
 def saved_attempts(home):
     return sorted((Path(home) / "readiness" / "attempts").glob("*.json"))
 
 
+def start_attempt(home):
+    """Answer the first step (a self-rating, never shuffled) and stop; return Sam's lines for that attempt.
+
+    The choices' order depends on the attempt's id, which exists once the first answer is saved.
+    """
+    first = mlkit(home, stdin=typed(quiz_steps()[0]) + "\nquit\n")
+    assert first.returncode == 0 and "[Linear algebra · 1 of 10 · step 1 of 60]" in first.stdout
+    [attempt] = saved_attempts(home)
+    return [typed(step) for step in quiz_steps(attempt=json.loads(attempt.read_text())["id"])]
+
+
 def test_piped_quiz_runs_to_the_result(tmp_path):
-    run = mlkit(tmp_path, stdin="\n".join(SAM_LINES) + "\n")
+    lines = start_attempt(tmp_path)
+    run = mlkit(tmp_path, stdin="\n".join(lines[1:]) + "\n")
     assert run.returncode == 0, run.stderr
     assert score(SAMPLE).summary in run.stdout
-    assert "[Linear algebra · 1 of 10 · step 1 of 60]" in run.stdout
-    assert "Learning path: 9 units" in run.stdout
+    assert "[Linear algebra · 2 of 10 · step 2 of 60]" in run.stdout
+    assert "  ?) I don't know" in run.stdout
+    assert "Then the kit's units: 9 units" in run.stdout
+    assert "a first-year university calculus course" in run.stdout
     assert "ca-04 (partial derivative) — you: don't know; right: 7." in run.stdout
     assert "completion probability 0.58" in run.stdout
     [attempt] = saved_attempts(tmp_path)
@@ -62,15 +74,16 @@ def test_piped_quiz_rejects_bad_input_and_goes_back(tmp_path):
 
 
 def test_quiz_stopped_halfway_resumes_in_a_new_process(tmp_path):
-    first = mlkit(tmp_path, stdin="\n".join(SAM_LINES[:25]) + "\nquit\n")
+    lines = start_attempt(tmp_path)
+    first = mlkit(tmp_path, stdin="\n".join(lines[1:25]) + "\nquit\n")
     assert first.returncode == 0 and "Stopped at step 26" in first.stdout
-    second = mlkit(tmp_path, stdin="\n".join(SAM_LINES[25:]) + "\n")
+    second = mlkit(tmp_path, stdin="\n".join(lines[25:]) + "\n")
     assert second.returncode == 0, second.stderr
     assert "Resuming your unfinished attempt at step 26 of 60." in second.stdout
     assert score(SAMPLE).summary in second.stdout
     assert len(saved_attempts(tmp_path)) == 1
     history = mlkit(tmp_path, "--history")
-    assert history.returncode == 0 and "foundations" in history.stdout
+    assert history.returncode == 0 and history.stdout.splitlines()[1].endswith("  not ready yet")
     assert "Exercises completed since" in history.stdout
 
 
@@ -85,7 +98,8 @@ def test_scoring_a_file_as_json(tmp_path):
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert data["result"]["summary"] == score(SAMPLE).summary
-    assert {a["area"]: a["score"] for a in data["result"]["areas"]}["calculus"] == 14.0
+    assert {a["area"]: a["score"] for a in data["result"]["areas"]}["calculus"] == 13.3
+    assert data["path"]["courses"][0]["area"] == "calculus" and data["path"]["course_hours"] == [125, 150]
     assert data["path"]["steps"][0]["unit"] == "python-numpy"
     assert data["prior"]["completion_probability"] == 0.58
     assert not (tmp_path / "readiness").exists()  # scoring a file saves nothing
@@ -94,8 +108,8 @@ def test_scoring_a_file_as_json(tmp_path):
 def test_scoring_a_file_as_a_table(tmp_path):
     run = mlkit(tmp_path, "--answers", str(sample_answers_path()), "--format", "table")
     assert run.returncode == 0
-    assert "Calculus                    14     introductory course first" in run.stdout
-    assert "Take introductory courses first in: Calculus." in run.stdout
+    assert "Calculus                    13     introductory course first" in run.stdout
+    assert "Not ready yet: take an introductory course first in Calculus;" in run.stdout
 
 
 def write(path, data):
@@ -160,11 +174,11 @@ def test_cohort_csv_has_a_row_per_file_and_survives_a_bad_one(tmp_path):
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [r["file"] for r in rows] == ["a_sam.json", "b_ada.json", "c_broken.json"]
     sam, ada, broken = rows
-    assert (sam["person"], sam["status"], sam["level"]) == ("Sam (a sample person)", "finished", "foundations")
-    assert (sam["score_calculus"], sam["score_python"], sam["completion_prior"]) == ("14.0", "84.0", "0.58")
+    assert (sam["person"], sam["status"], sam["level"]) == ("Sam (a sample person)", "finished", "not ready yet")
+    assert (sam["score_calculus"], sam["score_python"], sam["completion_prior"]) == ("13.3", "80.0", "0.58")
     assert sam["take_first"] == "Calculus" and sam["refresh"] == "Linear algebra; Probability and statistics"
     assert sam["path_units"].split("; ")[:2] == ["python-numpy", "linear-algebra"]
-    assert (ada["status"], ada["answered"], ada["questions"], ada["score_ml-concepts"]) == ("in progress", "40", "48", "6.7")
+    assert (ada["status"], ada["answered"], ada["questions"], ada["score_ml-concepts"]) == ("in progress", "40", "48", "0.0")
     assert broken["status"] == "error" and "field 'version' is 9" in broken["error"]
     assert str(folder) not in broken["error"]  # the CSV names files, not an instructor's paths
 

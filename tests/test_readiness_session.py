@@ -1,6 +1,7 @@
 """Quiz sessions: answers saved as given, resuming after a restart, history, the prior on disk,
 exercises since, the widget app and the figures (headless)."""
 
+import html as html_module
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -15,11 +16,11 @@ SAMPLE = load_answers(sample_answers_path())
 
 
 def typed(step):
-    """What a person would type at ``step`` to give Sam's answer."""
+    """What a person would type at ``step`` to give Sam's answer (the letter shown in this attempt's order)."""
     if step.kind == "rating":
         return "abcd"[SAMPLE.ratings[step.area.id][step.dimension]]
     given = SAMPLE.answers[step.question.id]
-    return "?" if given is None else f"{given:g}" if step.numeric else given
+    return "?" if given is None else f"{given:g}" if step.numeric else step.shown(given)
 
 
 class Clock:
@@ -127,7 +128,7 @@ def test_retaking_keeps_the_history(tmp_path):
             second.record(q.correct if q.kind == "choice" else q.answer)
     done = history(tmp_path)
     assert [a.id for a in done] == [first.answers.id, second.answers.id]
-    assert [a.result.level for a in done] == ["foundations", "ready"]
+    assert [a.result.level for a in done] == ["not-ready", "ready"]
     assert latest_result(tmp_path).id == second.answers.id
     assert load_prior(tmp_path).completion_probability == 0.90
 
@@ -212,12 +213,16 @@ def test_widget_shows_the_result_with_links_and_offers_a_retake(tmp_path):
             app.dont_know.value = text == "?"
             app.number.value = "" if text == "?" else text
         else:
-            app.choices.value = "abcd".index(text) if step.kind == "rating" else text
+            app.choices.value = "abcd".index(text) if step.kind == "rating" else text if text == "?" else step.stored(text)
         app.next()
     assert app.quiz_box.layout.display == "none"
     html = " ".join(getattr(child, "value", b"") for child in app.result_box.children if isinstance(getattr(child, "value", None), str))
-    assert score(SAMPLE).summary in html
-    assert '<a href="04_calculus_optimisation.ipynb"' in html
+    # the path is a notebook output, so that Lab opens its relative links in the same Lab
+    html += " ".join(o["data"]["text/html"] for child in app.result_box.children if hasattr(child, "outputs") for o in child.outputs)
+    assert html_module.escape(score(SAMPLE).summary) in html
+    # relative links (same JupyterLab, no new tab) that look like links
+    assert '<a href="04_calculus_optimisation.ipynb" style="color:#0b57d0;text-decoration:underline">' in html
+    assert "target=" not in html and "://" not in html
     assert load_prior(tmp_path).completion_probability == 0.58
 
     reopened = ReadinessQuiz(folder=tmp_path)  # a finished quiz opens on its result
@@ -239,7 +244,7 @@ def test_area_figure_has_one_bar_per_area_with_its_score():
     assert widths == pytest.approx([a.score for a in reversed(result.areas)])
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[-1] == "Linear algebra\n+0 exercises since"
-    assert "14  introductory course first" in [t.get_text() for t in ax.texts]
+    assert "13  introductory course first" in [t.get_text() for t in ax.texts]
 
 
 def test_history_figure_draws_a_line_per_area(tmp_path):
@@ -248,6 +253,6 @@ def test_history_figure_draws_a_line_per_area(tmp_path):
     finish_like_sam(QuizSession.start(tmp_path, clock=Clock()))
     ax = history_figure(history(tmp_path)).axes[0]
     assert len(ax.lines) == 6 + 2  # six areas and two thresholds
-    assert ax.lines[1].get_ydata()[0] == pytest.approx(14.0)
+    assert ax.lines[1].get_ydata()[0] == pytest.approx(100 * 2 / 15)
     empty = history_figure([]).axes[0]
     assert "No finished attempt yet" in empty.texts[0].get_text()

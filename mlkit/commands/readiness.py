@@ -105,12 +105,12 @@ def _row_dict(row) -> dict:
 def _cohort_table(rows, cohort) -> str:
     readable = [r for r in rows if r.status != "error"]
     lines = [f"{len(rows)} answer files, {len(readable)} readable, {sum(r.status == 'finished' for r in readable)} finished", ""]
-    lines.append(f"{'file':30}  {'level':11}  {'prior':5}  take first")
+    lines.append(f"{'file':30}  {'level':13}  {'prior':5}  introductory course first")
     for r in rows:
         if r.status == "error":
-            lines.append(f"{r.file[:30]:30}  {'error':11}  {'':5}  see below")
+            lines.append(f"{r.file[:30]:30}  {'error':13}  {'':5}  see below")
         else:
-            lines.append(f"{r.file[:30]:30}  {r.level:11}  {r.completion_prior:5.2f}  {', '.join(r.take_first) or '-'}")
+            lines.append(f"{r.file[:30]:30}  {r.level:13}  {r.completion_prior:5.2f}  {', '.join(r.take_first) or '-'}")
     if readable:
         means = cohort.area_means(rows)
         lines += ["", "mean score per area: " + ", ".join(f"{k} {v:.0f}" for k, v in means.items())]
@@ -127,7 +127,7 @@ def _history(args: argparse.Namespace) -> int:
     practice = readiness.exercises_since(latest.finished if latest else None)
     if args.format == "json":
         print(json.dumps({
-            "attempts": [{"id": a.id, "finished": a.finished, "level": a.result.level,
+            "attempts": [{"id": a.id, "finished": a.finished, "level": a.result.level_words,
                           "scores": {s.area: round(s.score, 1) for s in a.result.areas}} for a in done],
             "exercises_since": {"since": practice.since, "per_area": practice.per_area, "other": practice.other, "note": practice.note},
         }, indent=2))  # fmt: skip
@@ -139,7 +139,7 @@ def _history(args: argparse.Namespace) -> int:
     print(f"{'finished':25}  " + "  ".join(f"{a[:12]:>12}" for a in areas) + "  level")
     for attempt in done:
         scores = "  ".join(f"{s.score:12.0f}" for s in attempt.result.areas)
-        print(f"{attempt.finished:25}  {scores}  {attempt.result.level}")
+        print(f"{attempt.finished:25}  {scores}  {attempt.result.level_words}")
     counts = ", ".join(f"{a} {n}" for a, n in practice.per_area.items())
     print(f"\nExercises completed since {latest.finished}: {practice.total} ({counts}; other units {practice.other})")
     if practice.note:
@@ -195,6 +195,8 @@ def _quiz(args: argparse.Namespace) -> int:
 
 
 def _format_step(step, session) -> str:
+    from mlkit import readiness
+
     where = f"[{step.area.title} · {step.number} of {step.area_steps} · step {session.position + 1} of {len(session.steps)}]"
     lines = [where, step.prompt]
     question = step.question
@@ -206,9 +208,11 @@ def _format_step(step, session) -> str:
     for letter, choice in zip(step.letters, step.choices):
         text = choice.replace("\n", "\n     ")
         lines.append(f"  {letter}) {text}")
+    if step.kind == "question":
+        lines.append(f"  {readiness.session.DONT_KNOW}) {readiness.session.DONT_KNOW_LABEL}")
     hint = f"Type {step.accepts}."
     if session.has_answer(step):
-        shown = "don't know" if previous is None else step.letters[previous] if step.kind == "rating" else f"{previous:g}" if step.numeric else previous
+        shown = "don't know" if previous is None else step.letters[previous] if step.kind == "rating" else f"{previous:g}" if step.numeric else step.shown(previous)
         hint += f" (Your earlier answer: {shown}.)"
     lines.append(hint)
     return "\n".join(lines)

@@ -12,7 +12,7 @@ import textwrap
 
 from mlkit.readiness.scoring import READY_FROM, REFRESH_FROM
 
-LEVEL_COLOURS = {"foundations": "#d95f02", "refresh": "#e6ab02", "ready": "#1b9e77"}
+LEVEL_COLOURS = {"course": "#d95f02", "learn": "#e6ab02", "refresh": "#e6ab02", "ready": "#1b9e77"}
 
 
 def _new_figure(**kwargs):
@@ -77,7 +77,7 @@ def area_scores_figure(result, practice=None, width: float = 8.0):
     ax.set_yticks(list(positions), names, fontsize=9)
     ax.set_xlim(0, 100)
     ax.set_xticks([0, REFRESH_FROM, READY_FROM, 100])
-    ax.set_xlabel("bar: area score (80% answers weighted by difficulty, 20% self-rating); dot: answers alone", fontsize=8)
+    ax.set_xlabel("bar: area score (answers weighted by difficulty, lowered by a low self-rating); dot: answers alone", fontsize=8)
     ax.grid(axis="y", visible=False)
     title = "Readiness per area" + (f": {result.person}" if result.person else "")
     ax.set_title(title + "\n" + textwrap.fill(result.summary, 70), loc="left", fontsize=10)

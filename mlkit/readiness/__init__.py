@@ -2,8 +2,10 @@
 
 - :mod:`~mlkit.readiness.bank` — the question bank (``data/readiness_questions.toml``), validated;
 - :mod:`~mlkit.readiness.answers` — the answers-file format (JSON, version 1);
+- :mod:`~mlkit.readiness.levels` — the level words, defined once and used everywhere;
 - :mod:`~mlkit.readiness.scoring` — a score per area and an overall level in plain words;
-- :mod:`~mlkit.readiness.path` — the learning path: units in prerequisite order, hours, reasons;
+- :mod:`~mlkit.readiness.courses` — introductory courses (with hours and their basis) for areas far from ready;
+- :mod:`~mlkit.readiness.path` — the learning path: courses first, then units in prerequisite order, hours, reasons;
 - :mod:`~mlkit.readiness.session` — a quiz in progress, saved after every answer, resumable, with history;
 - :mod:`~mlkit.readiness.prior` — a rough completion-probability prior for the decision workbook;
 - :mod:`~mlkit.readiness.practice` — exercises completed since the assessment (progress store);
@@ -14,8 +16,8 @@ Examples
 --------
 >>> from mlkit import readiness
 >>> result = readiness.score(readiness.load_answers(readiness.sample_answers_path()))
->>> result.summary
-'Take introductory courses first in: Calculus. Then refresh: Linear algebra, Probability and statistics.'
+>>> print(result.summary)
+Not ready yet: take an introductory course first in Calculus; then, with the kit's units, refresh Linear algebra, Probability and statistics.
 """
 
 from pathlib import Path

@@ -35,6 +35,7 @@ LETTERS = "abcde"
 LANGUAGES = ("python", "sql")
 RATING_DIMENSIONS = ("experience", "comfort")
 RATING_LEVELS = 4  # every self-rating scale has choices 0..3
+KEY_SLACK = 2  # how many more right answers than chance one always-the-same letter may collect
 
 
 @dataclass(frozen=True)
@@ -108,9 +109,10 @@ class Question:
 
     @property
     def correct_text(self) -> str:
-        """The right answer as a person reads it."""
+        """The right answer as a person reads it: the choice's text without its letter (the quiz
+        shows choices in another order at every attempt, so a letter would point at the wrong one)."""
         if self.kind == "choice":
-            return f"{self.correct}) {self.choices[LETTERS.index(self.correct)]}"
+            return self.choices[LETTERS.index(self.correct)]
         return f"{self.answer:g}" + (f" (± {self.tolerance:g})" if self.tolerance else "")
 
     def is_correct(self, given) -> bool:
@@ -258,7 +260,8 @@ def validate(bank: Bank, unit_ids: set[str] | None = None) -> list[str]:
     them and no numeric answer; a numeric question has a finite answer and a
     tolerance >= 0 and no choices; every unit (of questions and areas) is in the
     curriculum catalogue; every area has questions of at least two difficulties;
-    code has a known language; self-rating scales have four choices.
+    code has a known language; self-rating scales have four choices; the answer
+    key is balanced over letters (see :func:`key_balance_problems`).
     """
     if unit_ids is None:
         from mlkit.course import curriculum
@@ -284,6 +287,27 @@ def validate(bank: Bank, unit_ids: set[str] | None = None) -> list[str]:
         if q.id in seen:
             problems.append(f"{q.id}: id is used twice")
         seen.add(q.id)
+    return problems + key_balance_problems(bank.questions)
+
+
+def key_balance_problems(questions) -> list[str]:
+    """Letters that would score above chance if always chosen (empty when the key is balanced).
+
+    Always answering letter ``L`` gets, by chance, ``sum(1 / number of choices)`` over
+    the questions that have an ``L``; the key may give at most :data:`KEY_SLACK`
+    more than that, so the right answers' positions are spread over the letters.
+    """
+    choice = [q for q in questions if q.choices]
+    problems = []
+    for letter in LETTERS:
+        having = [q for q in choice if letter in q.letters]
+        chance = sum(1 / len(q.choices) for q in having)
+        right = sum(q.correct == letter for q in having)
+        if right > chance + KEY_SLACK:
+            problems.append(
+                f"answer key: {right} right answers are {letter!r}, chance is {chance:.1f}; "
+                f"move the right choice of some questions to other letters"
+            )
     return problems
 
 

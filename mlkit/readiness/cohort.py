@@ -6,8 +6,9 @@ with ``status = error`` and the reason in ``error``; it never stops the others.
 
 CSV columns: ``file, person, status`` (finished, in progress or error),
 ``answered, questions``, one ``score_<area>`` column per area (0-100, one
-decimal), ``level`` (ready, nearly, foundations), ``take_first`` and
-``refresh`` (area titles joined by "; "), ``path_units`` (unit ids in study
+decimal), ``level`` (the overall level's words: ready, nearly ready, not ready yet), ``take_first`` (areas
+needing an introductory course first) and ``refresh`` (areas to learn or refresh with the kit's
+units; area titles joined by "; "), ``path_units`` (unit ids in study
 order, joined by "; "), ``path_hours``, ``completion_prior`` and ``error``.
 """
 
@@ -77,9 +78,9 @@ def cohort_summary(folder: Path | str, bank: Bank | None = None) -> list[CohortR
                 answered=result.answered,
                 questions=result.questions,
                 scores={a.area: round(a.score, 1) for a in result.areas},
-                level=result.level,
-                take_first=tuple(a.title for a in result.areas_at("foundations")),
-                refresh=tuple(a.title for a in result.areas_at("refresh")),
+                level=result.level_words,
+                take_first=tuple(a.title for a in result.areas_at("course")),
+                refresh=tuple(a.title for a in result.areas if a.prerequisite and a.level in ("learn", "refresh")),
                 path_units=tuple(path_.units),
                 path_hours=round(path_.hours, 1),
                 completion_prior=suggest_prior(result).completion_probability,

@@ -1,29 +1,37 @@
-"""The learning path: which curriculum units to study, in what order, and why.
+"""The learning path: introductory courses to take first, then the kit's units in prerequisite order, and why.
 
-How units are chosen, area by area (levels from :mod:`mlkit.readiness.scoring`):
+How the path is made, area by area (levels and their words from :mod:`mlkit.readiness.levels`):
 
-- **foundations** (score below 40): every unit that teaches the area, plus the
-  unit that teaches each question missed; priority ``first``.
-- **refresh** (40-70): the unit that teaches each question missed (or the
-  area's units when every answer was right and the self-rating pulled the score
-  down); priority ``refresh``.
-- **ready** (70 and above): the unit that teaches each question missed;
-  priority ``review``.
-
-The unit that teaches a question is the first of its ``units`` in the bank;
-the others build on it later (PCA on eigenvalues, say) and are not proposed.
+- **course** (introductory course first): the area's introductory course
+  (:mod:`mlkit.readiness.courses`, with its hours) goes before any of the kit's
+  units (courses in the order the kit's units build on them: Python first,
+  linear algebra before calculus); then every unit that teaches the area and the unit of each question
+  missed, priority ``learn``.
+- **learn** (new to the person): every unit that teaches the area and the unit
+  of each question missed; priority ``learn``.
+- **refresh**: the unit that teaches each question missed (or the area's units
+  when every answer was right and the self-rating pulled the score down);
+  priority ``refresh``.
+- **ready**: the unit that teaches each question missed; priority ``review``.
 - An area the programme teaches itself (ML concepts) gives priority
   ``head start`` whatever its level.
 
-"Missed" means wrong, "don't know" or not answered. A unit chosen for several
-reasons keeps the most urgent priority (first, refresh, review, head start) and
-lists every reason. The units come in prerequisite order
-(:func:`mlkit.course.curriculum.study_order`), each with its time from the catalogue.
+The unit that teaches a question is the first of its ``units`` in the bank;
+the others build on it later (PCA on eigenvalues, say) and are not proposed.
+"Missed" means wrong, "I don't know" or not answered. A unit chosen for several
+reasons keeps the most urgent priority (learn, refresh, review, head start) and
+lists every reason. A chosen unit's prerequisites from the curriculum catalogue
+join the path (reason "needed before ...") unless the area that teaches them is
+ready, so calculus never comes without the linear algebra it builds on. The
+units come in prerequisite order (:func:`mlkit.course.curriculum.study_order`),
+each with its time from the catalogue.
 
 Examples
 --------
 >>> from mlkit.readiness import learning_path, load_answers, sample_answers_path, score
 >>> path = learning_path(score(load_answers(sample_answers_path())))
+>>> [c.area for c in path.courses]
+['calculus']
 >>> [(s.unit, s.priority) for s in path.steps][:3]
 [('python-numpy', 'review'), ('linear-algebra', 'refresh'), ('probability-statistics', 'refresh')]
 """
@@ -34,10 +42,12 @@ from dataclasses import dataclass
 
 from mlkit.course import curriculum
 from mlkit.readiness.bank import Bank, load_bank
+from mlkit.readiness.courses import IntroCourse, course_for
+from mlkit.readiness.levels import PRIORITIES
 from mlkit.readiness.scoring import Result
 
-PRIORITIES = ("first", "refresh", "review", "head start")
-STATUS_WORDS = {"wrong": "answered wrongly", "dont-know": "answered don't know", "unanswered": "not answered"}
+STATUS_WORDS = {"wrong": "answered wrongly", "dont-know": "answered I don't know", "unanswered": "not answered"}
+LEVEL_PRIORITY = {"course": "learn", "learn": "learn", "refresh": "refresh", "ready": "review"}
 
 
 @dataclass(frozen=True)
@@ -73,9 +83,19 @@ class PathStep:
 
 @dataclass(frozen=True)
 class LearningPath:
-    """The units to study in prerequisite order; empty when nothing needs study."""
+    """Introductory courses to take first, then the kit's units in prerequisite order; empty when nothing needs study.
+
+    ``minutes`` and ``hours`` count the kit's units; ``course_hours`` the
+    introductory courses, as a (low, high) range.
+    """
 
     steps: tuple[PathStep, ...]
+    courses: tuple[IntroCourse, ...] = ()
+
+    @property
+    def course_hours(self) -> tuple[int, int]:
+        """The introductory courses' study time in hours, (low, high); (0, 0) when there are none."""
+        return (sum(c.hours[0] for c in self.courses), sum(c.hours[1] for c in self.courses))
 
     @property
     def minutes(self) -> int:
@@ -90,11 +110,16 @@ class LearningPath:
         return [s.unit for s in self.steps]
 
     def to_dict(self) -> dict:
-        return {"hours": round(self.hours, 2), "steps": [s.to_dict() for s in self.steps]}
+        return {
+            "courses": [c.to_dict() for c in self.courses],
+            "course_hours": list(self.course_hours),
+            "hours": round(self.hours, 2),
+            "steps": [s.to_dict() for s in self.steps],
+        }
 
 
 def learning_path(result: Result, bank: Bank | None = None) -> LearningPath:
-    """The units ``result`` points to, in prerequisite order, each with its reasons.
+    """The courses and units ``result`` points to, units in prerequisite order, each with its reasons.
 
     See the module's docstring for the rules.
     """
@@ -112,9 +137,9 @@ def learning_path(result: Result, bank: Bank | None = None) -> LearningPath:
 
     for area_score in result.areas:
         area = bank.area(area_score.area)
-        priority = _priority(area_score.level, area.prerequisite)
+        priority = LEVEL_PRIORITY[area_score.level] if area.prerequisite else "head start"
         missed = [o for o in result.outcomes if o.area == area.id and not o.right]
-        if area_score.level == "foundations" or (area_score.level == "refresh" and not missed):
+        if area_score.level in ("course", "learn") or (area_score.level == "refresh" and not missed):
             reason = f"{area.title}: score {area_score.score:.0f}/100 ({area_score.level_words})"
             for unit_id in area.units:
                 add(unit_id, priority, reason)
@@ -122,6 +147,7 @@ def learning_path(result: Result, bank: Bank | None = None) -> LearningPath:
             question = bank.question(outcome.question_id)
             reason = f"{question.id} ({question.topic}): {STATUS_WORDS[outcome.status]}"
             add(question.units[0], priority, reason, question.id)
+    _add_prerequisites(chosen, add, _ready_units(result, bank))
 
     steps = []
     for unit in curriculum.study_order(list(chosen)):
@@ -138,10 +164,29 @@ def learning_path(result: Result, bank: Bank | None = None) -> LearningPath:
                 questions=tuple(entry["questions"]),
             )
         )
-    return LearningPath(tuple(steps))
+    return LearningPath(tuple(steps), _courses(result, bank))
 
 
-def _priority(level: str, prerequisite: bool) -> str:
-    if not prerequisite:
-        return "head start"
-    return {"foundations": "first", "refresh": "refresh", "ready": "review"}[level]
+def _courses(result: Result, bank: Bank) -> tuple[IntroCourse, ...]:
+    """Introductory courses for the areas at ``course``, in the order the kit builds on them (Python first)."""
+    order = [u.id for u in curriculum.study_order()]
+    needed = [a.area for a in result.areas if a.prerequisite and a.level == "course"]
+    needed.sort(key=lambda area_id: min(order.index(u) for u in bank.area(area_id).units))
+    return tuple(course_for(area_id) for area_id in needed)
+
+
+def _ready_units(result: Result, bank: Bank) -> set[str]:
+    """Units taught by an area the result shows ready (their prerequisites need no study)."""
+    return {u for a in result.areas if a.level == "ready" for u in bank.area(a.area).units}
+
+
+def _add_prerequisites(chosen: dict[str, dict], add, known: set[str]) -> None:
+    """Add each chosen unit's missing prerequisites (recursively) unless a ready area teaches them."""
+    todo = list(chosen)
+    while todo:
+        unit = curriculum.get_unit(todo.pop())
+        for pre in unit.prerequisites:
+            if pre in chosen or pre in known:
+                continue
+            add(pre, chosen[unit.id]["priority"], f"needed before {unit.title}")
+            todo.append(pre)

@@ -15,6 +15,13 @@ from mlkit.readiness.prior import Prior
 from mlkit.readiness.scoring import Result
 
 
+SCORE_NOTE = (
+    "Score = answers weighted by difficulty; a low self-rating lowers it (80% answers + 20% self-rating), "
+    "a high one never raises it. Ready from 70; below 40 with the basics missed: introductory course first."
+)
+LINK_STYLE = "color:#0b57d0;text-decoration:underline"  # a link that looks like one in any Lab theme
+
+
 def _percent(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.0f}%"
 
@@ -55,7 +62,7 @@ def text_report(result: Result, path: LearningPath, prior: Prior | None = None, 
     lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
-    lines += ["", "Score = 80% answers (weighted by difficulty) + 20% self-rating; ready from 70, refresh from 40."]
+    lines += ["", SCORE_NOTE]
     if practice is not None and practice.note:
         lines.append(f"Exercises since: {practice.note}.")
     lines += ["", result.summary, ""]
@@ -65,11 +72,36 @@ def text_report(result: Result, path: LearningPath, prior: Prior | None = None, 
     return "\n".join(lines)
 
 
+def _course_intro(path: LearningPath) -> str:
+    low, high = path.course_hours
+    if len(path.courses) == 1:
+        return f"First, before the kit's units: an introductory course, about {low}-{high} hours of study. The kit's units assume the basics it teaches."
+    return (
+        f"First, before the kit's units: {len(path.courses)} introductory courses, about {low}-{high} hours of study "
+        "in all. The kit's units assume the basics they teach."
+    )
+
+
+def _course_basis(path: LearningPath) -> str:
+    return f"Hours: the usual size of a first-year course in ECTS credits, at {path.courses[0].basis}."
+
+
+def _units_head(path: LearningPath) -> str:
+    then = "Then the kit's units" if path.courses else "The kit's units"
+    return f"{then}: {len(path.steps)} units, about {path.hours:.1f} hours, in prerequisite order"
+
+
 def path_text(path: LearningPath) -> str:
-    """The learning path as numbered plain-text lines with reasons."""
-    if not path.steps:
+    """The learning path as plain text: introductory courses first, then numbered units with reasons."""
+    if not path.steps and not path.courses:
         return "Learning path: nothing to study first; every answer was right."
-    lines = [f"Learning path: {len(path.steps)} units, about {path.hours:.1f} hours, in prerequisite order"]
+    lines = ["Learning path"]
+    if path.courses:
+        lines.append(_course_intro(path))
+        lines += [f"  - {c.kind}: about {c.hours[0]}-{c.hours[1]} h ({c.credits:g} ECTS credits)" for c in path.courses]
+        lines.append(_course_basis(path))
+    if path.steps:
+        lines.append(_units_head(path))
     for i, step in enumerate(path.steps, start=1):
         lines.append(f"{i:2d}. {step.title} ({step.hours:.1f} h, {step.priority}) - {step.lesson}")
         lines += [f"      why: {reason}" for reason in step.reasons]
@@ -77,13 +109,19 @@ def path_text(path: LearningPath) -> str:
 
 
 def path_markdown(path: LearningPath, link_prefix: str = "../") -> str:
-    """The learning path as a Markdown list with links to the lessons.
+    """The learning path as Markdown: introductory courses first, then the units linked to their lessons.
 
     ``link_prefix`` goes before each lesson path (``"../"`` from a notebook in ``notebooks/``).
     """
-    if not path.steps:
+    if not path.steps and not path.courses:
         return "**Learning path:** nothing to study first; every answer was right."
-    lines = [f"**Learning path:** {len(path.steps)} units, about {path.hours:.1f} hours, in prerequisite order.", ""]
+    lines = []
+    if path.courses:
+        lines += [f"**{_course_intro(path)}**", ""]
+        lines += [f"- {c.kind}: about {c.hours[0]}–{c.hours[1]} h ({c.credits:g} ECTS credits)" for c in path.courses]
+        lines += ["", f"*{_course_basis(path)}*", ""]
+    if path.steps:
+        lines += [f"**{_units_head(path)}.**", ""]
     for i, step in enumerate(path.steps, start=1):
         lines.append(f"{i}. [{step.title}]({link_prefix}{step.lesson}) — {step.hours:.1f} h, *{step.priority}*  ")
         lines.append(f"   why: {'; '.join(step.reasons)}")
@@ -91,19 +129,31 @@ def path_markdown(path: LearningPath, link_prefix: str = "../") -> str:
 
 
 def path_html(path: LearningPath, link_prefix: str = "") -> str:
-    """The learning path as HTML (for the quiz widget), lessons linked."""
-    if not path.steps:
+    """The learning path as HTML (for the quiz widget): courses first, then the units linked to their lessons.
+
+    Links are relative (``link_prefix`` + the lesson's file name), open in the
+    same JupyterLab, and are underlined in the link colour.
+    """
+    if not path.steps and not path.courses:
         return "<p><b>Learning path:</b> nothing to study first; every answer was right.</p>"
+    parts = []
+    if path.courses:
+        items = "".join(
+            f"<li>{html.escape(c.kind)}: about {c.hours[0]}–{c.hours[1]} h ({c.credits:g} ECTS credits)</li>" for c in path.courses
+        )
+        parts.append(f"<p><b>{html.escape(_course_intro(path))}</b></p><ul>{items}</ul>")
+        parts.append(f"<p><small>{html.escape(_course_basis(path))}</small></p>")
     items = []
     for step in path.steps:
         href = html.escape(link_prefix + step.lesson.removeprefix("notebooks/"), quote=True)
         reasons = html.escape("; ".join(step.reasons))
         items.append(
-            f'<li><a href="{href}" target="_blank">{html.escape(step.title)}</a> — {step.hours:.1f} h, '
+            f'<li><a href="{href}" style="{LINK_STYLE}">{html.escape(step.title)}</a> — {step.hours:.1f} h, '
             f"<i>{step.priority}</i><br><small>why: {reasons}</small></li>"
         )
-    head = f"<p><b>Learning path:</b> {len(path.steps)} units, about {path.hours:.1f} hours, in prerequisite order.</p>"
-    return head + "<ol>" + "".join(items) + "</ol>"
+    if items:
+        parts.append(f"<p><b>{html.escape(_units_head(path))}.</b></p><ol>{''.join(items)}</ol>")
+    return "".join(parts)
 
 
 def feedback_markdown(result: Result, bank: Bank | None = None, only_missed: bool = True, markdown: bool = True) -> str:
@@ -144,8 +194,8 @@ def _given(question, given, status: str) -> str:
         return "not answered"
     if status == "dont-know":
         return "don't know"
-    if question.kind == "choice":
-        return f"{given}) {question.choices[LETTERS.index(given)]}"
+    if question.kind == "choice":  # the text, not the letter: the order shown differs per attempt
+        return question.choices[LETTERS.index(given)]
     return f"{given:g}"
 
 

@@ -9,6 +9,14 @@ kernel restart, or in a terminal the next day — opens the latest unfinished
 attempt and carries on from that step. A finished attempt is never changed:
 retaking starts a new file, so the history of attempts shows progress over time.
 
+The choices of every multiple-choice question are shown in an order shuffled
+per attempt, deterministically from the attempt's id and the question's id
+(:func:`display_order`): resuming shows the same order, another attempt another
+one, so "always a" or "always the first" scores at chance. What is stored is
+always the bank's letter, so an answer means the same choice whatever order it
+was shown in. Every question also offers "I don't know" (stored as ``null``),
+which scores exactly like a wrong answer.
+
 Both the notebook widget and ``mlkit readiness`` drive the quiz through this
 class; they only display steps and pass on what the person typed or clicked
 (:func:`parse_response` turns typed text into an answer).
@@ -28,6 +36,8 @@ Examples
 from __future__ import annotations
 
 import copy
+import hashlib
+import random
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,11 +46,12 @@ from pathlib import Path
 
 from mlkit.errors import InputError
 from mlkit.readiness.answers import Answers, load_answers, readiness_dir, write_answers
-from mlkit.readiness.bank import RATING_DIMENSIONS, Area, Bank, Question, load_bank
+from mlkit.readiness.bank import LETTERS, RATING_DIMENSIONS, Area, Bank, Question, load_bank
 from mlkit.readiness.scoring import Result, score
 
 ATTEMPTS = "attempts"
 DONT_KNOW = "?"
+DONT_KNOW_LABEL = "I don't know"
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,8 @@ class Step:
     """One screen of the quiz: a self-rating or a question.
 
     ``number`` counts steps within the area from 1; ``area_steps`` is how many
-    the area has.
+    the area has. ``choices`` are in the order shown; ``order[i]`` is the bank's
+    index of the ``i``-th shown choice (the identity for self-ratings).
     """
 
     kind: str
@@ -60,10 +72,20 @@ class Step:
     area_steps: int
     question: Question | None = None
     dimension: str = ""
+    order: tuple[int, ...] = ()
 
     @property
     def letters(self) -> tuple[str, ...]:
-        return tuple("abcde"[: len(self.choices)])
+        """The letters shown before the choices, ``("a", "b", ...)``."""
+        return tuple(LETTERS[: len(self.choices)])
+
+    def stored(self, shown: str) -> str:
+        """The bank's letter of the choice shown as ``shown`` (the letter an answer is saved as)."""
+        return LETTERS[self.order[self.letters.index(shown)]] if self.order else shown
+
+    def shown(self, stored: str) -> str:
+        """The letter under which the bank's choice ``stored`` is shown in this attempt."""
+        return self.letters[self.order.index(LETTERS.index(stored))] if self.order else stored
 
     @property
     def numeric(self) -> bool:
@@ -80,8 +102,21 @@ class Step:
         return what + (f"; {DONT_KNOW} for don't know" if self.kind == "question" else "")
 
 
-def quiz_steps(bank: Bank | None = None) -> list[Step]:
-    """Every step of the quiz, in order."""
+def display_order(question: Question, attempt: str) -> tuple[int, ...]:
+    """The order in which ``question``'s choices are shown in attempt ``attempt``: bank indices.
+
+    Deterministic (a hash of the attempt and question ids seeds the shuffle), so
+    resuming an attempt shows the same order; ``attempt=""`` keeps the bank's order.
+    """
+    order = list(range(len(question.choices)))
+    if attempt:
+        seed = int.from_bytes(hashlib.sha256(f"{attempt}/{question.id}".encode()).digest()[:8], "big")
+        random.Random(seed).shuffle(order)
+    return tuple(order)
+
+
+def quiz_steps(bank: Bank | None = None, attempt: str = "") -> list[Step]:
+    """Every step of the quiz, in order, with choices shown in ``attempt``'s order (:func:`display_order`)."""
     bank = bank or load_bank()
     steps: list[Step] = []
     for area in bank.areas:
@@ -93,14 +128,17 @@ def quiz_steps(bank: Bank | None = None) -> list[Step]:
                 Step("rating", f"rating:{area.id}:{dimension}", area, scale.prompt_for(area), scale.choices, i + 1, size, dimension=dimension)
             )
         for i, question in enumerate(questions, start=len(RATING_DIMENSIONS) + 1):
-            steps.append(Step("question", f"question:{question.id}", area, question.text, question.choices, i, size, question=question))
+            order = display_order(question, attempt)
+            shown = tuple(question.choices[j] for j in order)
+            steps.append(Step("question", f"question:{question.id}", area, question.text, shown, i, size, question=question, order=order))
     return steps
 
 
 def parse_response(step: Step, text: str):
     """Turn what a person typed into the answer to record for ``step``.
 
-    A letter for choices and self-ratings (case does not matter), a number for
+    A letter for choices and self-ratings (case does not matter; a question's
+    letter is the one shown and is returned as the bank's letter), a number for
     numeric questions (a decimal comma and a fraction such as ``1/3`` are
     accepted), ``?`` for "don't know" on questions. Raises :class:`InputError`
     saying what is expected.
@@ -122,7 +160,7 @@ def parse_response(step: Step, text: str):
     letter = text.lower()
     if letter not in step.letters:
         raise InputError(f"{text!r} is not one of the choices; type {step.accepts}")
-    return step.letters.index(letter) if step.kind == "rating" else letter
+    return step.letters.index(letter) if step.kind == "rating" else step.stored(letter)
 
 
 def _number(text: str) -> float | None:
@@ -152,7 +190,7 @@ class QuizSession:
 
     def __init__(self, answers: Answers, folder: Path, bank: Bank | None = None, clock: Callable[[], datetime] = _utc_now):
         self.bank = bank or load_bank()
-        self.steps = quiz_steps(self.bank)
+        self.steps = quiz_steps(self.bank, answers.id)
         self.answers = answers
         self.folder = Path(folder)
         self.clock = clock
@@ -226,8 +264,9 @@ class QuizSession:
     def record(self, value) -> None:
         """Record the answer to the current step, move to the next step and save.
 
-        ``value``: a self-rating 0-3, a choice letter, a number, or ``None`` for
-        "don't know" (questions only); :func:`parse_response` makes one from text.
+        ``value``: a self-rating 0-3, a choice letter (the bank's letter, as
+        :meth:`Step.stored` gives it), a number, or ``None`` for "don't know"
+        (questions only); :func:`parse_response` makes one from text.
         Recording the last step finishes the attempt (see :meth:`finish`). When the answers
         file cannot be written (:class:`OSError`), nothing is recorded and the error is raised.
         """

@@ -23,10 +23,10 @@ import ipywidgets as w
 
 from mlkit import readiness
 from mlkit.errors import InputError, storage_message
-from mlkit.readiness.report import feedback_html, path_html
+from mlkit.readiness.report import feedback_html, path_html, path_text
 from mlkit.plots.readiness import area_scores_figure
 
-DONT_KNOW_LABEL = "I don't know"
+DONT_KNOW_LABEL = readiness.session.DONT_KNOW_LABEL
 
 
 class ReadinessQuiz:
@@ -106,7 +106,8 @@ class ReadinessQuiz:
             self.dont_know.value = answered and earlier is None
             self.answer_box.children = [self.number, self.dont_know]
         else:
-            options = [(f"{letter}) {text}", letter) for letter, text in zip(step.letters, step.choices)]
+            # shown in this attempt's order; each option's value is the bank's letter, which is what is saved
+            options = [(f"{letter}) {text}", step.stored(letter)) for letter, text in zip(step.letters, step.choices)]
             if step.kind == "rating":
                 options = [(text, i) for i, text in enumerate(step.choices)]
             else:
@@ -131,7 +132,7 @@ class ReadinessQuiz:
             elif step.kind == "rating":
                 value = self.choices.value
             else:
-                value = readiness.parse_response(step, self.choices.value)
+                value = None if self.choices.value == readiness.session.DONT_KNOW else self.choices.value
         except InputError as error:
             self.message.value = f"<span style='color:#b00020'>{html.escape(str(error))}</span>"
             return
@@ -178,12 +179,25 @@ class ReadinessQuiz:
         self.result_box.children = [
             w.HTML(f"<h3>{html.escape(result.summary)}</h3>"),
             w.Image(value=buffer.getvalue(), format="png"),
-            w.HTML(path_html(path, self.link_prefix)),
+            _path_output(path, self.link_prefix),
             explanations,
             w.HTML(f"<p><b>For the decision workbook:</b> {html.escape(str(prior))}.</p>"),
             self.retake_button,
         ]
         self.quiz_box.layout.display, self.result_box.layout.display = "none", None
+
+
+def _path_output(path, link_prefix: str) -> w.Output:
+    """The learning path as a notebook output rather than widget HTML.
+
+    JupyterLab renders an output's HTML with its own link handling: a relative
+    link to a lesson opens that notebook in the same Lab, without reloading the
+    page or opening a second Lab in a new tab.
+    """
+    box = w.Output()
+    bundle = {"text/html": path_html(path, link_prefix), "text/plain": path_text(path)}
+    box.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+    return box
 
 
 def _prompt_html(step) -> str:
