@@ -1,6 +1,7 @@
 """The learner's dashboard: counts per unit, local times, the one next step, lesson openings, the widget."""
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -120,10 +121,29 @@ def test_after_the_readiness_check_without_copies_the_learner_makes_copies(home,
     assert board.readiness.path_titles and board.readiness.path_hours > 0
 
 
-def test_with_copies_the_readiness_path_gives_the_first_unit_to_start(home, sam):
+def test_a_learner_far_from_ready_is_sent_to_the_introductory_course_first(home, sam):
     from mlkit.readiness import learning_path
 
     _make_a_copy(home)
+    course = learning_path(sam).courses[0]
+    board = _board(home)
+    assert board.readiness.level == sam.level_words
+    assert board.next_step.kind == "course"
+    assert course.kind in board.next_step.text and f"{course.hours[0]}\u2013{course.hours[1]} hours" in board.next_step.text
+    # once a unit is started, the dashboard follows the learner's work
+    from mlkit.course.checks.registry import exercises
+
+    first = next(iter(exercises("python-numpy")))
+    progress.record_attempt(first.id, "python-numpy", "incorrect", when="2026-11-25T08:00:00+00:00")
+    assert _board(home).next_step.kind == "exercise"
+
+
+def test_with_copies_the_readiness_path_gives_the_first_unit_to_start(home, sam, monkeypatch):
+    from mlkit import readiness
+    from mlkit.readiness import learning_path
+
+    _make_a_copy(home)
+    monkeypatch.setattr(readiness, "learning_path", lambda result: replace(learning_path(result), courses=()))
     first = learning_path(sam).steps[0]
     step = _board(home).next_step
     assert (step.kind, step.unit) == ("lesson", first.unit)

@@ -166,7 +166,7 @@ CAPSTONE = "capstone"  # the unit suggested once every other unit's exercises ar
 READINESS = "readiness"  # the unit of the readiness self-assessment
 DECISION = "decision"  # the unit that closes the course
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-NEXT_STEP_KINDS = ("readiness", "copies", "lesson", "exercise", "capstone", "done")
+NEXT_STEP_KINDS = ("readiness", "course", "copies", "lesson", "exercise", "capstone", "done")
 
 
 def local_time(when: str, *, now: datetime | None = None, tz: tzinfo | None = None) -> str:
@@ -281,10 +281,16 @@ class ReadinessStatus:
     path_units: tuple[str, ...]
     path_titles: tuple[str, ...]
     path_hours: float
+    courses: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         """A JSON-friendly dictionary of the fields."""
-        return {**vars(self), "path_units": list(self.path_units), "path_titles": list(self.path_titles)}
+        return {
+            **vars(self),
+            "path_units": list(self.path_units),
+            "path_titles": list(self.path_titles),
+            "courses": list(self.courses),
+        }
 
 
 @dataclass(frozen=True)
@@ -477,10 +483,12 @@ def _readiness(folder: Path | None, now, tz) -> ReadinessStatus | None:
     if latest is None:
         return None
     result = latest.result
-    steps = learning_path(result).steps
+    path = learning_path(result)
+    steps = path.steps
     return ReadinessStatus(
         summary=result.summary,
-        level=result.level,
+        level=result.level_words,
+        courses=tuple(f"{c.kind} (about {c.hours[0]}\u2013{c.hours[1]} hours)" for c in path.courses),
         finished=latest.finished or "",
         finished_seen=local_time(latest.finished or "", now=now, tz=tz),
         path_units=tuple(s.unit for s in steps),
@@ -515,7 +523,7 @@ def next_step(units: tuple[UnitStatus, ...] | list[UnitStatus], readiness: Readi
     """The one next step, from the dashboard's rows, the readiness result and the copies.
 
     In order: the readiness check when nothing is done yet; the learner's copies when there are
-    none; the first exercise not passed of the unit worked on last; the next unit (the readiness
+    none; the first introductory course the readiness result names, while no unit is started; the first exercise not passed of the unit worked on last; the next unit (the readiness
     path's first, then catalogue order); the capstone once every other unit is passed; then done.
     """
     by_id = {u.unit: u for u in units}
@@ -527,6 +535,8 @@ def next_step(units: tuple[UnitStatus, ...] | list[UnitStatus], readiness: Readi
     if copies_made is False:
         return NextStep("copies", "make your own copies of the lessons and exercises: run `mlkit work` in a terminal, "
                         "or press \u201cMake my copies\u201d on the start page")
+    if readiness is not None and readiness.courses and not started:
+        return NextStep("course", f"before the kit's units, take {readiness.courses[0]}: the units build on it")
     todo = [u for u in units if u.exercises and not u.done]
     recent = sorted((u for u in todo if u.last_activity), key=lambda u: u.last_activity, reverse=True)
     if recent:
