@@ -1,10 +1,12 @@
 """Grade a folder of learners' exercise notebooks into a gradebook, safely.
 
 Submissions are untrusted code. Each one runs in a fresh kernel inside a
-sandbox (:mod:`mlkit.grading.sandbox`); afterwards only the objects the kit's
-own check cells pass to the checks are taken out of the learner's kernel, and
-the kit's own checks (:mod:`mlkit.course.checks`) judge them in a process that never
-ran the learner's notebook (:mod:`mlkit.grading.runner`). Results are written
+sandbox (:mod:`mlkit.grading.sandbox`); right after each exercise's check cell,
+only the objects the kit's own check call receives are taken out of the
+learner's kernel, and the kit's own checks (:mod:`mlkit.course.checks`) judge
+them, one exercise per confined process, in a runner that never ran the
+learner's notebook (:mod:`mlkit.grading.runner`); the runner's result is signed
+with a key the learner's code never sees. Results are written
 one submission at a time (:mod:`mlkit.grading.gradebook`, :mod:`mlkit.grading.feedback`),
 so an interrupted run loses nothing and a rerun resumes.
 

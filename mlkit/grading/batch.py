@@ -6,9 +6,11 @@ prints: progress is reported through a callback, and the command formats it.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
-import shutil
-import stat
+import os
+import secrets
 import sys
 import tempfile
 import threading
@@ -21,6 +23,7 @@ from typing import Callable
 from mlkit.grading import CRASHED, GRADED, INVALID, MISSING, TIMED_OUT, feedback, gradebook, sandbox
 from mlkit.grading.assignment import Assignment
 from mlkit.grading.intake import check_notebook
+from mlkit.grading.runner import CAPTURE_TIMEOUT, INTERRUPT_GRACE, remove_tree
 from mlkit.grading.submissions import Submission, fingerprint
 
 LOG_TAIL = 20_000
@@ -70,18 +73,6 @@ def _result(submission: Submission, assignment: Assignment, status: str, detail:
     }
 
 
-def _remove(folder: Path) -> None:
-    def retry(function, path, _info):
-        try:
-            Path(path).parent.chmod(stat.S_IRWXU)
-            Path(path).chmod(stat.S_IRWXU)
-            function(path)
-        except OSError:
-            pass
-
-    shutil.rmtree(folder, onerror=retry)
-
-
 def grade_one(
     submission: Submission,
     assignment: Assignment,
@@ -104,15 +95,14 @@ def grade_one(
 
     workdir = Path(tempfile.mkdtemp(prefix=f"mlkit-grade-{submission.key}-")).resolve()
     try:
-        for sub in ("work", "objects"):
-            (workdir / sub).mkdir()
+        (workdir / "scratch").mkdir()
         notebook = workdir / "submission.ipynb"
         nbformat.write(nb, str(notebook))
+        key = secrets.token_bytes(32)
         spec = {
             "unit": assignment.unit,
             "notebook": str(notebook),
-            "work": str(workdir / "work"),
-            "objects": str(workdir / "objects"),
+            "scratch": str(workdir / "scratch"),
             "calls": [c.to_dict() for c in assignment.calls],
             "limits": limits.to_dict(),
             "nproc": sandbox.process_budget(limits.max_processes),
@@ -120,10 +110,8 @@ def grade_one(
         }
         spec_path = workdir / "spec.json"
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
-        wall = limits.timeout + 60 + len(assignment.calls) * max(limits.timeout_cell, 10) + 30
-        finished = sandbox.run(
-            [sys.executable, "-I", "-m", "mlkit.grading.runner", str(spec_path)], workdir, limits, mode, hidden, wall, stop
-        )
+        argv = [sys.executable, "-I", "-m", "mlkit.grading.runner", str(spec_path)]
+        finished = sandbox.run(argv, workdir, limits, mode, hidden, _wall(limits, len(assignment.calls)), stop, stdin_data=key)
         log = _tail(workdir / "runner.log")
         extra["seconds"] = round(time.monotonic() - started, 2)
         if finished.killed == "processes":
@@ -134,21 +122,63 @@ def grade_one(
             return _result(submission, assignment, TIMED_OUT, detail, {}, **extra), log
         if finished.killed == "stopped":
             raise KeyboardInterrupt
-        ran = _last_json(finished.stdout)
+        ran = authenticated(finished.stdout, key)
         if ran is None:
-            detail = f"the grader's runner stopped unexpectedly (exit code {finished.returncode})"
+            detail = (
+                f"the grader's runner stopped without its signed result (exit code {finished.returncode}); "
+                "anything else written on its output was ignored"
+            )
             return _result(submission, assignment, CRASHED, detail, {}, **extra), log
         status = ran.get("status") if ran.get("status") in (GRADED, TIMED_OUT, CRASHED) else CRASHED
         detail = str(ran.get("detail", ""))
         errors = ran.get("cell_errors") or []
         if errors and status == GRADED:
             shown = ", ".join(f"{n} ({e})" if e else str(n) for n, e in errors[:5])
-            detail = f"code cells raised errors: {shown}" + (" and more" if len(errors) > 5 else "")
+            detail = f"code cells raised errors: {shown}" + (" and more" if len(errors) > 5 else "") + (
+                f"; {detail}" if detail else ""
+            )
         if ran.get("grader_error"):
             log += f"\nthe grader could not load the checks: {ran['grader_error']}\n"
-        return _result(submission, assignment, status, detail, ran.get("exercises") or {}, **extra), log
+        return _result(submission, assignment, status, detail, _outcomes(ran, assignment), **extra), log
     finally:
-        _remove(workdir)
+        remove_tree(workdir)
+
+
+def _wall(limits: sandbox.Limits, exercises: int) -> float:
+    """Seconds after which the sandbox is killed: the notebook, each answer's read and check, start-up and slack."""
+    per_exercise = CAPTURE_TIMEOUT + INTERRUPT_GRACE + max(limits.timeout_cell, 10)
+    return limits.timeout + INTERRUPT_GRACE + 60 + exercises * per_exercise + 30
+
+
+def authenticated(stdout: bytes, key: bytes) -> dict | None:
+    """The runner's result: the line of its output signed with ``key`` (HMAC-SHA256), or None.
+
+    Lines are ``<hex digest> <JSON object>``; any line that is not signed with
+    this run's key (written by the learner's code into the runner's pipe) is
+    ignored, whatever it says.
+    """
+    for line in reversed(stdout.split(b"\n")):
+        digest, _, body = line.strip().partition(b" ")
+        expected = hmac.new(key, body, hashlib.sha256).hexdigest().encode()
+        if not body or not hmac.compare_digest(digest, expected):
+            continue
+        try:
+            found = json.loads(body)
+        except (ValueError, RecursionError):
+            return None
+        return found if isinstance(found, dict) else None
+    return None
+
+
+def _outcomes(ran: dict, assignment: Assignment) -> dict:
+    """The runner's outcome of each exercise of the assignment, checked for shape."""
+    found = ran.get("exercises") if isinstance(ran.get("exercises"), dict) else {}
+    outcomes = {}
+    for call in assignment.calls:
+        outcome = found.get(call.exercise)
+        if isinstance(outcome, dict) and outcome.get("status") in ("passed", "not_attempted", "incorrect", "error"):
+            outcomes[call.exercise] = {"status": outcome["status"], "message": str(outcome.get("message", ""))}
+    return outcomes
 
 
 def _tail(path: Path) -> str:
@@ -160,16 +190,6 @@ def _tail(path: Path) -> str:
             return handle.read().decode("utf-8", "replace")
     except OSError:
         return ""
-
-
-def _last_json(data: bytes) -> dict | None:
-    for line in reversed(data.decode("utf-8", "replace").strip().splitlines()):
-        try:
-            found = json.loads(line)
-        except ValueError:
-            continue
-        return found if isinstance(found, dict) else None
-    return None
 
 
 def grade(
