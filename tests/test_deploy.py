@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,22 +80,166 @@ def test_shell_scripts_parse(script):
 def test_tljh_installs_the_lock_then_the_kit_without_resolving_again():
     script = (DEPLOY / "tljh" / "install.sh").read_text()
     first = script.index('install --no-cache-dir -r requirements.txt')
-    second = script.index('install --no-cache-dir --no-deps "git+${KIT_REPO}@${KIT_BRANCH}"')
+    second = script.index('install --no-cache-dir --no-deps "git+${KIT_REPO}@${KIT_BRANCH}${KIT_SUBDIRECTORY:+#subdirectory=${KIT_SUBDIRECTORY}}"')
     assert first < second and "tljh-config reload" in script
 
 
-def test_dockerfile_builds_from_a_jupyter_image_with_the_lock():
-    text = (DEPLOY / "image" / "Dockerfile").read_text()
-    base = re.search(r"^FROM (\S+)", text, re.M)[1]
-    assert base.startswith("quay.io/jupyter/") and base.endswith(":python-3.11")
-    lock_pin = re.search(r"^# Python (3\.\d+)", LOCK.read_text(), re.M)[1]
-    assert base.endswith(lock_pin)
-    for source in re.findall(r"^COPY (.+) /opt/mlkit/\S*$", text, re.M):
-        for part in source.split():
-            assert (ROOT / part).exists(), part
-    assert "pip install --no-cache-dir -r /opt/mlkit/requirements/lock.txt" in text
-    assert "pip install --no-cache-dir --no-deps /opt/mlkit" in text
-    assert re.search(r"nbgitpuller==\d+\.\d+\.\d+", text)
+@pytest.mark.parametrize("subdirectory, spec", [("", "git+URL@graded"), ("kit", "git+URL@graded#subdirectory=kit")])
+def test_tljh_installs_a_graded_releases_kit_from_its_subdirectory(subdirectory, spec):
+    line = re.search(r'--no-deps "(git\+[^"]+)"', (DEPLOY / "tljh" / "install.sh").read_text())[1]
+    env = {"KIT_REPO": "URL", "KIT_BRANCH": "graded", "KIT_SUBDIRECTORY": subdirectory, "PATH": os.environ["PATH"]}
+    done = subprocess.run(["bash", "-c", f'printf %s "{line}"'], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout == spec
+
+
+DOCKERFILE = DEPLOY / "image" / "Dockerfile"
+HUB_REQUIREMENTS = DEPLOY / "image" / "requirements-hub.txt"
+# What the image's RUN line may install, each without resolving anything: the lock, the pinned
+# single-user server and nbgitpuller, the kit.
+ALLOWED_INSTALLS = [
+    "pip install --no-cache-dir --no-deps -r /opt/mlkit/requirements/lock.txt",
+    "pip install --no-cache-dir --no-deps -r /opt/mlkit/requirements/hub.txt",
+    "pip install --no-cache-dir --no-deps /opt/mlkit",
+]
+
+
+def dockerfile_commands() -> list[str]:
+    """The shell commands of the Dockerfile's RUN instructions, split at ``&&``."""
+    text = DOCKERFILE.read_text().replace("\\\n", " ")
+    commands = []
+    for run in re.findall(r"^RUN (.+)$", text, re.M):
+        commands += [" ".join(part.split()) for part in run.split("&&")]
+    return commands
+
+
+def copies(kit: str = ".") -> dict[str, str]:
+    """Destination in the image -> source in the build context, with the build argument KIT."""
+    text = DOCKERFILE.read_text().replace("${KIT}", kit)
+    found = {}
+    for line in re.findall(r"^COPY (.+)$", text, re.M):
+        *sources, dest = line.split()
+        for source in sources:
+            found[dest + Path(source).name if dest.endswith("/") else dest] = source
+    return found
+
+
+def name_of(pin: str) -> str:
+    return re.split(r"[=<>!~ ;\[]", pin, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_dockerfile_installs_the_lock_into_a_pinned_clean_python_image():
+    text = DOCKERFILE.read_text()
+    bases = re.findall(r"^FROM (\S+)", text, re.M)
+    assert len(bases) == 1
+    image, _, digest = bases[0].partition("@")
+    name, _, tag = image.partition(":")
+    assert name == "python", "a clean Python image: a Jupyter base image brings its own notebook stack"
+    python = re.search(r"^# Python (3\.\d+\.\d+)", LOCK.read_text(), re.M)[1]
+    assert tag.startswith(python + "-") and tag != "latest", f"pin the lock's Python {python}, got {tag!r}"
+    assert not digest or re.fullmatch(r"sha256:[0-9a-f]{64}", digest)
+    assert "@sha256:<digest>" in text  # says how to pin by digest
+    installs = [c for c in dockerfile_commands() if "pip install" in c]
+    assert installs == ALLOWED_INSTALLS, "the image installs exactly the lock, the hub requirements and the kit"
+    assert "pip check" in dockerfile_commands() and "rm -rf /opt/mlkit" in dockerfile_commands()
+    assert not [c for c in dockerfile_commands() if re.search(r"\b(conda|mamba|uv) ", c)]
+    where = copies()
+    assert where["/opt/mlkit/requirements/lock.txt"] == "./requirements/lock.txt"
+    assert where["/opt/mlkit/requirements/hub.txt"] == "deploy/image/requirements-hub.txt"
+    for source in where.values():
+        assert (ROOT / source).exists(), source
+    assert re.search(r'^CMD \["jupyterhub-singleuser"\]', text, re.M)
+
+
+def test_hub_requirements_are_pinned_and_leave_the_lock_alone():
+    hub = pins(HUB_REQUIREMENTS)
+    assert hub and all(re.fullmatch(r"[A-Za-z0-9._-]+==[0-9][0-9A-Za-z.+-]*", pin) for pin in hub), hub
+    locked = {name_of(pin) for pin in pins(LOCK)}
+    assert not {name_of(pin) for pin in hub} & locked  # the lock's versions are never replaced
+    assert {"jupyterhub", "nbgitpuller"} <= {name_of(pin) for pin in hub}
+
+
+def test_z2jh_values_pin_the_image_and_the_chart_and_choose_an_authenticator(values):
+    image = values["singleuser"]["image"]
+    tag = str(image["tag"])
+    assert ":" not in image["name"], "the tag goes in singleuser.image.tag"
+    assert tag.split("@")[0] not in {"", "latest", "main", "master", "stable"}, f"a mutable image tag: {tag!r}"
+    authenticator = values["hub"]["config"]["JupyterHub"].get("authenticator_class")
+    assert authenticator and authenticator not in {"dummy", "null", "default"}, authenticator
+    text = (DEPLOY / "z2jh" / "config.yaml").read_text()
+    chart = re.search(r"jupyterhub/jupyterhub --version (\d+\.\d+\.\d+)", text)
+    assert chart, "pin the chart version on the helm command"
+    assert f"--version {chart[1]}" in (DEPLOY / "README.md").read_text()
+    hub_version = re.search(r"[Cc]hart (?:version )?%s \(JupyterHub (\d+\.\d+\.\d+)\)" % re.escape(chart[1]), text.replace("\n#", ""))
+    assert hub_version and f"jupyterhub=={hub_version[1]}" in pins(HUB_REQUIREMENTS)
+    assert "authentication" in text and "REPLACE" in text  # says what to put there
+
+
+def dockerignore_rules() -> list[tuple[bool, re.Pattern]]:
+    """The .dockerignore patterns in order, as (is an exception, regex of the paths it matches)."""
+    rules = []
+    for line in (ROOT / ".dockerignore").read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        negate, pattern = line.startswith("!"), line.lstrip("!").strip("/")
+        regex = re.escape(pattern).replace(r"\*\*/", "(?:.*/)?").replace(r"\*\*", ".*").replace(r"\*", "[^/]*").replace(r"\?", "[^/]")
+        rules.append((negate, re.compile(regex + "(?:/.*)?")))
+    return rules
+
+
+def sent_to_docker(path: str, rules) -> bool:
+    """Whether ``docker build`` sends ``path`` (relative to the context): the last matching rule decides."""
+    keep = True
+    for negate, regex in rules:
+        if regex.fullmatch(path):
+            keep = negate
+    return keep
+
+
+def test_dockerignore_sends_what_the_image_copies_and_never_solutions():
+    rules = dockerignore_rules()
+    for source in copies().values():
+        for path in [source] if (ROOT / source).is_file() else [str(p.relative_to(ROOT)) for p in (ROOT / source).rglob("*.py")]:
+            assert sent_to_docker(path.removeprefix("./"), rules), path
+    for source in copies("graded/kit").values():
+        if source.startswith("graded/kit/"):
+            assert sent_to_docker(source + ("/course/checks/units/pandas.py" if source.endswith("mlkit") else ""), rules), source
+    never = [
+        "solutions/11_classification.ipynb", "graded/kit/mlkit/solutions/x.ipynb", "tests/test_deploy.py", ".venv/bin/python",
+        ".git/HEAD", "mlkit/__pycache__/cli.cpython-311.pyc", "test-artifacts/x.png", "notebooks/11_classification.ipynb",
+        "exercises/11_classification.ipynb", "mlkit_course.egg-info/PKG-INFO", "graded/exercises/11_classification.ipynb",
+    ]
+    assert [p for p in never if sent_to_docker(p, rules)] == []
+
+
+@pytest.mark.slow
+def test_the_images_package_set_passes_pip_check(tmp_path):
+    """Replay the Dockerfile's pip commands in a fresh virtualenv, files placed as its COPY lines place them.
+
+    Takes three to five minutes with pip's cache warm (about 1 GB is installed), up to 25 without;
+    nothing is written to the repository.
+    """
+    opt = tmp_path / "opt-mlkit"
+    for dest, source in copies().items():
+        target = opt / Path(dest).relative_to("/opt/mlkit")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if (ROOT / source).is_dir() else shutil.copyfile)(ROOT / source, target)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    for command in dockerfile_commands():
+        if not command.startswith("pip "):
+            continue
+        # pip's own cache (outside the repository) may serve the wheels: the image's --no-cache-dir only
+        # keeps the cache out of the image, and downloading 1 GB again would not change what is installed
+        words = [w for w in command.replace("/opt/mlkit", str(opt)).split()[1:] if w != "--no-cache-dir"]
+        argv = [str(venv / "bin" / "pip"), *words]
+        done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=1500)
+        assert done.returncode == 0, f"{command}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    frozen = subprocess.run([str(venv / "bin" / "pip"), "freeze"], capture_output=True, text=True, check=True).stdout
+    installed = {line.lower().replace("_", "-") for line in frozen.splitlines()}
+    assert {pin.lower().replace("_", "-") for pin in pins(LOCK) + pins(HUB_REQUIREMENTS)} <= installed
+    assert (venv / "bin" / "jupyterhub-singleuser").is_file() and (venv / "bin" / "mlkit").is_file()
 
 
 def test_deploy_readme_names_the_figure_and_the_benchmark():

@@ -4,6 +4,11 @@
 #
 #   KIT_REPO=https://github.com/<org>/<kit>.git ADMIN=instructor ./install.sh
 #
+# For a graded session install the learner kit of a graded release instead (no solution, hint or
+# check code; see `mlkit workshop release --graded`), pushed to a repository of its own:
+#
+#   KIT_REPO=<the release's git URL> KIT_BRANCH=graded KIT_SUBDIRECTORY=kit ADMIN=instructor ./install.sh
+#
 # Installs TLJH if it is not there, then the kit into the learners' environment with every
 # dependency pinned by the kit's lock (requirements.txt here is generated from it), and sets
 # the per-user limits sized in deploy/README.md. Learners get the notebooks by an nbgitpuller
@@ -13,6 +18,7 @@ cd "$(dirname "$0")"
 
 KIT_REPO="${KIT_REPO:?set KIT_REPO to the git URL of the kit repository}"
 KIT_BRANCH="${KIT_BRANCH:-main}"
+KIT_SUBDIRECTORY="${KIT_SUBDIRECTORY:-}"   # `kit` for a graded release
 ADMIN="${ADMIN:-instructor}"
 MEMORY_LIMIT="${MEMORY_LIMIT:-2G}"   # see deploy/README.md: sized from the notebooks' measured peak memory
 CPU_LIMIT="${CPU_LIMIT:-1}"
@@ -27,7 +33,7 @@ fi
 
 # The learners' environment: exactly the lock's versions, then the kit without resolving again.
 sudo -E "$USER_PIP" install --no-cache-dir -r requirements.txt
-sudo -E "$USER_PIP" install --no-cache-dir --no-deps "git+${KIT_REPO}@${KIT_BRANCH}"
+sudo -E "$USER_PIP" install --no-cache-dir --no-deps "git+${KIT_REPO}@${KIT_BRANCH}${KIT_SUBDIRECTORY:+#subdirectory=${KIT_SUBDIRECTORY}}"
 sudo -E "$USER_PIP" check
 
 sudo tljh-config set user_environment.default_app jupyterlab
@@ -36,4 +42,8 @@ sudo tljh-config set limits.cpu "$CPU_LIMIT"
 sudo tljh-config set services.cull.timeout 3600
 sudo tljh-config reload
 
-echo "The hub serves the kit. Hand out: mlkit workshop link --hub http://<this server> --repo ${KIT_REPO} --branch ${KIT_BRANCH}"
+if [ -n "$KIT_SUBDIRECTORY" ]; then
+  echo "The hub serves the graded kit. Hand out: mlkit workshop link --hub http://<this server> --repo ${KIT_REPO} --release <the release folder>"
+else
+  echo "The hub serves the kit. Hand out: mlkit workshop link --hub http://<this server> --repo ${KIT_REPO} --branch ${KIT_BRANCH}"
+fi
