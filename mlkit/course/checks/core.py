@@ -40,6 +40,8 @@ import threading
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator
 
+from mlkit.course.checks.plain import Refused, plain
+
 PASSED = "passed"
 NOT_ATTEMPTED = "not_attempted"
 INCORRECT = "incorrect"
@@ -94,14 +96,22 @@ def call_learner(function: Callable, *args, **kwargs):
     """Call code the learner wrote, translating what it raises for the checks.
 
     ``NotImplementedError`` (what a generated stub raises) becomes
-    :class:`NotAttempted`; any other exception becomes :class:`LearnerCodeError`.
+    :class:`NotAttempted`; any other exception becomes :class:`LearnerCodeError`. What the
+    code returns is made plain (:func:`~mlkit.course.checks.plain.plain`), so that no method
+    of the learner's classes decides how the check compares it.
     """
     try:
-        return function(*args, **kwargs)
+        result = function(*args, **kwargs)
     except NotImplementedError as error:
         raise NotAttempted(_STUB_MESSAGE) from error
     except (Incorrect, NotAttempted, LearnerCodeError):
         raise
+    except Exception as error:
+        raise LearnerCodeError(error) from error
+    try:
+        return plain(result)
+    except Refused as refused:
+        raise Incorrect(f"your code returned something that is not a plain value: {refused}") from None
     except Exception as error:
         raise LearnerCodeError(error) from error
 
@@ -293,9 +303,12 @@ class Exercise:
         if any(value is Ellipsis for value in (*objects, *named.values())):
             return make(NOT_ATTEMPTED, _STUB_MESSAGE)
         try:
+            objects, named = _plain_answer(objects, named)
             remark = self.check_function(*objects, **named)
         except Incorrect as wrong:
             return make(INCORRECT, str(wrong))
+        except Refused as refused:  # a value the learner's code handed over could not be read as plain
+            return make(INCORRECT, _sentence(str(refused)))
         except NotAttempted as pending:
             return make(NOT_ATTEMPTED, str(pending) or _STUB_MESSAGE)
         except LearnerCodeError as error:
@@ -329,6 +342,21 @@ class Exercise:
 
     def __repr__(self) -> str:
         return f"<exercise {self.id}: {self.title}>"
+
+
+def _plain_answer(objects: tuple, named: dict) -> tuple[tuple, dict]:
+    """The learner's objects made plain before the check sees them (see :mod:`mlkit.course.checks.plain`).
+
+    Raises :class:`Incorrect` for an object that cannot be read as a plain value.
+    """
+    try:
+        return tuple(plain(o) for o in objects), {k: plain(v) for k, v in named.items()}
+    except Refused as refused:
+        raise Incorrect(_sentence(str(refused))) from None
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _signature(function: Callable) -> str:

@@ -25,10 +25,23 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from mlkit.course.checks.core import Incorrect, NotAttempted, call_learner
+from mlkit.course.checks.plain import Refused, plain
 
 
 def _type_name(obj: Any) -> str:
     return type(obj).__name__
+
+
+def _read(value: Any, name: str) -> Any:
+    """``value`` made plain (:func:`~mlkit.course.checks.plain.plain`): no learner method decides a comparison.
+
+    Every reader below starts here, so a value reaching a check by another road than
+    :meth:`Exercise.evaluate` (an attribute of the learner's estimator) is read the same way.
+    """
+    try:
+        return plain(value)
+    except Refused as refused:
+        raise Incorrect(f"`{name}`: {refused}") from None
 
 
 # --- plain values --------------------------------------------------------------
@@ -51,6 +64,7 @@ def expect_number(value: Any, *, name: str) -> float:
     """``value`` is a real number (Python or NumPy, not bool); returns it as float."""
     import numbers
 
+    value = _read(value, name)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise Incorrect(f"`{name}` should be a number, but it is a {_type_name(value)}.")
     return float(value)
@@ -80,6 +94,7 @@ def expect_array(
     import numpy as np
 
     expected = np.asarray(expected)
+    values = _read(values, name)
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
@@ -127,6 +142,7 @@ def expect_choice(answer: Any, *, name: str, correct: str, feedback: Mapping[str
     the best choice; the right option (``correct``) needs no entry.
     """
     options = sorted({*feedback, correct})
+    answer = _read(answer, name)
     if not isinstance(answer, str):
         raise Incorrect(f"`{name}` should be one of the letters {', '.join(repr(o) for o in options)} (a string).")
     choice = answer.strip().upper()
@@ -338,7 +354,11 @@ def fit_copy(estimator: Any, X: Any, y: Any, *, name: str):
 
 
 def expect_prediction_shape(estimator: Any, X: Any, *, name: str) -> Any:
-    """``predict(X)`` gives one label per row; returns the predictions."""
+    """``predict(X)`` gives one label per row; returns the predictions as a plain array.
+
+    What ``predict`` returns is read as a plain NumPy array (see :mod:`mlkit.course.checks.plain`),
+    so that no method of the learner's classes takes part in comparing it.
+    """
     import numpy as np
 
     predictions = np.asarray(call_learner(estimator.predict, X))
@@ -347,6 +367,60 @@ def expect_prediction_shape(estimator: Any, X: Any, *, name: str) -> Any:
             f"`{name}.predict` returned shape {predictions.shape} for {len(X)} rows; one label per row is expected."
         )
     return predictions
+
+
+def _rows(X: Any, order: Any) -> Any:
+    """The rows of ``X`` in ``order``, numbered afresh (row labels would tell which row is which)."""
+    import numpy as np
+
+    if hasattr(X, "iloc"):
+        return X.iloc[order].reset_index(drop=True)
+    return np.asarray(X)[order] if isinstance(X, np.ndarray) else [X[i] for i in order]
+
+
+def _same_predictions(first: Any, second: Any) -> bool:
+    import numpy as np
+
+    if first.dtype.kind in "fc" and second.dtype.kind in "fc":
+        return bool(np.allclose(first, second, rtol=1e-9, atol=1e-12, equal_nan=True))
+    return bool((first == second).all()) if first.dtype.kind != "O" else first.tolist() == second.tolist()
+
+
+def holdout_predictions(estimator: Any, X: Any, *, name: str) -> Any:
+    """The estimator's predictions for the rows of held-out ``X``, in ``X``'s order (a plain array).
+
+    The model sees the rows twice, each time in a fresh order drawn from :mod:`secrets` and
+    numbered afresh, and its predictions are put back in ``X``'s order. A model's prediction
+    for a row depends on that row alone, so an honest model gives exactly its usual
+    predictions; one that ignores ``X`` and returns stored labels (the held-out labels in
+    their stored order) lands on them in a random order, and is refused because its
+    predictions for the same rows change with the order.
+
+    Raises :class:`Incorrect` when ``predict`` does not give one prediction per row, or gives
+    different predictions for the same rows in another order.
+    """
+    import secrets
+
+    import numpy as np
+
+    rng = np.random.default_rng(secrets.randbits(128))
+    results = []
+    for _ in range(2):
+        order = rng.permutation(len(X))
+        shown = expect_prediction_shape(estimator, _rows(X, order), name=name)
+        back = np.empty_like(shown)
+        back[order] = shown
+        results.append(back)
+    if not _same_predictions(*results):
+        raise Incorrect(
+            f"`{name}` predicts differently for the same rows shown in another order; a prediction should "
+            "depend on the row it is for, not on its position."
+        )
+    return results[0]
+
+
+#: Metrics :func:`expect_score` computes, by their scikit-learn scoring name.
+SCORE_METRICS = ("accuracy", "balanced_accuracy", "r2")
 
 
 def expect_score(
@@ -363,12 +437,22 @@ def expect_score(
 
     ``baseline`` is the score of a trivial model (e.g. always the majority
     class); not beating it gets its own message. The held-out data is data the
-    learner never saw, so the score says how the model generalises.
+    learner never saw, so the score says how the model generalises. Predictions are
+    made by :func:`holdout_predictions` (rows in a secret order) and scored by the kit on
+    plain arrays; ``metric`` is one of :data:`SCORE_METRICS` (ValueError otherwise).
     """
-    from sklearn.metrics import get_scorer
+    import numpy as np
+    from sklearn import metrics
 
-    expect_prediction_shape(estimator, X_holdout, name=name)
-    score = float(call_learner(get_scorer(metric), estimator, X_holdout, y_holdout))
+    functions = {"accuracy": metrics.accuracy_score, "balanced_accuracy": metrics.balanced_accuracy_score, "r2": metrics.r2_score}
+    if metric not in functions:
+        raise ValueError(f"metric must be one of {', '.join(SCORE_METRICS)}, got {metric!r}")
+    predictions = holdout_predictions(estimator, X_holdout, name=name)
+    truth = np.asarray(y_holdout)
+    try:
+        score = float(functions[metric](truth, predictions))
+    except (TypeError, ValueError) as error:
+        raise Incorrect(f"the predictions of `{name}` cannot be compared with the true labels: {error}") from None
     if baseline is not None and score <= baseline:
         raise Incorrect(
             f"`{name}` scores {score:.3f} ({metric}) on held-out data, no better than a model that always "
@@ -430,6 +514,7 @@ def as_vector(value: Any, *, name: str, length: int | None = None, what: str = "
 
     if value is Ellipsis:
         raise NotAttempted("replace the `...` with your answer.")
+    value = _read(value, name)
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
@@ -463,6 +548,7 @@ def as_whole_number(value: Any, *, name: str, what: str = "a whole number") -> i
 
     if value is Ellipsis:
         raise NotAttempted("replace the `...` with your answer.")
+    value = _read(value, name)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise Incorrect(f"`{name}` should be {what}, but it is a {_type_name(value)}.")
     number = float(value)
@@ -475,6 +561,7 @@ def as_pair(value: Any, *, name: str, what: str = "a pair") -> tuple:
     """A tuple of two from a tuple, a list or an array of two items."""
     import numpy as np
 
+    value = _read(value, name)
     if isinstance(value, np.ndarray):
         value = value.tolist()
     if not isinstance(value, (tuple, list)) or len(value) != 2:
@@ -484,6 +571,7 @@ def as_pair(value: Any, *, name: str, what: str = "a pair") -> tuple:
 
 def as_sequence(value: Any, *, name: str, length: int, what: str) -> tuple:
     """A tuple of ``length`` items from a tuple, a list or an array (``w, b`` returned as a list)."""
+    value = _read(value, name)
     if isinstance(value, (tuple, list)) and len(value) == length:
         return tuple(value)
     raise Incorrect(f"`{name}` should be {what}, but it is a {_type_name(value)}.")

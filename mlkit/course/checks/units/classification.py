@@ -29,6 +29,7 @@ from mlkit.course.checks.kinds import (
     fit_copy,
 )
 from mlkit.course.checks.kinds import close_to as _near
+from mlkit.course.checks.plain import plain
 
 EXERCISES = ExerciseSet("classification", "Supervised learning: classification")
 
@@ -273,7 +274,7 @@ def first_model(first_model):
     expect_estimator(first_model, name="first_model", classifier=True)
     expect_fitted(first_model, name="first_model")
     X_hold, y_hold = _holdout()
-    features = getattr(first_model, "n_features_in_", X_hold.shape[1])
+    features = plain(getattr(first_model, "n_features_in_", X_hold.shape[1]))
     if features != X_hold.shape[1]:
         raise Incorrect(
             f"`first_model` was fitted on {features} feature(s); the data has {X_hold.shape[1]}. Fit it on `X_train`."

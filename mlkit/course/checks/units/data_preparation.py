@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
 from mlkit.course.checks.kinds import expect_array, expect_choice, expect_number, expect_type
+from mlkit.course.checks.plain import plain
 
 EXERCISES = ExerciseSet("data-preparation", "Data preparation")
 
@@ -416,7 +417,7 @@ def encode(encoder):
     if not hasattr(encoder, "categories_"):
         raise Incorrect("`encoder` has not been fitted: call `.fit(...)` with the island column.")
     islands = sorted(_tidy()["island"].astype(str).unique())
-    learned = [list(map(str, c)) for c in encoder.categories_]
+    learned = [list(map(str, c)) for c in plain(encoder.categories_)]
     if len(learned) != 1:
         raise Incorrect(f"`encoder` was fitted on {len(learned)} columns; fit it on the island column only (`[[\"island\"]]`).")
     if sorted(learned[0]) != islands:
@@ -432,7 +433,7 @@ def encode(encoder):
         raise Incorrect("`encoder` does not give one 0/1 column per island.")
     unseen = pd.DataFrame({"island": ["Anvers"]})
     try:
-        encoded = encoder.transform(unseen)
+        encoded = plain(encoder.transform(unseen))
     except ValueError:
         raise Incorrect(
             "`encoder` raises an error on an island it never saw during fitting (try `Anvers`): in production, "

@@ -25,6 +25,7 @@ from mlkit.course.checks.kinds import (
     expect_score,
     returned_array,
 )
+from mlkit.course.checks.plain import plain
 
 EXERCISES = ExerciseSet("neural-networks", "Neural networks and deep learning")
 
@@ -286,10 +287,10 @@ def mlp(mlp):
                         "an `MLPClassifier`.")
     expect_fitted(mlp, name="mlp")
     X_train, X_test, y_train, y_test = _split()
-    features = getattr(mlp, "n_features_in_", X_test.shape[1])
+    features = plain(getattr(mlp, "n_features_in_", X_test.shape[1]))
     if features != X_test.shape[1]:
         raise Incorrect(f"`mlp` was fitted on {features} feature(s); the digits have {X_test.shape[1]} pixels.")
-    seed = final.random_state
+    seed = plain(final.random_state)
     if seed is None:
         raise Incorrect("the `MLPClassifier` of `mlp` has no `random_state`, so its result does not repeat; "
                         "the exercise asks for `random_state=0`.")
@@ -308,7 +309,7 @@ def mlp(mlp):
                         f"({final.max_iter}) before its training has converged, and scikit-learn prints a "
                         "ConvergenceWarning, which the exercise asks you to avoid.")
     mine = np.asarray(_quiet(call_learner, mlp.predict, X_test))
-    theirs = np.asarray(_quiet(refit.predict, X_test))
+    theirs = np.asarray(_quiet(call_learner, refit.predict, X_test))
     if mine.shape != theirs.shape or np.mean(mine != theirs) > AGREEMENT_SLACK:
         raise Incorrect("`mlp` does not predict what a copy of it fitted on `X_train`, `y_train` (the raw pixels) "
                         "predicts, so it was not fitted on them as they are. Fit it on the training split, unchanged.")
@@ -328,7 +329,7 @@ def _expect_mlp_settings(final):
 
     import numpy as np
 
-    sizes = final.hidden_layer_sizes
+    sizes = plain(final.hidden_layer_sizes)
     try:
         layers = tuple(int(s) for s in np.ravel(np.asarray(sizes)))
     except (TypeError, ValueError):
@@ -336,13 +337,14 @@ def _expect_mlp_settings(final):
     if layers != HIDDEN_LAYERS:
         raise Incorrect(f"the `MLPClassifier` of `mlp` has `hidden_layer_sizes={sizes!r}`; the exercise asks for one "
                         "hidden layer of 64 units, `hidden_layer_sizes=(64,)`.")
-    rate = final.learning_rate_init
+    rate = plain(final.learning_rate_init)
     if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not math.isclose(float(rate), LEARNING_RATE,
                                                                                        rel_tol=1e-6):
         raise Incorrect(f"the `MLPClassifier` of `mlp` has `learning_rate_init={rate!r}`; the exercise asks for a "
                         "learning rate of 0.01.")
-    if final.early_stopping is not True and not (isinstance(final.early_stopping, np.bool_) and final.early_stopping):
-        raise Incorrect(f"the `MLPClassifier` of `mlp` has `early_stopping={final.early_stopping!r}`; the exercise asks "
+    early = plain(final.early_stopping)
+    if early is not True and not (isinstance(early, np.bool_) and early):
+        raise Incorrect(f"the `MLPClassifier` of `mlp` has `early_stopping={early!r}`; the exercise asks "
                         "for early stopping, `early_stopping=True`.")
 
 
@@ -365,8 +367,8 @@ def _rows_fitted(model, final):
         if seen is not None:
             seen = np.max(np.asarray(seen))
             return int(seen) if np.isfinite(seen) else None
-    t, passes = getattr(final, "t_", None), getattr(final, "n_iter_", None)
-    if not t or not passes or final.solver not in ("adam", "sgd"):
+    t, passes = plain(getattr(final, "t_", None)), plain(getattr(final, "n_iter_", None))
+    if not t or not passes or plain(final.solver) not in ("adam", "sgd"):
         return None
     per_pass = t / passes
     for rows in {len(part) for part in _split()[:2]}:

@@ -77,7 +77,7 @@ def _cv_accuracy(model, shuffle: bool = True) -> float:
     from sklearn.model_selection import cross_val_score
 
     ready = _ready()
-    return float(cross_val_score(model, ready[FEATURES], ready[TARGET], cv=_folds(shuffle)).mean())
+    return float(cross_val_score(model, ready[FEATURES], ready[TARGET], cv=_folds(shuffle), scoring="accuracy").mean())
 
 
 def _quiet(function, *args, **kwargs):
@@ -293,6 +293,7 @@ def preprocess_fills_gaps_after_scaling():
     ),
 )
 def model(model, cv_accuracy):
+    import numpy as np
     from sklearn.base import clone
     from sklearn.compose import ColumnTransformer
     from sklearn.linear_model import LogisticRegression
@@ -312,7 +313,8 @@ def model(model, cv_accuracy):
             )
         ready = _ready()
         fitted = _quiet(call_learner, clone(model).fit, ready[FEATURES], ready[TARGET])
-        if _near(value, float(fitted.score(ready[FEATURES], ready[TARGET])), cv_accuracy):
+        predictions = np.asarray(_quiet(call_learner, fitted.predict, ready[FEATURES]))
+        if _near(value, float(np.mean(predictions == np.asarray(ready[TARGET]))), cv_accuracy):
             raise Incorrect(
                 "`cv_accuracy` is the accuracy on the rows the model was fitted on, which flatters it. "
                 "Cross-validate instead."

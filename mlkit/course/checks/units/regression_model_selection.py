@@ -25,7 +25,9 @@ from mlkit.course.checks.kinds import (
     expect_number,
     expect_pipeline,
     fit_copy,
+    holdout_predictions,
 )
+from mlkit.course.checks.plain import plain
 
 EXERCISES = ExerciseSet("regression-model-selection", "Regression and model selection")
 
@@ -200,7 +202,7 @@ def _expect_standardising(model, *, name: str) -> None:
             f"the first step of `{name}` is {kind}; the exercise asks to standardise the features "
             "(`StandardScaler()`: each feature to mean 0 and standard deviation 1)."
         )
-    params = scaler.get_params()
+    params = plain(call_learner(scaler.get_params))
     if not (params.get("with_mean", True) and params.get("with_std", True)):
         raise Incorrect(
             f"the StandardScaler of `{name}` has `with_mean={params.get('with_mean')}, with_std={params.get('with_std')}`; "
@@ -224,13 +226,13 @@ def ridge(ridge_model):
 
     expect_pipeline(ridge_model, [_scalers(), Ridge], name="ridge_model", labels=["a scaler", "a Ridge regression"])
     _expect_standardising(ridge_model, name="ridge_model")
-    alpha = ridge_model.steps[-1][1].get_params().get("alpha")
+    alpha = plain(call_learner(ridge_model.steps[-1][1].get_params)).get("alpha")
     if alpha != RIDGE_ALPHA:
         raise Incorrect(f"the Ridge step has `alpha={alpha!r}`; the exercise asks for a penalty strength of {RIDGE_ALPHA}.")
     X, y = _data()
     X_hold, y_hold = _holdout()
     fitted = _quiet(fit_copy, ridge_model, X, y, name="ridge_model")
-    error = _rmse(y_hold, call_learner(fitted.predict, X_hold))
+    error = _rmse(y_hold, holdout_predictions(fitted, X_hold, name="ridge_model"))
     baseline = _rmse(y_hold, [float(y.mean())] * len(y_hold))
     if error > 0.8 * baseline:
         raise Incorrect(
