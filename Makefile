@@ -21,8 +21,9 @@ $(STAMP): pyproject.toml $(LOCK)
 lab: $(STAMP)  ## copy the notebooks into workspace/ (never overwriting yours) and open JupyterLab there
 	$(VENV)/bin/mlkit lab $(if $(PORT),--port $(PORT)) $(if $(DEST),--dest $(DEST))
 
-test: $(STAMP)  ## run the whole test suite (unit tests and every notebook)
+test: $(STAMP)  ## run the whole test suite (unit tests and every notebook), then the notebooks under a second numeric configuration
 	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile
+	$(MAKE) --no-print-directory test-numeric
 
 app: $(STAMP)  ## serve the decision workbook as a web app
 	$(VENV)/bin/mlkit app $(if $(PORT),--port $(PORT))
@@ -58,4 +59,4 @@ clean-venv:  ## remove the virtual environment
 NUMERIC_ENV := OPENBLAS_CORETYPE=Prescott NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR"
 
 test-numeric: $(STAMP)  ## re-run the lessons and solutions under a second numeric configuration
-	$(NUMERIC_ENV) $(PY) -m pytest -n $(TEST_JOBS) --dist loadfile -p no:randomly notebooks solutions
+	$(NUMERIC_ENV) $(PY) -m pytest -n $(TEST_JOBS) --dist loadfile notebooks solutions
