@@ -33,12 +33,14 @@ def write_atomic(path: Path | str, text: str, *, overwrite: bool = True, newline
     returned; the check and the write are one step (a hard link of the finished
     temporary file never replaces an existing name), so two processes at once
     cannot both create the file. ``newline`` is passed to :func:`open` (``""``
-    for CSV files).
+    for CSV files). The file gets the permissions a plain :func:`open` would give it: those of
+    the file it replaces, or the default for new files under the process's umask.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
             handle.write(text)
             handle.flush()
@@ -50,6 +52,25 @@ def write_atomic(path: Path | str, text: str, *, overwrite: bool = True, newline
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits of ``path`` if it exists, else ``0o666`` less the umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it (``os.umask`` would, for every thread)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
 
 
 def _create_from(tmp: str, path: Path) -> bool:

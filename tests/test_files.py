@@ -42,3 +42,21 @@ def test_only_one_of_many_simultaneous_creators_wins(tmp_path):
         won = pool.map(_create, [(str(target), f"writer {i}\n") for i in range(8)])
     assert won.count(True) == 1
     assert target.read_text() == f"writer {won.index(True)}\n"
+
+
+def test_a_new_file_gets_the_umask_default_and_a_replaced_one_keeps_its_mode(tmp_path):
+    import os
+    import stat
+
+    new = tmp_path / "new.txt"
+    old = os.umask(0o027)
+    try:
+        write_atomic(new, "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o640  # readable by the group, as open() would make it
+    kept = tmp_path / "kept.txt"
+    kept.write_text("a")
+    kept.chmod(0o604)
+    write_atomic(kept, "b")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o604 and kept.read_text() == "b"

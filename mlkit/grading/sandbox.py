@@ -303,10 +303,22 @@ def needed_paths() -> list[Path]:
 
     from mlkit.paths import package_dir
 
-    found = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent, package_dir().parent}
+    found = {Path(sys.prefix), Path(sys.base_prefix), package_dir().parent}
+    try:
+        found.add(Path(sys.executable).resolve().parent)
+    except OSError:  # a link into a folder this user cannot search: the other paths show Python
+        pass
     for key in ("stdlib", "platstdlib", "purelib", "platlib"):
         found.add(Path(sysconfig.get_paths()[key]))
-    return sorted({p.resolve() for p in found if p.exists()})
+    return sorted({p.resolve() for p in found if _visible(p)})
+
+
+def _visible(path: Path) -> bool:
+    """Whether ``path`` exists and this user may look at it (a folder it cannot search is left out)."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 # Folders of the kit's checkout that no submission needs: the solutions, the instructor's own
