@@ -4,6 +4,7 @@ for a learner far from ready, units in prerequisite order, and words that fit wh
 import random
 import re
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -193,3 +194,22 @@ def test_introductory_courses_come_in_the_order_the_kit_builds_on_them():
     assert areas[0] == "python"
     assert areas.index("linear-algebra") < areas.index("calculus")
     assert sorted(areas) == sorted(PREREQUISITE)
+
+
+def test_result_page_links_go_to_the_learners_lesson_copies_in_the_workspace(tmp_path, monkeypatch):
+    """In the workspace, the quiz's links open the learner's copies; in the kit's notebooks/, the kit's lessons."""
+    from mlkit.course import workspace
+    from mlkit.widgets.readiness import _path_output
+
+    path = learning_path(RESULTS[0])
+    first = path.steps[0].lesson
+    (tmp_path / workspace.lesson_copy_name(first)).write_text("{}")
+    monkeypatch.chdir(tmp_path)  # a kernel runs in its notebook's folder
+    page = _path_output(path, None).outputs[0]["data"]["text/html"]
+    hrefs = re.findall(r'href="([^"]+)"', page)
+    assert hrefs and all(h.endswith("-lesson.ipynb") for h in hrefs)
+    assert hrefs[0] == workspace.lesson_copy_name(first)
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    (kit / Path(first).name).write_text("{}")
+    assert workspace.lesson_link(first, kit) == Path(first).name

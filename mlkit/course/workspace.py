@@ -121,6 +121,23 @@ def lesson_copy_name(kit_path: str | Path) -> str:
     return learner_name(kit_path, START if Path(kit_path).name == "00_start_here.ipynb" else LESSON)
 
 
+def lesson_link(kit_lesson: str | Path, folder: str | Path | None = None) -> str:
+    """A relative link, from a notebook in ``folder``, to a lesson: the learner's copy when it is there.
+
+    ``kit_lesson`` is the lesson's kit path (``notebooks/11_classification.ipynb``); ``folder``
+    is where the linking notebook is (default: the current folder, which is the notebook's own
+    folder in a Jupyter kernel). The link is the learner's copy (``11_classification-lesson.ipynb``)
+    if it is in ``folder``, else the kit's lesson if it is there (a page of the kit itself), else
+    the copy's name, which ``mlkit work`` creates.
+    """
+    folder = Path.cwd() if folder is None else Path(folder)
+    copy, kit = lesson_copy_name(kit_lesson), Path(kit_lesson).name
+    for candidate in (copy, kit):
+        if (folder / candidate).is_file():
+            return candidate
+    return copy
+
+
 def fingerprint(path: Path) -> str:
     """sha256 of a file's bytes: which version of a kit notebook a copy came from."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()

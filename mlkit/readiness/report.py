@@ -7,6 +7,7 @@ DataFrame) and never print.
 from __future__ import annotations
 
 import html
+from typing import Callable
 
 from mlkit.readiness.bank import LETTERS, Bank, load_bank
 from mlkit.readiness.path import LearningPath
@@ -128,11 +129,12 @@ def path_markdown(path: LearningPath, link_prefix: str = "../") -> str:
     return "\n".join(lines)
 
 
-def path_html(path: LearningPath, link_prefix: str = "") -> str:
+def path_html(path: LearningPath, link_prefix: str = "", link: Callable[[str], str] | None = None) -> str:
     """The learning path as HTML (for the quiz widget): courses first, then the units linked to their lessons.
 
-    Links are relative (``link_prefix`` + the lesson's file name), open in the
-    same JupyterLab, and are underlined in the link colour.
+    Links are relative (``link_prefix`` + the lesson's file name, or ``link(kit path)`` when
+    given, e.g. :func:`mlkit.course.workspace.lesson_link`), open in the same JupyterLab, and
+    are underlined in the link colour.
     """
     if not path.steps and not path.courses:
         return "<p><b>Learning path:</b> nothing to study first; every answer was right.</p>"
@@ -145,7 +147,8 @@ def path_html(path: LearningPath, link_prefix: str = "") -> str:
         parts.append(f"<p><small>{html.escape(_course_basis(path))}</small></p>")
     items = []
     for step in path.steps:
-        href = html.escape(link_prefix + step.lesson.removeprefix("notebooks/"), quote=True)
+        target = link(step.lesson) if link is not None else link_prefix + step.lesson.removeprefix("notebooks/")
+        href = html.escape(target, quote=True)
         reasons = html.escape("; ".join(step.reasons))
         items.append(
             f'<li><a href="{href}" style="{LINK_STYLE}">{html.escape(step.title)}</a> — {step.hours:.1f} h, '

@@ -37,11 +37,13 @@ class ReadinessQuiz:
     folder:
         Where attempts are saved (default: ``<user data folder>/readiness``).
     link_prefix:
-        Put before lesson file names in the path's links (default ``""``: the
-        lessons sit next to this notebook in ``notebooks/``).
+        Put before lesson file names in the path's links. By default (``None``) each
+        link goes to the learner's copy of the lesson beside this notebook in the
+        workspace, or to the kit's lesson when the quiz runs in ``notebooks/``
+        (:func:`mlkit.course.workspace.lesson_link`).
     """
 
-    def __init__(self, folder: Path | str | None = None, link_prefix: str = ""):
+    def __init__(self, folder: Path | str | None = None, link_prefix: str | None = None):
         self.folder = folder
         self.link_prefix = link_prefix
         self.header = w.HTML()
@@ -187,7 +189,7 @@ class ReadinessQuiz:
         self.quiz_box.layout.display, self.result_box.layout.display = "none", None
 
 
-def _path_output(path, link_prefix: str) -> w.Output:
+def _path_output(path, link_prefix: str | None) -> w.Output:
     """The learning path as a notebook output rather than widget HTML.
 
     JupyterLab renders an output's HTML with its own link handling: a relative
@@ -195,7 +197,10 @@ def _path_output(path, link_prefix: str) -> w.Output:
     page or opening a second Lab in a new tab.
     """
     box = w.Output()
-    bundle = {"text/html": path_html(path, link_prefix), "text/plain": path_text(path)}
+    from mlkit.course.workspace import lesson_link
+
+    html = path_html(path, link_prefix) if link_prefix is not None else path_html(path, link=lesson_link)
+    bundle = {"text/html": html, "text/plain": path_text(path)}
     box.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
     return box
 
