@@ -37,8 +37,9 @@ def header_text(unit: str, source: str) -> str:
     return (
         "> **This notebook is generated. Do not work in it.**\n"
         ">\n"
-        f"> *Learners:* make your own copy with `mlkit work {unit}` in a terminal and open it in\n"
-        "> the `workspace/` folder; the kit never overwrites your copy.\n"
+        f"> *Learners:* open your own copy, `{Path(source).stem}-exercises.ipynb`, in your workspace\n"
+        f"> (`make lab` opens JupyterLab there; `mlkit work {unit}` makes the copy). The kit never\n"
+        "> overwrites your copy.\n"
         ">\n"
         f"> *Contributors:* edit `{source}` and run `mlkit exercises build`."
     )
