@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from mlkit.errors import InputError
 from mlkit.grading import CRASHED, GRADED, INVALID, MISSING, TIMED_OUT, feedback, gradebook, sandbox
 from mlkit.grading.assignment import Assignment
 from mlkit.grading.intake import check_notebook
 from mlkit.grading.runner import CAPTURE_TIMEOUT, INTERRUPT_GRACE, remove_tree
 from mlkit.grading.submissions import Submission, fingerprint
 
-LOG_TAIL = 20_000
+LOG_TAIL = sandbox.STDERR_CAP  # bytes of the runner's log kept per learner (its end)
 
 
 @dataclass
@@ -55,7 +56,7 @@ def _result(submission: Submission, assignment: Assignment, status: str, detail:
                 "exercise": call.exercise,
                 "title": titles.get(call.exercise, call.exercise),
                 "status": outcome["status"],
-                "message": outcome["message"],
+                "message": gradebook.clean_text(str(outcome["message"])),
                 "points": call.points if outcome["status"] == "passed" else 0,
                 "max_points": call.points,
             }
@@ -65,7 +66,7 @@ def _result(submission: Submission, assignment: Assignment, status: str, detail:
         "key": submission.key,
         "unit": assignment.unit,
         "status": status,
-        "detail": detail,
+        "detail": gradebook.clean_text(str(detail)),
         "exercises": items,
         "total": sum(i["points"] for i in items),
         "max_points": assignment.max_points,
@@ -86,7 +87,11 @@ def grade_one(
     if submission.notebook is None:
         status = MISSING if submission.missing else INVALID
         return _result(submission, assignment, status, submission.problem, {}), ""
-    digest = fingerprint(submission.notebook)
+    try:
+        digest = fingerprint(submission.notebook)
+    except OSError as error:  # e.g. mode 000 from an archive, with the grader run as an ordinary user
+        detail = f"the notebook cannot be read ({error.strerror or type(error).__name__})"
+        return _result(submission, assignment, INVALID, detail, {}, sandbox=mode), ""
     nb, problem = check_notebook(submission.notebook, assignment.unit)
     extra = {"fingerprint": digest, "sandbox": mode}
     if nb is None:
@@ -111,11 +116,12 @@ def grade_one(
         spec_path = workdir / "spec.json"
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
         argv = [sys.executable, "-I", "-m", "mlkit.grading.runner", str(spec_path)]
-        finished = sandbox.run(argv, workdir, limits, mode, hidden, _wall(limits, len(assignment.calls)), stop, stdin_data=key)
-        log = _tail(workdir / "runner.log")
+        wall = _wall(limits, len(assignment.calls))
+        finished = sandbox.run(argv, workdir, limits, mode, hidden, wall, stop, stdin_data=key, stderr_cap=LOG_TAIL)
+        log = finished.stderr.decode("utf-8", "replace")
         extra["seconds"] = round(time.monotonic() - started, 2)
         if finished.killed == "processes":
-            detail = f"the notebook started more than {limits.max_processes} processes; the grader stopped it"
+            detail = f"the notebook started more than {limits.max_processes} processes (threads count too); the grader stopped it"
             return _result(submission, assignment, CRASHED, detail, {}, **extra), log
         if finished.killed == "timeout":
             detail = f"the notebook did not finish within {limits.timeout:g} s; the grader stopped it"
@@ -181,17 +187,6 @@ def _outcomes(ran: dict, assignment: Assignment) -> dict:
     return outcomes
 
 
-def _tail(path: Path) -> str:
-    try:
-        with open(path, "rb") as handle:
-            handle.seek(0, 2)
-            size = handle.tell()
-            handle.seek(max(0, size - LOG_TAIL))
-            return handle.read().decode("utf-8", "replace")
-    except OSError:
-        return ""
-
-
 def grade(
     submissions: list[Submission],
     assignment: Assignment,
@@ -207,7 +202,15 @@ def grade(
 
     A learner whose stored result is for the same notebook (same SHA-256) is
     skipped unless ``regrade``; ``on_result(result, skipped)`` is called for
-    every learner.
+    every learner. Anything but :class:`InputError` raised while one learner
+    is graded or stored becomes that learner's crashed row (the error named
+    in its detail, the traceback in its log), never the end of the run.
+
+    Raises
+    ------
+    InputError
+        When ``out`` grades another unit, or a notebook is to be run with
+        ``mode="limits"`` as root.
     """
     from mlkit.course import curriculum
 
@@ -231,8 +234,14 @@ def grade(
     stop = threading.Event()
 
     def work(sub: Submission) -> dict:
-        result, log = grade_one(sub, assignment, limits, mode, hidden, stop)
-        gradebook.store(out, result, feedback.page(result, title), log, assignment.exercises)
+        try:
+            result, log = grade_one(sub, assignment, limits, mode, hidden, stop)
+            gradebook.store(out, result, feedback.page(result, title), log, assignment.exercises)
+        except InputError:  # the instructor's setting (e.g. --sandbox none as root), not this learner's
+            raise
+        except Exception as error:  # one learner's row, never the end of everyone's grading
+            result, log = _failed(sub, assignment, mode, error)
+            gradebook.store(out, result, feedback.page(result, title), log, assignment.exercises)
         return result
 
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="mlkit-grade") as pool:
@@ -252,6 +261,16 @@ def grade(
                 future.cancel()
             raise
     return summary
+
+
+def _failed(submission: Submission, assignment: Assignment, mode: str, error: Exception) -> tuple[dict, str]:
+    """The row of a learner whose grading or storing raised ``error``: crashed, with the error named, and the log."""
+    import traceback
+
+    what = gradebook.clean_text(f"{type(error).__name__}: {str(error)[:300]}")
+    detail = f"the grader failed on this submission ({what}); nothing of it was graded; the next run grades it again"
+    log = gradebook.clean_text("".join(traceback.format_exception(error))[-LOG_TAIL:])
+    return _result(submission, assignment, CRASHED, detail, {}, sandbox=mode), log
 
 
 def _unchanged(known: dict, sub: Submission) -> bool:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import threading
 from pathlib import Path
 
@@ -29,6 +30,15 @@ from mlkit.errors import InputError
 from mlkit.grading import STATUS_WORDS
 
 _lock = threading.Lock()
+
+
+def clean_text(text: str) -> str:
+    """``text`` with whatever UTF-8 cannot encode (a lone surrogate such as ``"\\udc80"``) as a backslash escape.
+
+    Messages and error names come from the learner's kernel; JSON can carry a
+    lone surrogate, which would make writing any file of the row fail.
+    """
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -65,26 +75,44 @@ def read_result(out: Path, key: str) -> dict | None:
 
 
 def all_results(out: Path) -> list[dict]:
-    """Every stored result, sorted by learner id."""
-    found = []
+    """Every stored result, sorted by learner id; one per learner.
+
+    A folder graded by an older version may hold a learner's result under an
+    older file name too: the one named by the learner's current key is kept.
+    """
+    from mlkit.grading.submissions import file_key
+
+    found: dict[str, dict] = {}
     for path in sorted((Path(out) / "results").glob("*.json")):
         try:
-            found.append(json.loads(path.read_text(encoding="utf-8")))
+            result = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-    return sorted(found, key=lambda r: r.get("learner", ""))
+        if not isinstance(result, dict):
+            continue
+        learner = str(result.get("learner", ""))
+        if learner not in found or path.stem == file_key(learner):
+            found[learner] = result
+    return sorted(found.values(), key=lambda r: r.get("learner", ""))
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Every character some reader takes as the end of a line or record: a cell holding one unquoted
+# would start a new row there, whose first cell the formula check never saw.
+_LINE_BREAKS = re.compile("\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula: a leading ``'`` when it could start one.
+    """A CSV cell that a spreadsheet will not run as a formula, on one line: a leading ``'`` when it could start one.
 
-    Checked after leading spaces too (``" =cmd()"``), and for the full-width
-    forms of ``= + - @`` that some spreadsheets accept.
+    Line and record separators (``\\r``, ``\\n``, ``\\v``, ``\\f``,
+    ``\\x1c``-``\\x1e``, ``\\x85``, ``\\u2028``, ``\\u2029``) become spaces
+    first, so a cell can never start a row; text UTF-8 cannot hold (a lone
+    surrogate) is written as a backslash escape. The formula check is made
+    after leading spaces too (``" =cmd()"``), and for the full-width forms of
+    ``= + - @`` that some spreadsheets accept.
     """
-    text = str(value)
+    text = _LINE_BREAKS.sub(" ", clean_text(str(value)))
     return "'" + text if text[:1] in _FORMULA_START or text.lstrip(" ")[:1] in _FORMULA_START else text
 
 

@@ -45,6 +45,7 @@ import time
 from pathlib import Path
 
 from mlkit.grading import skip_slow_imports
+from mlkit.grading.gradebook import clean_text
 
 MESSAGE_CAP = 1000
 OBJECT_CAP = 512 * 1024 * 1024
@@ -265,7 +266,8 @@ def _client(nb, work: Path, limits: dict):
             if msg["msg_type"] != "error" or outs:
                 return None
             content = msg["content"]
-            out = {"output_type": "error", "ename": str(content.get("ename", ""))[:200], "evalue": "", "traceback": []}
+            ename = clean_text(str(content.get("ename", ""))[:200])  # JSON may carry a lone surrogate
+            out = {"output_type": "error", "ename": ename, "evalue": "", "traceback": []}
             outs.append(out)
             return out
 
@@ -848,7 +850,7 @@ def validate_outcome(received: bytes) -> dict:
     status, message = payload["status"], payload["message"]
     if status not in OUTCOMES or not isinstance(message, str):
         return broken
-    return {"status": status, "message": message[:MESSAGE_CAP]}
+    return {"status": status, "message": clean_text(message[:MESSAGE_CAP])}
 
 
 def _kill_child(pid: int) -> None:

@@ -25,7 +25,9 @@ What protects the instructor's machine while a submission runs:
   (``RLIMIT_FSIZE``), no core files, and a process limit (``RLIMIT_NPROC``,
   counted as "this many more than the user already runs"). The kernel does not
   enforce ``RLIMIT_NPROC`` for root, so a watchdog here also counts the
-  sandbox's processes and kills the whole sandbox when there are too many.
+  sandbox's processes and threads (each takes a host process id, as the
+  kernel counts them for ``RLIMIT_NPROC``) and kills the whole sandbox when
+  there are too many.
 - **timeouts**: the runner stops a cell at the per-cell limit and the notebook
   at the whole-notebook limit; a wall-clock limit here kills the sandbox if the
   runner itself does not finish.
@@ -66,6 +68,11 @@ from mlkit.errors import InputError
 PASSED_VARIABLES = ("LANG", "LC_ALL", "LC_CTYPE", "TZ")
 WATCH_INTERVAL = 0.1
 STDOUT_CAP = 4 * 1024 * 1024
+STDERR_CAP = 20_000  # bytes of the runner's standard error kept (its end)
+# The grader's own processes in a sandbox (bubblewrap's two, the runner, the kernel), and its own
+# processes and threads (about 25: ZeroMQ's, Jupyter's channels, the checks' loader), with room.
+GRADER_PROCESSES = 4
+GRADER_TASKS = 48
 SANDBOX_UID = 1000
 SANDBOX_GID = 1000
 SHM_MB = 64
@@ -122,6 +129,7 @@ class Finished:
     stdout: bytes
     killed: str = ""  # "" | "timeout" | "processes" | "stopped"
     seconds: float = 0.0
+    stderr: bytes = b""  # the last ``stderr_cap`` bytes of its standard error (the runner's log)
 
 
 def _is_root() -> bool:
@@ -445,34 +453,110 @@ def kill_tree(pid: int) -> None:
             pass
 
 
-def _sessions(procs) -> set[int]:
-    """The session ids of ``procs`` other than the grader's own."""
-    own = os.getsid(0)
-    found = set()
-    for proc in procs:
-        try:
-            found.add(os.getsid(proc.pid))
-        except OSError:
-            pass
-    return found - {own}
+_PROC_STAT = os.path.exists("/proc/self/stat")
+_TICKS = os.sysconf("SC_CLK_TCK") if _PROC_STAT else 100
 
 
-def kill_sessions(sessions: set[int]) -> None:
-    """Kill every process in these sessions, orphans included.
+def _clock() -> float:
+    """Now, on the clock :func:`_started_before` compares with (seconds since boot on Linux)."""
+    if _PROC_STAT and hasattr(time, "CLOCK_BOOTTIME"):
+        return time.clock_gettime(time.CLOCK_BOOTTIME)
+    return time.time()
+
+
+def _started_before(pid: int, moment: float) -> bool:
+    """True when process ``pid`` surely started before ``moment`` (a :func:`_clock` time); False if it is gone.
+
+    On Linux the start is read in clock ticks from ``/proc/PID/stat``; a
+    process started in the same tick as ``moment`` does not count.
+    """
+    try:
+        if _PROC_STAT and hasattr(time, "CLOCK_BOOTTIME"):
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                ticks = int(handle.read().rsplit(b")", 1)[1].split()[19])
+            return ticks < int(moment * _TICKS)
+        import psutil
+
+        return psutil.Process(pid).create_time() < moment
+    except Exception:  # gone, unreadable, or psutil's error
+        return False
+
+
+class _Sessions:
+    """The sessions the sandbox's processes were seen in, each with the last time it was known to be theirs.
 
     A kernel runs in a session of its own; what it forks stays in that session
-    even after the kernel dies and init adopts it, where no tree walk finds it.
+    even after the kernel dies and init adopts it, where no tree walk finds
+    it. A session's number cannot be given to a new process while any process
+    is in the session, but once the session has ended it can (an unrelated
+    service, another worker's sandbox): so a process in a session of this set
+    is the sandbox's only when it started before the session was last known
+    to be the sandbox's. Used without bubblewrap; with it, ending bubblewrap
+    ends its whole process namespace.
     """
+
+    def __init__(self) -> None:
+        self.own = os.getsid(0)
+        self.seen: dict[int, float] = {}  # session id -> a moment it held a process of the sandbox
+
+    def watch(self, tree) -> None:
+        """Note the sessions of ``tree`` (the sandbox's process tree) now, and renew those that orphans keep."""
+        import psutil
+
+        moment = _clock()
+        for proc in tree:
+            try:
+                sid = os.getsid(proc.pid)
+                if proc.is_running() and sid != self.own:  # the number was not reused before the read
+                    self.seen[sid] = moment
+            except (OSError, psutil.Error):
+                pass
+        self.sweep(kill=False)
+
+    def sweep(self, kill: bool) -> int:
+        """Find (and with ``kill``, kill) the processes of the sandbox in these sessions; returns how many."""
+        import psutil
+
+        if not self.seen:
+            return 0
+        moment, renewed, found = _clock(), set(), 0
+        for pid in psutil.pids():
+            try:
+                sid = os.getsid(pid)
+                if sid not in self.seen or sid == self.own:
+                    continue
+                proc = psutil.Process(pid)  # remembers its start: kill() refuses a reused number
+                if not _started_before(pid, self.seen[sid]):
+                    continue
+                renewed.add(sid)  # it was alive after ``moment``: the session was still the sandbox's then
+                found += 1
+                if kill:
+                    proc.kill()
+            except (OSError, psutil.Error):
+                pass
+        for sid in renewed:
+            self.seen[sid] = max(self.seen[sid], moment)
+        return found
+
+    def kill(self, rounds: int = 20) -> None:
+        """Kill the sandbox's processes left in these sessions, orphans included, until none is found."""
+        for _ in range(rounds):
+            if not self.sweep(kill=True):
+                return
+            time.sleep(0.01)
+
+
+def _tasks(tree) -> int:
+    """Processes and threads of ``tree``: each takes a process id of the host."""
     import psutil
 
-    if not sessions:
-        return
-    for proc in psutil.process_iter():
+    total = 0
+    for proc in tree:
         try:
-            if os.getsid(proc.pid) in sessions:
-                proc.kill()
-        except (OSError, psutil.Error):
+            total += proc.num_threads()
+        except psutil.Error:
             pass
+    return total
 
 
 def _exited(pid: int) -> bool:
@@ -510,57 +594,68 @@ def _feed(fd: int, data: bytes) -> None:
         os.close(fd)
 
 
-def _collect(fd: int, cap: int) -> tuple[threading.Thread, list[bytes]]:
-    """Read a pipe to its end in a thread, keeping its first ``cap`` bytes; returns the thread and the chunks."""
+def _collect(fd: int, cap: int, last: bool = False) -> tuple[threading.Thread, list[bytes]]:
+    """Read a pipe to its end in a thread, keeping its first ``cap`` bytes (its last, when ``last``).
+
+    Returns the thread and the list the kept bytes end up in (join the thread first).
+    """
     chunks: list[bytes] = []
 
     def read() -> None:
-        size = 0
+        size, tail = 0, bytearray()
         with os.fdopen(fd, "rb", buffering=0) as stream:
             while True:
                 block = stream.read(65536)
                 if not block:
                     break
-                if size < cap:
+                if last:
+                    tail += block
+                    del tail[: max(0, len(tail) - cap)]
+                elif size < cap:
                     chunks.append(block[: cap - size])
                     size += len(block)
+        if last:
+            chunks.append(bytes(tail))
 
     thread = threading.Thread(target=read, daemon=True)
     thread.start()
     return thread, chunks
 
 
-def _start(argv: list[str], workdir: Path, limits: Limits, mode: str, hidden: list[Path], env: dict, log) -> tuple:
-    """Start ``argv`` (wrapped in bwrap in that mode); returns the process, its stdin's write end and stdout's read end.
+def _start(argv: list[str], workdir: Path, limits: Limits, mode: str, hidden: list[Path], env: dict) -> tuple:
+    """Start ``argv`` (wrapped in bwrap in that mode).
 
+    Returns the process, its stdin's write end, and the read ends of its
+    stdout and stderr (pipes: what it writes never lands on the host's disk).
     bubblewrap's own messages are discarded: its process 1 would otherwise hold
     a pipe or file that the learner's code could write to through ``/proc/1/fd``.
     """
     stdin_read, stdin_write = os.pipe()
     stdout_read, stdout_write = os.pipe()
-    child_ends = [stdin_read, stdout_write]
+    stderr_read, stderr_write = os.pipe()
+    child_ends = [stdin_read, stdout_write, stderr_write]
     seccomp_fd = None
     try:
         if mode == "bwrap":
             program = seccomp_program()
             seccomp_fd = _pipe_with(program) if program else None
-            inner = [sys.executable, "-I", "-S", "-c", FD_SHUFFLE, str(stdin_read), str(stdout_write), str(log.fileno()), *argv]
+            inner = [sys.executable, "-I", "-S", "-c", FD_SHUFFLE, str(stdin_read), str(stdout_write), str(stderr_write), *argv]
             cmd = bwrap_command(inner, workdir, hidden, limits.disk_mb, seccomp_fd)
-            passed = [stdin_read, stdout_write, log.fileno(), *([seccomp_fd] if seccomp_fd is not None else [])]
+            passed = [stdin_read, stdout_write, stderr_write, *([seccomp_fd] if seccomp_fd is not None else [])]
             proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, pass_fds=passed, start_new_session=True)
         else:
-            proc = subprocess.Popen(argv, cwd=workdir, env=env, stdin=stdin_read, stdout=stdout_write, stderr=log,
+            proc = subprocess.Popen(argv, cwd=workdir, env=env, stdin=stdin_read, stdout=stdout_write, stderr=stderr_write,
                                     start_new_session=True)
     except BaseException:
-        os.close(stdin_write)
-        os.close(stdout_read)
+        for fd in (stdin_write, stdout_read, stderr_read):
+            os.close(fd)
         raise
     finally:
         for fd in (*child_ends, seccomp_fd):
             if fd is not None:
                 os.close(fd)
-    return proc, stdin_write, stdout_read
+    return proc, stdin_write, stdout_read, stderr_read
 
 
 def run(
@@ -573,36 +668,41 @@ def run(
     stop: threading.Event | None = None,
     *,
     stdin_data: bytes = b"",
+    stderr_cap: int = STDERR_CAP,
 ) -> Finished:
-    """Run ``argv`` (the runner) sandboxed in ``workdir``; kill it on timeout or too many processes.
+    """Run ``argv`` (the runner) sandboxed in ``workdir``; kill it on timeout or too many processes and threads.
 
     ``mode`` is ``"bwrap"`` or ``"limits"`` (see :func:`resolve_mode`; ``limits``
     as root raises :class:`InputError`). ``workdir`` must hold an empty
     ``scratch`` folder. ``stdin_data`` is written to the process's standard
     input, which is then closed. The process's standard output is returned (at
-    most a few MB); its standard error goes to ``workdir/runner.log``.
+    most a few MB), and the last ``stderr_cap`` bytes of its standard error (a
+    pipe: nothing of it is written to disk). More than
+    ``limits.max_processes`` processes, or processes and threads together
+    (each takes a host process id), besides the grader's own
+    (:data:`GRADER_PROCESSES`, :data:`GRADER_TASKS`), kill it.
     """
     if mode != "bwrap":
         refuse_root()
     scratch_dir(workdir).mkdir(exist_ok=True)
     env = scrubbed_env(workdir, create=mode != "bwrap")
     started = time.monotonic()
-    with open(workdir / "runner.log", "wb") as log:
-        proc, stdin_write, stdout_read = _start(argv, workdir, limits, mode, hidden, env, log)
+    proc, stdin_write, stdout_read, stderr_read = _start(argv, workdir, limits, mode, hidden, env)
     threading.Thread(target=_feed, args=(stdin_write, stdin_data), daemon=True).start()
     reader, chunks = _collect(stdout_read, STDOUT_CAP)
+    log_reader, log_chunks = _collect(stderr_read, stderr_cap, last=True)
     killed = ""
-    # bwrap adds two processes of its own; the runner and the kernel are two more.
-    allowed = limits.max_processes + 4
-    sessions: set[int] = set()
+    allowed = limits.max_processes + GRADER_PROCESSES
+    sessions = _Sessions() if mode != "bwrap" else None
     while not _exited(proc.pid):
         tree = _tree(proc.pid)
-        sessions |= _sessions(tree)
+        if sessions is not None:
+            sessions.watch(tree)
         if stop is not None and stop.is_set():
             killed = "stopped"
         elif time.monotonic() - started > wall_timeout:
             killed = "timeout"
-        elif len(tree) > allowed:
+        elif len(tree) > allowed or _tasks(tree) > limits.max_processes + GRADER_TASKS:
             killed = "processes"
         if killed:
             kill_tree(proc.pid)
@@ -611,7 +711,9 @@ def run(
     # The leader has exited but is not reaped yet, so its process group id cannot
     # have been reused: kill whatever is left of the group, then reap.
     kill_tree(proc.pid)
-    kill_sessions(sessions)
+    if sessions is not None:
+        sessions.kill()
     proc.wait()
     reader.join(timeout=5)
-    return Finished(proc.returncode, b"".join(chunks), killed, time.monotonic() - started)
+    log_reader.join(timeout=5)
+    return Finished(proc.returncode, b"".join(chunks), killed, time.monotonic() - started, b"".join(log_chunks))

@@ -58,11 +58,12 @@ class Submission:
     notebook: Path | None
     problem: str = ""  # why there is no notebook to run
     missing: bool = False  # nothing handed in (else: something unusable was)
+    clash: int = 0  # > 0: the learner's key is shared with another's; their files get this number
 
     @property
     def key(self) -> str:
-        """A file-name-safe form of the learner id, unique per id."""
-        return file_key(self.learner)
+        """A file-name-safe form of the learner id, unique per id (``~N`` added for a learner in a clash)."""
+        return file_key(self.learner) + (f"~{self.clash}" if self.clash else "")
 
 
 @dataclass
@@ -73,11 +74,23 @@ class FolderContents:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (name in the folder, why it was skipped)
 
 
+_HASHED = re.compile(r"-[0-9a-f]{8,}$")
+KEY_HASH_DIGITS = 16  # 64 bits: no file name can be made to share another learner's key
+
+
 def file_key(learner: str) -> str:
-    """``learner`` made safe for a file name; a short hash is added when characters were replaced."""
+    """``learner`` made safe for a file name, unique per id.
+
+    A hash of the id (:data:`KEY_HASH_DIGITS` hex digits) is added when
+    characters were replaced, and also when the id itself ends like such a
+    hash (``-`` and 8 or more hex digits), so that no learner's id is another
+    learner's key: ``alice@uni.edu`` and a file named like her key get
+    different keys.
+    """
     safe = _UNSAFE.sub("_", learner).strip("._")[:80] or "learner"
-    if safe != learner:
-        safe += "-" + hashlib.sha256(learner.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    if safe != learner or _HASHED.search(safe):
+        digest = hashlib.sha256(learner.encode("utf-8", "surrogateescape")).hexdigest()
+        safe += "-" + digest[:KEY_HASH_DIGITS]
     return safe
 
 
@@ -244,7 +257,7 @@ def scan(folder: Path, expected_name: str = "", roster: list[str] | None = None)
     Raises
     ------
     InputError
-        When ``folder`` is not a folder, or two learners would share result files.
+        When ``folder`` is not a folder.
     """
     folder = Path(folder)
     if not folder.is_dir():  # the instructor's own path may go through a link; entries inside may not
@@ -269,7 +282,7 @@ def scan(folder: Path, expected_name: str = "", roster: list[str] | None = None)
         by_id.setdefault(same_id(sub.learner), []).append((entry, sub))
     found = {ident: _one_per_learner(group) for ident, group in by_id.items()}
     _apply_roster(found, roster)
-    _check_keys(found.values())
+    _check_keys(found)
     contents.submissions = sorted(found.values(), key=lambda s: (same_id(s.learner), s.learner))
     return contents
 
@@ -293,12 +306,23 @@ def _apply_roster(found: dict[str, Submission], roster: list[str] | None) -> Non
             found[ident] = Submission(learner, sub.notebook, sub.problem, sub.missing)
 
 
-def _check_keys(subs) -> None:
-    keys: dict[str, str] = {}
-    for sub in subs:
-        if sub.key in keys:
-            raise InputError(f"learners {keys[sub.key]!r} and {sub.learner!r} would share result files; rename one")
-        keys[sub.key] = sub.learner
+def _check_keys(found: dict[str, Submission]) -> None:
+    """Learners whose result files would share a name become invalid rows saying so, each with files of its own.
+
+    :func:`file_key` makes this practically impossible; should it happen, the
+    run goes on and grades everyone else. ``~`` never occurs in a key, so the
+    numbered keys given here are nobody else's.
+    """
+    by_key: dict[str, list[str]] = {}
+    for ident, sub in sorted(found.items()):
+        by_key.setdefault(sub.key, []).append(ident)
+    for key, idents in by_key.items():
+        if len(idents) < 2:
+            continue
+        names = ", ".join(repr(found[i].learner) for i in idents)
+        problem = f"the learner ids {names} would share result files ({key}); rename the hand-ins and grade again"
+        for number, ident in enumerate(idents, start=1):
+            found[ident] = Submission(found[ident].learner, None, problem, clash=number)
 
 
 def find(folder: Path, expected_name: str = "", roster: list[str] | None = None) -> list[Submission]:
