@@ -85,7 +85,10 @@ def test_stub_function_raising_not_implemented_is_not_attempted():
     def stub(x):
         raise NotImplementedError("write this function")
 
-    assert make_demo().apply.check(stub).status == "not_attempted"
+    outcome = make_demo().apply.check(stub)
+    assert outcome.status == "not_attempted"
+    # the stub is a function, not a `...`: the message says what is actually in the cell
+    assert "NotImplementedError" in outcome.message and "replace the ..." not in outcome.message
 
 
 def test_exception_in_learner_function_is_an_error_with_type_and_message_only():

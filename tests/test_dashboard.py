@@ -227,7 +227,7 @@ def test_the_setup_cell_of_a_lesson_records_its_opening_in_the_data_folder(home,
     lesson = _make_a_copy(home, name="13_clustering-lesson.ipynb", source="notebooks/13_clustering.ipynb")
     monkeypatch.setenv("JPY_SESSION_NAME", str(lesson))
     settings = mlkit.setup(plots=False)
-    assert settings.note == "" and repr(settings) == "Settings(seed=0, plots=False)"
+    assert settings.note == "" and repr(settings) == "Notebook ready: random seed 0."
     assert [(o.unit, o.notebook) for o in progress.openings()] == [("clustering", "13_clustering-lesson.ipynb")]
     assert (home / "home" / progress.FILE_NAME).is_file()
 

@@ -25,7 +25,8 @@ class Settings:
     note: str = ""
 
     def __repr__(self) -> str:
-        shown = f"Settings(seed={self.seed}, plots={self.plots})"
+        figures = ", figures in the kit's style" if self.plots else ""
+        shown = f"Notebook ready: random seed {self.seed}{figures}."
         return f"{shown}\n{self.note}" if self.note else shown
 
 

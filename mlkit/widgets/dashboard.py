@@ -61,7 +61,8 @@ def dashboard_html(board, root: Path | None = None) -> str:
         for u in board.units
     )
     parts.append(
-        "<table><thead><tr><th>#</th><th style='text-align:left'>unit</th><th>lesson</th>"
+        "<style>.mlkit-dashboard td, .mlkit-dashboard th {padding: 2px 12px}</style>"
+        "<table class='mlkit-dashboard'><thead><tr><th>#</th><th style='text-align:left'>unit</th><th>lesson</th>"
         f"<th>exercises passed</th><th>last activity</th></tr></thead><tbody>{rows}</tbody></table>"
     )
     if board.copies_folder is not None:
@@ -137,5 +138,5 @@ class StartDashboard:
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
-        data["text/plain"] = "Your dashboard (shown when the notebook runs in Jupyter)"
+        data["text/plain"] = "Run this cell (or Run \u2192 Run All Cells) to see your dashboard."
         return bundle

@@ -64,6 +64,10 @@ _COLOURS = {  # border, background
     ERROR: ("#e65100", "#fff4e5"),
 }
 _STUB_MESSAGE = "replace the ... in the exercise cell with your answer, then run the check again."
+_FUNCTION_STUB_MESSAGE = (
+    "write your code in the exercise cell, in place of its `raise NotImplementedError(...)` line, "
+    "then run that cell and the check again."
+)
 CHECK_COULD_NOT_RUN = "The check could not run on this answer"
 
 
@@ -103,7 +107,7 @@ def call_learner(function: Callable, *args, **kwargs):
     try:
         result = function(*args, **kwargs)
     except NotImplementedError as error:
-        raise NotAttempted(_STUB_MESSAGE) from error
+        raise NotAttempted(_FUNCTION_STUB_MESSAGE) from error
     except (Incorrect, NotAttempted, LearnerCodeError):
         raise
     except Exception as error:
@@ -314,7 +318,7 @@ class Exercise:
         except LearnerCodeError as error:
             return make(ERROR, f"{error} (raised while checking your answer)")
         except NotImplementedError:
-            return make(NOT_ATTEMPTED, _STUB_MESSAGE)
+            return make(NOT_ATTEMPTED, _FUNCTION_STUB_MESSAGE)
         except TypeError as error:
             if _is_call_mismatch(error, self.check_function):
                 return make(ERROR, f"this check takes {_signature(self.check_function)}; {error}")
