@@ -169,14 +169,7 @@ def record_attempt(
 
 def attempts(unit: str | None = None, *, path: Path | None = None) -> list[Attempt]:
     """Recorded attempts in the order they were made, optionally of one unit."""
-    query = "SELECT exercise, unit, status, message, created_at FROM attempts"
-    params: tuple = ()
-    if unit is not None:
-        query += " WHERE unit = ?"
-        params = (unit,)
-    with connect(path) as connection:
-        rows = connection.execute(query + " ORDER BY id", params).fetchall()
-    return [Attempt(*row) for row in rows]
+    return [Attempt(*row) for row in _rows("SELECT exercise, unit, status, message, created_at FROM attempts", unit, path)]
 
 
 @dataclass(frozen=True)
@@ -201,11 +194,11 @@ def record_opening(unit: str, notebook: str = "", *, when: str | None = None, pa
 
 def openings(unit: str | None = None, *, path: Path | None = None) -> list[Opening]:
     """Recorded lesson openings in the order they happened, optionally of one unit."""
-    query = "SELECT unit, notebook, opened_at FROM openings"
-    params: tuple = ()
-    if unit is not None:
-        query += " WHERE unit = ?"
-        params = (unit,)
+    return [Opening(*row) for row in _rows("SELECT unit, notebook, opened_at FROM openings", unit, path)]
+
+
+def _rows(select: str, unit: str | None, path: Path | None) -> list[tuple]:
+    """The rows of ``select`` (a table with ``unit`` and ``id`` columns), of one unit or all, in ``id`` order."""
+    where, params = (" WHERE unit = ?", (unit,)) if unit is not None else ("", ())
     with connect(path) as connection:
-        rows = connection.execute(query + " ORDER BY id", params).fetchall()
-    return [Opening(*row) for row in rows]
+        return connection.execute(f"{select}{where} ORDER BY id", params).fetchall()
