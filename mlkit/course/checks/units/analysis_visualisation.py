@@ -470,8 +470,8 @@ JUDGEMENT_FEEDBACK = {
     "Two groups that are easy to separate can still contain more than one kind of bird.",
     "B": "more groups always make each group tighter, yet the silhouette fell as k grew. Picking the largest k "
     "tells nothing about the data.",
-    "C": "scaling was needed: without it body mass alone decides every distance. Scaling is not what makes "
-    "the silhouette prefer two groups.",
+    "C": "scaling was needed: without it the measurement with the largest numbers decides the distances. "
+    "Scaling is not what makes the silhouette prefer two groups: unscaled, it prefers two as well.",
 }
 
 

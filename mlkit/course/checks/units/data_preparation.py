@@ -117,12 +117,15 @@ def types(egg_dates, clutch_complete):
         raise Incorrect(f"`clutch_complete` has {len(mine)} values; the raw table has {len(truth)} rows.")
     if mine.all() and not truth.all():
         raise Incorrect(
-            "`clutch_complete` is True for every nest, including those recorded as \"No\": "
+            "`clutch_complete` is True for every row, including those recorded as \"No\": "
             "converting text to bool makes every non-empty string True. Compare the text instead."
         )
     if (mine != truth).any():
         raise Incorrect(f"{int((mine != truth).sum())} values of `clutch_complete` do not match the raw records.")
-    return f"{int(truth.sum())} of {len(truth)} nests were complete; the egg dates are now real dates."
+    return (
+        f"{int(truth.sum())} of the {len(truth)} birds were at a nest with a complete clutch; "
+        "the egg dates are now real dates."
+    )
 
 
 @types.wrong_answer

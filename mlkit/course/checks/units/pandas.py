@@ -47,7 +47,7 @@ def _blood():
 def _nests():
     from mlkit.datasets import penguins
 
-    return penguins.nests()
+    return penguins.nest_table()
 
 
 def _expect_series(value, *, name: str, what: str):
