@@ -84,3 +84,10 @@ def test_names_that_only_look_like_test_data_are_not():
 def test_shell_and_magic_lines_do_not_stop_the_check():
     found = reasons(code("%time model.fit(X_train, y_train)\nprint(model.score(X_test, y_test))"))
     assert found and "X_test" in found[0]
+
+
+def test_a_validation_split_of_the_training_data_is_not_test_data():
+    again = code("X_fit, X_val, y_fit, y_val = train_test_split(X_train, y_train, test_size=0.25)")
+    assert reasons(again, code("best = max(alphas, key=lambda a: Ridge(alpha=a).fit(X_fit, y_fit).score(X_val, y_val))")) == []
+    sneaky = code("X_fit, X_hold, y_fit, y_hold = train_test_split(X_train, y_train)")
+    assert reasons(sneaky, code("print(y_hold.mean())")) != []

@@ -101,3 +101,36 @@ def test_specific_messages_name_the_mistake():
 def test_a_function_raising_is_reported_as_an_error():
     outcome = EX.forward.evaluate(lambda params, X: 1 / 0)
     assert outcome.status == "error" and "ZeroDivisionError" in outcome.message
+
+
+# --- exercise 4 chooses on validation images, never on the test images ----------------------
+
+
+def test_the_validation_images_are_training_images_and_none_is_a_test_image():
+    from mlkit.course.checks.units import neural_networks as unit
+
+    X_fit, X_val, y_fit, y_val = unit._validation_split()
+    X_train, X_test, _, _ = unit._split()
+    assert len(X_fit) == unit.FIT_SIZE and len(X_fit) + len(X_val) == len(X_train)
+    test_rows = {row.tobytes() for row in X_test}
+    fit_rows = {row.tobytes() for row in X_fit}
+    assert not any(row.tobytes() in test_rows or row.tobytes() in fit_rows for row in X_val)
+
+
+def test_a_step_chosen_on_the_test_images_is_refused_naming_them():
+    from mlkit.course.checks.units import neural_networks as unit
+
+    runs = unit._l2_runs()
+    on_test = unit._best_step(unit._plain_run_judged_on_test())
+    assert on_test != unit._best_step(runs[0.0])
+    best_l2 = min(runs, key=lambda l2: runs[l2].val_loss[-1])
+    outcome = EX.regularisation.evaluate(best_l2, on_test)
+    assert outcome.status == "incorrect" and "*test* images" in outcome.message
+
+
+def test_the_steps_and_strength_chosen_on_validation_images_pass():
+    from mlkit.course.checks.units import neural_networks as unit
+
+    runs = unit._l2_runs()
+    best_l2 = min(runs, key=lambda l2: runs[l2].val_loss[-1])
+    assert EX.regularisation.evaluate(best_l2, unit._best_step(runs[0.0])).status == "passed"

@@ -97,6 +97,25 @@ def test_plot_policy_draws_one_label_per_cell():
     assert len(texts) == 48 and texts.count("") == 10 and "G" in texts and "S→" in texts
 
 
+def test_plot_policy_draws_the_grid_as_a_picture_with_cell_borders_and_no_style_grid():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from mlkit.plots.reinforcement import plot_policy
+
+    with plt.rc_context({"axes.grid": True}):  # the house style of line plots draws a grid
+        fig, ax = plt.subplots()
+        plot_policy(ax, np.ones(48, dtype=int), (4, 12), cliff=range(37, 47), start=36, goal=47)
+        fig.canvas.draw()
+    gridlines = [line for line in ax.get_xgridlines() + ax.get_ygridlines() if line.get_visible()]
+    borders = sum(len(collection.get_segments()) for collection in ax.collections)
+    aspect, spines = ax.get_aspect(), [spine.get_visible() for spine in ax.spines.values()]
+    plt.close(fig)
+    assert not gridlines and borders == 3 + 11 and aspect == 1.0 and all(spines)
+
+
 # --- particular messages of the exercise checks (every check is run on its solution, stub
 # --- and wrong answers in test_exercises_discovered.py) ----------------------------------
 

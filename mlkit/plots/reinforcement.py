@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from mlkit.plots.style import image_axes
 from mlkit.topics.reinforcement import ACTION_ARROWS
 
 
 def plot_policy(ax, policy, shape, *, cliff=(), start=None, goal=None, path=(), title: str = ""):
     """Draw one arrow per cell of a grid world, the cliff in grey and a followed path in colour.
+
+    The grid is drawn as a picture (:func:`mlkit.plots.style.image_axes`: square cells, no
+    tick marks, no style grid), with thin borders between the cells and a frame around them.
 
     Parameters
     ----------
@@ -44,11 +48,11 @@ def plot_policy(ax, policy, shape, *, cliff=(), start=None, goal=None, path=(), 
                 if state == start:
                     text = "S" + text
             ax.text(c, r, text, ha="center", va="center", fontsize=12)
-    ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
-    ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
-    ax.grid(which="minor", color="#bdbdbd", linewidth=0.8)
-    ax.grid(which="major", visible=False)
-    ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
+    image_axes(ax)
+    ax.hlines(np.arange(0.5, rows - 1), -0.5, cols - 0.5, color="#bdbdbd", linewidth=0.8)  # cell borders
+    ax.vlines(np.arange(0.5, cols - 1), -0.5, rows - 0.5, color="#bdbdbd", linewidth=0.8)
+    for spine in ax.spines.values():
+        spine.set_visible(True)
     if title:
         ax.set_title(title)
     return ax

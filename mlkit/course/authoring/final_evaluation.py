@@ -9,7 +9,9 @@ What counts as test data, in the notebook's own order:
 
 - a name that says so: ``X_test``, ``y_test``, ``test``, ``test_images``, ``shifted_test``,
   ``X_test_scaled`` (``test_size`` and imported names such as ``train_test_split`` do not);
-- every second name unpacked from ``train_test_split(...)`` (its test parts);
+- every second name unpacked from ``train_test_split(...)`` (its test parts), unless its
+  name says it is a validation part (``X_val``, ``y_valid``, ``X_dev``): splitting the
+  training data again for validation is what the lessons should do;
 - anything computed from test data: ``scores = model.predict_proba(X_test)`` makes ``scores``
   test data too, and so does ``for image in test_images``.
 
@@ -36,6 +38,7 @@ TAG = "final-evaluation"
 TEST_NAME = re.compile(r"^(?:test|\w+_test|test_\w+|\w+_test_\w+)$", re.I)
 NOT_TEST_DATA = frozenset({"test_size", "test_fraction", "test_share", "n_test", "train_test_split"})
 FIT_METHODS = frozenset({"fit", "partial_fit", "fit_transform", "fit_predict", "fit_resample"})
+VALIDATION_NAME = re.compile(r"(?:^|_)(?:val|valid|validation|dev)(?:_|$)", re.I)
 SIZE_ATTRIBUTES = frozenset({"shape", "size", "ndim", "dtype"})
 CHOOSERS = frozenset({"argmax", "argmin", "nanargmax", "nanargmin", "idxmax", "idxmin", "max", "min",
                       "sorted", "sort_values", "nlargest", "nsmallest", "sort"})
@@ -143,7 +146,7 @@ class _Tracker:
             if isinstance(target, (ast.Tuple, ast.List)):
                 for position, element in enumerate(target.elts):
                     if position % 2 == 1:
-                        self.tainted.update(_target_names(element))
+                        self.tainted.update(n for n in _target_names(element) if not VALIDATION_NAME.search(n))
 
 
 def _choices(tree: ast.Module, tracker: _Tracker) -> list[str]:

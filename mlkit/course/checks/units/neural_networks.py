@@ -1,7 +1,8 @@
 """Exercises of unit 15, neural networks and deep learning (``solutions/15_neural_networks.ipynb``).
 
 Data: :mod:`mlkit.datasets.digits`, split as the notebook splits it
-(a quarter for testing, stratified, ``random_state=0``). The NumPy exercises
+(a quarter for testing, stratified, ``random_state=0``; of the training images, the
+first ``FIT_SIZE`` to fit on and the rest for validation). The NumPy exercises
 are checked against :mod:`mlkit.topics.neural` on small random inputs the checks make
 themselves, so a learner's function is tested on data it was not written for.
 
@@ -30,7 +31,8 @@ from mlkit.course.checks.plain import plain
 EXERCISES = ExerciseSet("neural-networks", "Neural networks and deep learning")
 
 TEST_SHARE = 0.25
-SMALL_TRAIN = 150
+FIT_SIZE = 1000
+SMALL_TRAIN = 100
 L2_STRENGTHS = (0.0, 0.003, 0.03)
 STEPS = 600
 RECORD_EVERY = 20
@@ -68,20 +70,51 @@ def _split():
     return tuple(train_test_split(X, y, test_size=TEST_SHARE, stratify=y, random_state=0))
 
 
+def _validation_split():
+    """``(X_fit, X_val, y_fit, y_val)``: the training images cut as the notebook cuts them.
+
+    The first ``FIT_SIZE`` training images are fitted on, the others validate; the test
+    images are not among them.
+    """
+    X_train, _, y_train, _ = _split()
+    return X_train[:FIT_SIZE], X_train[FIT_SIZE:], y_train[:FIT_SIZE], y_train[FIT_SIZE:]
+
+
 @lru_cache(maxsize=1)
 def _l2_runs():
-    """Validation losses of the notebook's three training runs, one per L2 strength."""
+    """The notebook's three training runs, one per L2 strength, with their validation losses."""
     from mlkit.topics import neural
 
-    X_train, X_test, y_train, y_test = _split()
+    X_fit, X_val, y_fit, y_val = _validation_split()
     runs = {}
     for l2 in L2_STRENGTHS:
         run = neural.train(
-            X_train[:SMALL_TRAIN] / 16, y_train[:SMALL_TRAIN], n_hidden=64, steps=STEPS, l2=l2,
-            X_val=X_test / 16, y_val=y_test, record_every=RECORD_EVERY,
+            X_fit[:SMALL_TRAIN] / 16, y_fit[:SMALL_TRAIN], n_hidden=64, steps=STEPS, l2=l2,
+            X_val=X_val / 16, y_val=y_val, record_every=RECORD_EVERY,
         )
         runs[l2] = run
     return runs
+
+
+@lru_cache(maxsize=1)
+def _plain_run_judged_on_test():
+    """The unregularised run of the notebook with its loss recorded on the test images instead.
+
+    A learner who chooses the early-stopping step on the test images gets this run's best step.
+    """
+    from mlkit.topics import neural
+
+    X_fit, _, y_fit, _ = _validation_split()
+    _, X_test, _, y_test = _split()
+    return neural.train(X_fit[:SMALL_TRAIN] / 16, y_fit[:SMALL_TRAIN], n_hidden=64, steps=STEPS, l2=0.0,
+                        X_val=X_test / 16, y_val=y_test, record_every=RECORD_EVERY)
+
+
+def _best_step(run) -> int:
+    """The recorded step at which ``run``'s validation loss is lowest."""
+    import numpy as np
+
+    return int(run.steps[int(np.argmin(run.val_loss))])
 
 
 def _quiet(function, *args, **kwargs):
@@ -511,6 +544,9 @@ def regularisation(best_l2, best_step):
         if step == int(np.argmin(plain.val_loss)):
             raise Incorrect("`best_step` is a position in the list of recorded losses; read the step number "
                             "at that position from `steps`.")
+        if step == _best_step(_plain_run_judged_on_test()):
+            raise Incorrect("`best_step` is where the loss on the *test* images is lowest; choose the step on the "
+                            "validation images, `X_val`, and keep the test images for a final figure.")
         raise Incorrect("`best_step` is not where the unregularised run's validation loss is lowest.")
     return "chosen on validation data: the penalty and early stopping both stop the network from memorising."
 
@@ -536,6 +572,12 @@ def regularisation_strongest():
 def regularisation_last_step():
     runs = _l2_runs()
     return Answer.of(min(runs, key=lambda l2: runs[l2].val_loss[-1]), STEPS)
+
+
+@regularisation.wrong_answer
+def regularisation_step_chosen_on_test_images():
+    runs = _l2_runs()
+    return Answer.of(min(runs, key=lambda l2: runs[l2].val_loss[-1]), _best_step(_plain_run_judged_on_test()))
 
 
 @regularisation.wrong_answer

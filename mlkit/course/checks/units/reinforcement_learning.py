@@ -169,7 +169,8 @@ def _ucb_cases():
         "with the total number of pulls `t`.",
         "The bonus is `c * np.sqrt(np.log(t) / counts)`. An arm never pulled has no estimate at all: give it "
         "the score `np.inf` so it is tried first.",
-        "`scores = estimates + c * np.sqrt(np.log(t) / counts)` inside `np.errstate(divide='ignore')`, then "
+        "`scores = estimates + c * np.sqrt(np.log(t) / counts)` inside "
+        "`np.errstate(divide='ignore', invalid='ignore')`, then "
         "`return np.where(counts > 0, scores, np.inf)`",
     ),
 )
@@ -361,7 +362,8 @@ def policy(policy):
                         "and without reaching the goal. Has it been trained?")
     if episode.total_reward < SHORTEST_RETURN:
         raise Incorrect(f"following `policy`, the agent reaches the goal with a return of "
-                        f"{episode.total_reward:.0f}; a shorter way exists. Train for more episodes.")
+                        f"{episode.total_reward:.0f}; a shorter way exists, so the greedy policy has not found it "
+                        "yet.")
     return f"the agent reaches the goal in {len(episode.states) - 1} steps, a return of {episode.total_reward:.0f}."
 
 
@@ -406,7 +408,8 @@ JUDGEMENT_FEEDBACK = {
     hints=(
         "What happens to a headline that the strategy never shows? Can its estimate ever improve?",
         "A good strategy tries every headline, and tries less as its estimates become certain.",
-        "UCB, or a small epsilon, explores in proportion to what is still uncertain.",
+        "UCB explores where the estimates are still uncertain; an epsilon that shrinks over time explores less "
+        "as they firm up.",
     ),
 )
 def judgement(answer):
