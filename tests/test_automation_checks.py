@@ -28,6 +28,39 @@ def test_threshold_outside_zero_to_one_is_named():
     assert outcome.status == INCORRECT and "between 0 and 1" in outcome.message
 
 
+def _costs_reading(savings_on):
+    """Exercise 3's three numbers, computed as a learner would, with the triage minutes saved on
+    ``savings_on`` ("automated": every automated message, as the lesson says; "right": only the right ones)."""
+    from mlkit.course.checks.units import automation as unit
+    from mlkit.topics.routing import REVIEW
+
+    train, _ = unit._split()
+    queue = unit._routed()["queue"].to_numpy()
+    automated = queue != REVIEW
+    wrong = automated & (queue != train["queue"].to_numpy())
+    saving = automated.sum() if savings_on == "automated" else (automated & ~wrong).sum()
+    minutes = saving * unit.TRIAGE_MINUTES - wrong.sum() * unit.ERROR_MINUTES
+    return automated.mean(), wrong.sum() / automated.sum(), minutes
+
+
+def test_costs_follows_the_lessons_bookkeeping_every_automated_message_saves_the_triage():
+    outcome = EX.costs.evaluate(*_costs_reading("automated"))
+    assert outcome.passed, outcome.message
+
+
+def test_costs_counting_the_triage_saved_only_on_the_right_messages_is_named():
+    outcome = EX.costs.evaluate(*_costs_reading("right"))
+    assert outcome.status == INCORRECT
+    assert "only for the messages routed to the right queue" in outcome.message
+
+
+def test_costs_is_measured_on_the_training_messages_not_on_the_test_messages():
+    from mlkit.course.checks.units import automation as unit
+
+    train, _ = unit._split()
+    assert unit._summary()["messages"] == len(train)
+
+
 # --- mlkit.topics.routing ---------------------------------------------------------------
 
 import numpy as np  # noqa: E402

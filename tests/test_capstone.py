@@ -86,3 +86,33 @@ def test_card_failure_does_not_reveal_the_test_accuracy():
     outcome = EX.card.evaluate({**CARD, "test_accuracy": 0.5}, model)
     assert outcome.status == INCORRECT and "too low" in outcome.message
     assert f"{model.score(X_test, y_test):.3f}" not in outcome.message
+
+
+def test_standard_error_is_the_sample_standard_deviation_over_the_root_of_k():
+    scores = [0.8, 0.9, 0.85, 0.95]
+    mean = sum(scores) / 4
+    sd = (sum((s - mean) ** 2 for s in scores) / 3) ** 0.5
+    assert capstone.standard_error(scores) == pytest.approx(sd / 2)
+    assert capstone.standard_error([0.9, 0.9]) == 0.0
+
+
+@pytest.mark.parametrize("scores", [[], [0.9], [0.9, float("nan")], ["high", "low"]])
+def test_standard_error_refuses_too_few_or_odd_scores(scores):
+    with pytest.raises(InputError, match="fold scores|fold_scores"):
+        capstone.standard_error(scores)
+
+
+@pytest.mark.parametrize(
+    "score, words",
+    [(0.925, "above all 3 fold scores (0.850 to 0.900)"), (0.8, "below all 3 fold scores (0.850 to 0.900)"),
+     (0.87, "within the range of the 3 fold scores (0.850 to 0.900)"),
+     (0.9, "within the range of the 3 fold scores (0.850 to 0.900)")],
+)
+def test_compare_with_folds_says_where_a_score_falls(score, words):
+    assert capstone.compare_with_folds(score, [0.85, 0.9, 0.88]) == words
+
+
+@pytest.mark.parametrize("score, folds", [(float("inf"), [0.9]), (0.9, []), ("0.9x", [0.9])])
+def test_compare_with_folds_refuses_what_is_not_a_score(score, folds):
+    with pytest.raises(InputError):
+        capstone.compare_with_folds(score, folds)

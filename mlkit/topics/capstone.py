@@ -8,7 +8,9 @@ learn it. The capstone unit asks whether the measurements taken anyway
 :func:`holdout` a part that only the exercise checks use, split once with a
 fixed seed, so a check can score a model on birds the learner never saw.
 :func:`card_problems` tells what a model card still lacks, and
-:func:`card_markdown` renders a card as Markdown text.
+:func:`card_markdown` renders a card as Markdown text. :func:`standard_error`
+and :func:`compare_with_folds` put a cross-validated or a test score in
+context, for the one-standard-error rule and the final test.
 
 Data: the Palmer penguins (Gorman, Williams & Fraser 2014, Palmer Station
 LTER, CC0), through :mod:`mlkit.datasets.penguins_raw`; nothing is downloaded.
@@ -75,6 +77,70 @@ def holdout():
     """The held-out penguins, for exercise checks only (67 rows, same columns as :func:`load`)."""
     _, X, _, y = _parts()
     return X.copy(), y.copy()
+
+
+def _finite_scores(scores: Any, name: str):
+    import numpy as np
+
+    from mlkit.errors import InputError
+
+    try:
+        array = np.asarray(scores, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise InputError(f"{name} should be numbers, got {scores!r}") from None
+    if array.size == 0 or not np.all(np.isfinite(array)):
+        raise InputError(f"{name} should be a non-empty list of finite numbers, got {scores!r}")
+    return array
+
+
+def standard_error(fold_scores: Any) -> float:
+    """The standard error of the mean of ``fold_scores``: their standard deviation over √k.
+
+    ``fold_scores`` holds the k scores of one model in k-fold cross-validation
+    (k ≥ 2). The standard deviation is the sample one (``ddof=1``), as in the
+    one-standard-error rule of Hastie, Tibshirani & Friedman (section 7.10). The
+    standard deviation itself says how much *one fold* varies; the standard error,
+    √k times smaller, how uncertain the *mean* of the k folds is.
+
+    Raises :class:`mlkit.errors.InputError` for fewer than two scores or a value
+    that is not a finite number.
+
+    Examples
+    --------
+    >>> round(standard_error([0.8, 0.9, 0.85, 0.95]), 4)
+    0.0323
+    """
+    from mlkit.errors import InputError
+
+    array = _finite_scores(fold_scores, "fold_scores")
+    if array.size < 2:
+        raise InputError(f"a standard error needs at least two fold scores, got {array.size}")
+    return float(array.std(ddof=1) / array.size**0.5)
+
+
+def compare_with_folds(score: float, fold_scores: Any) -> str:
+    """Where ``score`` (a test score, say) falls among a model's fold scores, in words.
+
+    Returns ``"above all 5 fold scores (0.850 to 0.923)"``, ``"below all …"`` or
+    ``"within the range of the 5 fold scores (…)"`` (a score equal to the
+    highest or lowest fold is within). Scores are shown with three decimals.
+
+    Raises :class:`mlkit.errors.InputError` when ``score`` is not a finite number
+    or ``fold_scores`` is empty or holds one that is not.
+
+    Examples
+    --------
+    >>> compare_with_folds(0.93, [0.85, 0.9, 0.88])
+    'above all 3 fold scores (0.850 to 0.900)'
+    """
+    folds = _finite_scores(fold_scores, "fold_scores")
+    (value,) = _finite_scores([score], "score")
+    span = f"{len(folds)} fold scores ({folds.min():.3f} to {folds.max():.3f})"
+    if value > folds.max():
+        return f"above all {span}"
+    if value < folds.min():
+        return f"below all {span}"
+    return f"within the range of the {span}"
 
 
 def card_problems(card: Any) -> list[str]:
