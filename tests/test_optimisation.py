@@ -55,6 +55,23 @@ def test_gradient_descent_agrees_with_least_squares():
     assert all(a >= b - 1e-12 for a, b in zip(fit.losses, fit.losses[1:]))
 
 
+def test_weights_path_records_every_step_from_the_start_to_the_final_weights():
+    X, y = _data()
+    fit = gradient_descent(X, y, learning_rate=0.1, n_steps=7)
+    assert fit.weights_path.shape == (8, 3)
+    np.testing.assert_array_equal(fit.weights_path[0], np.zeros(3))
+    np.testing.assert_array_equal(fit.weights_path[-1], fit.weights)
+    two_steps = gradient_descent(X, y, learning_rate=0.1, n_steps=2)
+    np.testing.assert_array_equal(fit.weights_path[2], two_steps.weights)
+
+
+def test_weights_path_stops_where_descent_diverged():
+    X, y = _data()
+    run = gradient_descent(X, y, learning_rate=1.1 * largest_stable_learning_rate(X), n_steps=100_000)
+    assert run.diverged
+    assert len(run.weights_path) == len(run.losses) == run.steps_taken + 1
+
+
 def test_learning_rate_above_the_stable_limit_diverges_without_warnings():
     X, y = _data()
     limit = largest_stable_learning_rate(X)

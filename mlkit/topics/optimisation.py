@@ -118,12 +118,15 @@ class DescentResult:
 
     ``losses[0]`` is the loss before the first step; ``diverged`` is true when
     the loss grew past :data:`DIVERGED_LOSS` and descent stopped early.
+    ``weights_path`` has one row per entry of ``losses``: the weights at that
+    point, shape ``(steps_taken + 1, n_features)``; ``weights_path[0]`` is the start.
     """
 
     weights: np.ndarray
     bias: float
     losses: list[float] = field(default_factory=list)
     diverged: bool = False
+    weights_path: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
 
     @property
     def steps_taken(self) -> int:
@@ -148,7 +151,14 @@ def gradient_descent(X, y, learning_rate: float, n_steps: int, weights=None, bia
     Returns
     -------
     DescentResult
-        Final parameters and the loss before each step and after the last.
+        Final parameters, the loss before each step and after the last, and
+        the weights at each of those points (``weights_path``).
+
+    Examples
+    --------
+    >>> X = np.array([[-1.0], [1.0]]); y = np.array([-2.0, 2.0])
+    >>> gradient_descent(X, y, learning_rate=0.25, n_steps=2).weights_path[:, 0].tolist()
+    [0.0, 1.0, 1.5]
     """
     if not learning_rate > 0:
         raise InputError(f"learning_rate must be positive, got {learning_rate!r}")
@@ -158,15 +168,17 @@ def gradient_descent(X, y, learning_rate: float, n_steps: int, weights=None, bia
     w = np.zeros(X.shape[1]) if weights is None else np.asarray(weights, dtype=float).copy()
     b = float(bias)
     losses = [mse(X, y, w, b)]
+    path = [w]
     for _ in range(n_steps):
         grad_w, grad_b = mse_gradient(X, y, w, b)
         w = w - learning_rate * grad_w
         b = b - learning_rate * grad_b
         loss = mse(X, y, w, b)
         losses.append(loss)
+        path.append(w)
         if not np.isfinite(loss) or loss > DIVERGED_LOSS:
-            return DescentResult(w, b, losses, diverged=True)
-    return DescentResult(w, b, losses)
+            return DescentResult(w, b, losses, diverged=True, weights_path=np.array(path))
+    return DescentResult(w, b, losses, weights_path=np.array(path))
 
 
 def largest_stable_learning_rate(X) -> float:

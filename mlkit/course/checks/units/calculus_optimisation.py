@@ -3,7 +3,8 @@
 Data: scikit-learn's bundled diabetes data in original units
 (``load_diabetes(scaled=False)``), standardised feature by feature, loaded by
 the checks themselves. The reference computations are in
-:mod:`mlkit.topics.optimisation`.
+:mod:`mlkit.topics.optimisation`. The stable-rate exercise uses the six serum
+columns rather than all ten, whose limit the lesson prints.
 
 Each exercise is a check function decorated with ``EXERCISES.exercise``;
 below it, builders of plausible wrong answers (``@<exercise>.wrong_answer``)
@@ -332,6 +333,15 @@ def descent_one_step_short():
 # --- 4. the largest stable learning rate -------------------------------------------
 
 
+SERUM = slice(4, 10)
+"""The six blood-serum columns (s1 to s6): the stable-rate exercise's features, whose limit the lesson does not print."""
+
+
+def _serum():
+    """The standardised serum features, ``X_std[:, 4:]`` in the exercise."""
+    return _diabetes()[0][:, SERUM]
+
+
 def _limit(X, *, scale=True, numerator=2.0):
     import numpy as np
 
@@ -345,14 +355,14 @@ def _limit(X, *, scale=True, numerator=2.0):
     title="Compute the largest stable learning rate",
     hints=(
         "The loss is a quadratic bowl; its curvature is the Hessian matrix `2/n * A.T @ A`, where `A` is "
-        "`X_std` with a column of ones added for the bias.",
+        "`serum` with a column of ones added for the bias.",
         "`np.linalg.eigvalsh` gives the eigenvalues of a symmetric matrix; the steepest direction has the largest.",
-        "`A = np.column_stack([X_std, np.ones(len(X_std))])`, `hessian = 2 / len(A) * A.T @ A`, "
+        "`A = np.column_stack([serum, np.ones(len(serum))])`, `hessian = 2 / len(A) * A.T @ A`, "
         "`stable_rate = 2 / np.linalg.eigvalsh(hessian).max()`.",
     ),
 )
 def stable_rate(stable_rate):
-    X, _ = _diabetes()
+    X = _serum()
     value = expect_number(stable_rate, name="stable_rate")
     right = _limit(X)
 
@@ -360,40 +370,48 @@ def stable_rate(stable_rate):
         return math.isclose(value, other, rel_tol=1e-6)
 
     if near(right):
-        return "above this learning rate, descent on the standardised diabetes features diverges."
+        return "above this learning rate, descent on the standardised serum features diverges."
     if near(_limit(X, numerator=1.0)):
         raise Incorrect("`stable_rate` is half the limit: descent still converges up to 2 over the largest eigenvalue.")
     if near(_limit(X, scale=False)):
         raise Incorrect(
             "`stable_rate` is hundreds of times too small: the Hessian of a *mean* squared error carries the factor 2/n."
         )
-    if near(_limit(_raw_features())):
+    if near(_limit(_raw_features()[:, SERUM])):
         raise Incorrect(
-            "`stable_rate` is the limit for the features in their original units; compute it for `X_std`."
+            "`stable_rate` is the limit for the serum features in their original units; compute it for `serum`, "
+            "the standardised ones."
         )
+    if near(_limit(_diabetes()[0])):
+        raise Incorrect("`stable_rate` is the limit for all ten standardised features; compute it for `serum`, six of them.")
     expect_close(value, right, name="stable_rate", rtol=1e-6)
 
 
 @stable_rate.wrong_answer
 def stable_rate_one_over_lambda():
-    X, _ = _diabetes()
+    X = _serum()
     return Answer.of(_limit(X, numerator=1.0))
 
 
 @stable_rate.wrong_answer
 def stable_rate_unscaled_hessian():
-    X, _ = _diabetes()
+    X = _serum()
     return Answer.of(_limit(X, scale=False))
 
 
 @stable_rate.wrong_answer
 def stable_rate_on_raw_features():
-    return Answer.of(_limit(_raw_features()))
+    return Answer.of(_limit(_raw_features()[:, SERUM]))
+
+
+@stable_rate.wrong_answer
+def stable_rate_on_all_ten_features():
+    return Answer.of(_limit(_diabetes()[0]))
 
 
 @stable_rate.secret_values
 def stable_rate_secrets():
-    X, _ = _diabetes()
+    X = _serum()
     return [f"{_limit(X):.4f}", f"{_limit(X):.3f}"]
 
 
