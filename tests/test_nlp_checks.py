@@ -40,6 +40,38 @@ def test_the_leaky_vocabulary_is_named_as_a_leak():
     assert "test messages" in outcome.message and "leak" in outcome.message
 
 
+def test_the_lessons_single_word_bag_is_told_to_count_word_pairs_too():
+    from mlkit.course.checks.units import nlp as unit
+
+    outcome = EX.bag_of_words.evaluate(*unit.bag_of_words_single_words_only().args)
+    assert outcome.status == INCORRECT and "single words only" in outcome.message
+
+
+def test_the_bag_of_words_and_pairs_passes_and_counts_pairs():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from mlkit.course.checks.units import nlp as unit
+
+    train, _ = unit._split()
+    vectorizer = CountVectorizer(ngram_range=(1, 2))
+    counts = vectorizer.fit_transform(train["text"])
+    outcome = EX.bag_of_words.evaluate(vectorizer, counts)
+    pairs = sum(" " in term for term in vectorizer.vocabulary_)
+    assert outcome.passed and pairs > 0 and f"{pairs} word pairs" in outcome.message
+    assert counts.shape[1] > len(CountVectorizer().fit(train["text"]).vocabulary_)
+
+
+def test_error_analysis_reads_out_of_fold_predictions_on_the_training_messages():
+    from mlkit.course.checks.units import nlp as unit
+
+    train, test = unit._split()
+    results = unit._results()
+    assert set(results["id"]) == set(train["id"]) and set(results["id"]).isdisjoint(test["id"])
+    fitted_on_all = unit.reference_model().fit(train["text"], train["queue"]).predict(train["text"])
+    # out-of-fold predictions make more mistakes than predictions on messages the model was fitted on
+    assert (results["predicted"] != results["queue"]).sum() > (fitted_on_all != train["queue"]).sum()
+
+
 def test_corpus_file_is_complete_balanced_and_unique():
     import pandas as pd
 

@@ -1,4 +1,4 @@
-"""Small image operations in NumPy: simple features, shifting, convolution and pooling.
+"""Small image operations in NumPy: simple features, shifting, a convolutional filter and pooling.
 
 The computer-vision unit (``notebooks/18_computer_vision.ipynb``) writes these
 by hand first; this module holds the reusable versions the lesson applies to
@@ -9,13 +9,19 @@ An image is a 2-D array (rows x columns); a stack of images is a 3-D array
 Everything here computes and returns values: nothing prints or plots (the
 figures are in :mod:`mlkit.plots.vision`).
 
+A filter is applied by :func:`correlate2d`, a cross-correlation, which is what a
+convolutional layer computes. Before this release it was called ``convolve2d``
+(and :func:`correlate_images` ``convolve_images``); the old names still work, return
+exactly what they returned before, and warn (``FutureWarning``) with the new name,
+since ``scipy.signal.convolve2d`` flips the kernel and gives other values.
+
 Examples
 --------
 >>> import numpy as np
 >>> image = np.arange(9.0).reshape(3, 3)
 >>> shift_image(image, 1, 0).tolist()
 [[0.0, 0.0, 0.0], [0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
->>> convolve2d(image, np.ones((2, 2))).tolist()
+>>> correlate2d(image, np.ones((2, 2))).tolist()
 [[8.0, 12.0], [20.0, 24.0]]
 >>> max_pool(np.array([[1.0, 2.0], [3.0, 0.0]])).tolist()
 [[3.0]]
@@ -141,12 +147,15 @@ def augment_with_shifts(images, labels, shifts: Sequence[tuple[int, int]] = SHIF
     return np.concatenate(parts), np.tile(labels, len(parts))
 
 
-def convolve2d(image, kernel) -> np.ndarray:
+def correlate2d(image, kernel) -> np.ndarray:
     """Slide ``kernel`` over ``image`` and sum the products at each position ("valid" positions only).
 
-    This is what one filter of a convolutional layer computes (strictly a
-    cross-correlation: the kernel is not flipped, as in deep-learning
-    libraries).
+    This is a *cross-correlation*, the operation one filter of a convolutional
+    layer computes (PyTorch's ``Conv2d``, Keras's ``Conv2D``): the kernel is used
+    as it is. It equals ``scipy.signal.correlate2d(image, kernel, mode="valid")``.
+    A *convolution* in the mathematical sense (``scipy.signal.convolve2d``) flips
+    the kernel upside down and left to right first, so the two differ unless the
+    kernel is symmetric under that flip.
 
     Parameters
     ----------
@@ -157,9 +166,14 @@ def convolve2d(image, kernel) -> np.ndarray:
     -------
     numpy.ndarray of shape ``(rows - k_rows + 1, cols - k_cols + 1)``.
 
+    Raises
+    ------
+    InputError
+        If ``image`` or ``kernel`` is not 2-D, or the kernel is larger than the image.
+
     Examples
     --------
-    >>> convolve2d(np.eye(3), np.array([[1.0, -1.0]])).tolist()
+    >>> correlate2d(np.eye(3), np.array([[1.0, -1.0]])).tolist()
     [[1.0, 0.0], [-1.0, 1.0], [0.0, -1.0]]
     """
     image = _image(image)
@@ -171,12 +185,21 @@ def convolve2d(image, kernel) -> np.ndarray:
     return np.einsum("ijkl,kl->ij", windows, kernel)
 
 
-def convolve_images(images, kernel) -> np.ndarray:
-    """:func:`convolve2d` applied to each image of a stack, in one vectorised step.
+def correlate_images(images, kernel) -> np.ndarray:
+    """:func:`correlate2d` applied to each image of a stack, in one vectorised step.
+
+    Parameters
+    ----------
+    images : array-like of shape (n, rows, cols)
+    kernel : array-like of shape (k_rows, k_cols), no larger than the images
+
+    Returns
+    -------
+    numpy.ndarray of shape ``(n, rows - k_rows + 1, cols - k_cols + 1)``.
 
     Examples
     --------
-    >>> convolve_images(np.ones((2, 3, 3)), np.ones((2, 2))).shape
+    >>> correlate_images(np.ones((2, 3, 3)), np.ones((2, 2))).shape
     (2, 2, 2)
     """
     stack = _stack(images)
@@ -185,6 +208,39 @@ def convolve_images(images, kernel) -> np.ndarray:
         raise InputError(f"the kernel {kernel.shape} is larger than the images {stack.shape[1:]}")
     windows = np.lib.stride_tricks.sliding_window_view(stack, kernel.shape, axis=(1, 2))
     return np.einsum("nijkl,kl->nij", windows, kernel)
+
+
+#: Old name -> new name of the functions renamed because they compute a cross-correlation.
+RENAMED = {"convolve2d": "correlate2d", "convolve_images": "correlate_images"}
+
+
+def _renamed_warning(old: str) -> None:
+    import warnings
+
+    warnings.warn(
+        f"mlkit.topics.vision.{old} is now called {RENAMED[old]}: it computes a cross-correlation (the kernel is "
+        f"not flipped), as before and as a convolutional layer does. It is not scipy.signal.convolve2d, which "
+        f"flips the kernel. The old name will be removed in the next release.",
+        FutureWarning,
+        stacklevel=3,
+    )
+
+
+def convolve2d(image, kernel) -> np.ndarray:
+    """Deprecated name of :func:`correlate2d`: the same cross-correlation, with a ``FutureWarning``.
+
+    Kept so that notebooks written before the rename still run and still get the
+    values they were written for; it does *not* flip the kernel, unlike
+    ``scipy.signal.convolve2d``.
+    """
+    _renamed_warning("convolve2d")
+    return correlate2d(image, kernel)
+
+
+def convolve_images(images, kernel) -> np.ndarray:
+    """Deprecated name of :func:`correlate_images`: the same cross-correlations, with a ``FutureWarning``."""
+    _renamed_warning("convolve_images")
+    return correlate_images(images, kernel)
 
 
 def max_pool(feature_map, size: int = 2) -> np.ndarray:
@@ -230,6 +286,6 @@ def conv_features(images, kernels: Sequence, size: int = 2) -> np.ndarray:
     stack = _stack(images)
     parts = []
     for kernel in kernels:
-        maps = np.maximum(convolve_images(stack, kernel), 0)
+        maps = np.maximum(correlate_images(stack, kernel), 0)
         parts.append(np.stack([max_pool(m, size) for m in maps]).reshape(len(stack), -1))
     return np.hstack(parts)

@@ -3,8 +3,9 @@
 Data: :mod:`mlkit.datasets.support_messages`, short messages to an online
 shop's help desk labelled with their queue. The notebook splits ``load()``
 into ``train`` and ``test`` (a quarter, stratified, ``random_state=0``); the
-checks rebuild the same split. Models are scored on ``holdout()``, which no
-notebook uses.
+checks rebuild the same split. The error-analysis exercise reads out-of-fold
+predictions on the training messages, never the test messages. Models are scored
+on ``holdout()`` (88 messages), which no notebook reads.
 
 Each exercise is a check function decorated with ``EXERCISES.exercise``;
 below it, builders of plausible wrong answers (``@<exercise>.wrong_answer``)
@@ -67,12 +68,20 @@ def reference_model():
     return make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
 
 
+ERROR_FOLDS = 5
+
+
 @lru_cache(maxsize=1)
 def _results():
-    """The test messages with the reference model's prediction in a column ``predicted``."""
-    train, test = _split()
-    model = reference_model().fit(train["text"], train["queue"])
-    return test.assign(predicted=model.predict(test["text"]))
+    """The training messages with the reference model's out-of-fold prediction in a column ``predicted``.
+
+    Each message is predicted by the model fitted on the other folds (``cross_val_predict``,
+    :data:`ERROR_FOLDS` folds), as the notebook does.
+    """
+    from sklearn.model_selection import cross_val_predict
+
+    train, _ = _split()
+    return train.assign(predicted=cross_val_predict(reference_model(), train["text"], train["queue"], cv=ERROR_FOLDS))
 
 
 @lru_cache(maxsize=1)
@@ -169,23 +178,29 @@ def tokenise_returns_a_set():
 # --- 2. bag of words ------------------------------------------------------------------
 
 
+NGRAMS = (1, 2)
+"""Single words and pairs of adjacent words: the bag the exercise asks for (the lesson's counts single words)."""
+
+
 @lru_cache(maxsize=1)
 def _reference_counts():
     from sklearn.feature_extraction.text import CountVectorizer
 
     train, _ = _split()
-    vectorizer = CountVectorizer().fit(train["text"])
+    vectorizer = CountVectorizer(ngram_range=NGRAMS).fit(train["text"])
     return vectorizer, vectorizer.transform(train["text"])
 
 
 @EXERCISES.exercise(
     "bag_of_words",
-    title="Turn the training messages into a bag of words",
+    title="Turn the training messages into a bag of words and word pairs",
     hints=(
         "`CountVectorizer` learns a vocabulary with `fit` and counts the words of each message with `transform`; "
         "`fit_transform` does both at once.",
-        "Fit it on the training messages only, `train[\"text\"]`: the test messages must stay unseen.",
-        "`vectorizer = CountVectorizer()` and `counts = vectorizer.fit_transform(train[\"text\"])`",
+        "Pairs of adjacent words are *bigrams*; the parameter `ngram_range=(smallest, largest)` of "
+        "`CountVectorizer` sets how many words a term may have. Fit it on the training messages only, "
+        "`train[\"text\"]`: the test messages must stay unseen.",
+        "`vectorizer = CountVectorizer(ngram_range=(1, 2))` and `counts = vectorizer.fit_transform(train[\"text\"])`",
     ),
 )
 def bag_of_words(vectorizer, counts):
@@ -200,14 +215,18 @@ def bag_of_words(vectorizer, counts):
     train, test = _split()
     words, wanted = set(vectorizer.vocabulary_), set(reference.vocabulary_)
     if words != wanted:
-        if words > wanted and words - wanted <= set(CountVectorizer().fit(test["text"]).vocabulary_):
+        if words > wanted and words - wanted <= set(CountVectorizer(ngram_range=NGRAMS).fit(test["text"]).vocabulary_):
             raise Incorrect(
-                f"`vectorizer` knows {len(words - wanted)} word(s) that occur only in the test messages: it was "
+                f"`vectorizer` knows {len(words - wanted)} term(s) that occur only in the test messages: it was "
                 "fitted on more than the training messages, so the test set leaks into the features."
             )
+        if words and words < wanted and all(" " not in term for term in words):
+            raise Incorrect(
+                "`vectorizer` counts single words only; the exercise asks for pairs of adjacent words as well."
+            )
         raise Incorrect(
-            "`vectorizer` has not learned the vocabulary of the training messages with the default settings; "
-            "fit a `CountVectorizer()` on `train[\"text\"]`."
+            "`vectorizer` has not learned the single words and word pairs of the training messages; fit a "
+            "`CountVectorizer` that counts both, with its other settings left as they are, on `train[\"text\"]`."
         )
     shape = getattr(counts, "shape", None)
     if shape != expected.shape:
@@ -222,7 +241,9 @@ def bag_of_words(vectorizer, counts):
         )
     if not np.array_equal(values, expected.toarray()):
         raise Incorrect("`counts` does not hold the word counts of the training messages, in their order.")
-    return f"{shape[0]} messages, {shape[1]} different words; {expected.nnz} of the cells are not zero."
+    pairs = sum(" " in term for term in reference.vocabulary_)
+    return (f"{shape[0]} messages, {shape[1]} different terms ({shape[1] - pairs} words and {pairs} word pairs); "
+            f"{expected.nnz} of the cells are not zero.")
 
 
 @bag_of_words.wrong_answer
@@ -230,7 +251,7 @@ def bag_of_words_fitted_on_all_messages():
     from sklearn.feature_extraction.text import CountVectorizer
 
     train, _ = _split()
-    vectorizer = CountVectorizer().fit(_messages()["text"])
+    vectorizer = CountVectorizer(ngram_range=NGRAMS).fit(_messages()["text"])
     return Answer.of(vectorizer, vectorizer.transform(train["text"]))
 
 
@@ -239,7 +260,7 @@ def bag_of_words_binary():
     from sklearn.feature_extraction.text import CountVectorizer
 
     train, _ = _split()
-    vectorizer = CountVectorizer(binary=True)
+    vectorizer = CountVectorizer(ngram_range=NGRAMS, binary=True)
     return Answer.of(vectorizer, vectorizer.fit_transform(train["text"]))
 
 
@@ -248,7 +269,7 @@ def bag_of_words_tfidf():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     train, _ = _split()
-    vectorizer = TfidfVectorizer()
+    vectorizer = TfidfVectorizer(ngram_range=NGRAMS)
     return Answer.of(vectorizer, vectorizer.fit_transform(train["text"]))
 
 
@@ -257,8 +278,18 @@ def bag_of_words_of_the_test_messages():
     from sklearn.feature_extraction.text import CountVectorizer
 
     train, test = _split()
-    vectorizer = CountVectorizer().fit(train["text"])
+    vectorizer = CountVectorizer(ngram_range=NGRAMS).fit(train["text"])
     return Answer.of(vectorizer, vectorizer.transform(test["text"]))
+
+
+@bag_of_words.wrong_answer
+def bag_of_words_single_words_only():
+    """The lesson's bag of words, copied: single words, no pairs."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    train, _ = _split()
+    vectorizer = CountVectorizer()
+    return Answer.of(vectorizer, vectorizer.fit_transform(train["text"]))
 
 
 # --- 3. a text classifier ------------------------------------------------------------
@@ -368,7 +399,7 @@ def errors(errors, most_confused):
     if ids and ids <= right_ids:
         raise Incorrect("`errors` holds messages the model routed correctly; keep those where the two queues differ.")
     if ids == set(results["id"]):
-        raise Incorrect("`errors` holds every test message; keep only those the model got wrong.")
+        raise Incorrect("`errors` holds every message of `results`; keep only those the model got wrong.")
     if ids != wrong_ids:
         raise Incorrect(f"`errors` has {len(ids)} message(s), but not exactly the ones whose predicted queue is wrong.")
     if len(errors) != len(wrong_ids):
@@ -384,7 +415,8 @@ def errors(errors, most_confused):
     if pair != expected:
         raise Incorrect("`most_confused` is not the (true, predicted) pair that occurs most often among the errors.")
     count = int(((results["queue"] == pair[0]) & (results["predicted"] == pair[1])).sum())
-    return f"{len(wrong_ids)} of {len(results)} test messages are misrouted; {count} of them in the most common way."
+    return (f"{len(wrong_ids)} of {len(results)} training messages are misrouted by the models that did not see them; "
+            f"{count} of them in the most common way.")
 
 
 @errors.wrong_answer
