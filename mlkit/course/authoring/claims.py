@@ -15,8 +15,11 @@ What is not checked, because it is not a computed result:
   as 1.96, a figure from a cited source).
 
 Matching is by value at the precision the prose gives: "0.93" is supported by an
-output of ``0.9268`` (it rounds to 0.93), "93%" by ``0.9268`` as well, "1,234" by
-``1234``. ``1e-7`` and ``3.5e-10`` compare as floats to two significant figures.
+output of ``0.9268`` (it rounds to 0.93), "93%" and "93 per cent" by ``0.9268`` as well,
+"1,234" and "1 234" (thin space) by ``1234``; ``3e-7`` and ``3.5e-10`` compare as floats
+to the significant figures written. A number written with a minus needs a negative value.
+Seeds in code (``random_state=42``, ``np.random.seed(0)``) support nothing. A heading
+after "Check your understanding" in the same cell ends the questions.
 
 Example::
 
@@ -32,8 +35,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 NUMBER = re.compile(
-    r"(?<![\w.])[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-−+]?\d+)?(?:\s?%)?(?![\w])"
+    r"(?<![A-Za-z0-9.])[-−]?(?:\d{1,3}(?:[,\u2009\u202f]\d{3})+|\d+)(?:\.\d+)?(?:[eE][-−+]?\d+)?"
+    r"(?:[\s\u00a0]?(?:%|per[ -]?cent\b))?(?![A-Za-z0-9])"
 )
+SEED = re.compile(r"\b(?:random_state|seed|random_seed)\s*=\s*\d+|\b(?:seed|default_rng|RandomState|manual_seed)\(\s*\d+\s*\)")
 _CODE_SPAN = re.compile(r"```.*?```|`[^`\n]*`", re.S)
 _MATH = re.compile(r"\$\$.*?\$\$|(?<![\\$])\$[^$\n]+?\$", re.S)
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
@@ -60,7 +65,10 @@ class Claim:
 
 def _value(text: str) -> tuple[Decimal, bool] | None:
     """The number written as ``text`` and whether it was a percentage."""
-    cleaned = text.replace("−", "-").replace(",", "").replace(" ", "")
+    cleaned = re.sub(r"per[ -]?cent$", "%", text.strip())
+    for separator in (",", " ", "\u2009", "\u202f", "\u00a0"):
+        cleaned = cleaned.replace(separator, "")
+    cleaned = cleaned.replace("−", "-")
     percent = cleaned.endswith("%")
     try:
         return Decimal(cleaned.rstrip("%")), percent
@@ -76,7 +84,7 @@ def _prose(source: str) -> str:
 
 
 def _decimals(text: str) -> int:
-    digits = text.rstrip("% ").split("e")[0].split("E")[0]
+    digits = re.sub(r"[\s\u00a0]?(?:%|per[ -]?cent)$", "", text).split("e")[0].split("E")[0]
     return len(digits.split(".")[1]) if "." in digits else 0
 
 
@@ -102,7 +110,7 @@ def shown_values(nb) -> list[Decimal]:
     for cell in nb.cells:
         texts = _output_texts(cell) if cell.cell_type == "code" else []
         if cell.cell_type == "code":
-            texts.append(_joined(cell.source))
+            texts.append(SEED.sub(" ", _joined(cell.source)))  # a seed is no result: 42 backs no count of 42
         for text in texts:
             for match in NUMBER.finditer(text):
                 parsed = _value(match.group())
@@ -117,8 +125,12 @@ def _supported(text: str, shown: list[Decimal]) -> bool:
     if parsed is None:
         return True
     value, percent = parsed
-    if "e" in text.lower():
-        return any(_same_significant(abs(value), abs(s)) for s in shown)
+    if value < 0:  # an explicit minus must be matched by a negative value
+        shown = [s for s in shown if s < 0]
+    if "e" in text.lower() and "per" not in text.lower():
+        mantissa = text.lower().split("e")[0].lstrip("-−")
+        digits = max(1, len(mantissa.replace(".", "").lstrip("0")))
+        return any(_same_significant(abs(value), abs(s), digits) for s in shown)
     places = _decimals(text)
     targets = [(abs(value), places)]
     if percent:
@@ -162,7 +174,9 @@ def _split_givens(nb, index: int, source: str) -> tuple[str, str]:
         return "", source
     heading = QUESTIONS_HEADING.search(source)
     if heading:
-        return source[: heading.start()], source[heading.start() :]
+        after = _HEADING.search(source, heading.end())  # a later heading ("## Summary") ends the questions
+        end = after.start() if after else len(source)
+        return source[: heading.start()] + "\n" + source[end:], source[heading.start() : end]
     return source, ""
 
 
@@ -184,7 +198,10 @@ def unsupported_numbers(nb, allowed: set[str] = frozenset()) -> list[Claim]:
             parts[index] = ("", source)
             continue
         parts[index] = _split_givens(nb, index, source)
-        in_questions = bool(QUESTIONS_HEADING.search(source)) or (in_questions and not _HEADING.search(source))
+        questions = QUESTIONS_HEADING.search(source)
+        in_questions = bool(questions and not _HEADING.search(source, questions.end())) or (
+            in_questions and not _HEADING.search(source)
+        )
     for _, given in parts.values():
         for match in NUMBER.finditer(_prose(given)):
             parsed = _value(match.group())
