@@ -1,6 +1,6 @@
 """Wine recognition, from scikit-learn's bundled data sets.
 
-178 wines grown in the same region of Italy by three cultivators, described by
+178 wines grown in the same region of Italy by three cultivars (grape varieties), described by
 13 results of chemical analysis (M. Forina et al., PARVUS, 1988; UCI Machine
 Learning Repository, CC BY 4.0; shipped with scikit-learn). The features have
 very different scales (``proline`` is in the hundreds, ``hue`` around 1),

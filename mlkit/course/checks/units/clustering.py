@@ -1,7 +1,7 @@
 """Exercises of unit 13, clustering (``solutions/13_clustering.ipynb``).
 
-Data: :mod:`mlkit.datasets.wine`, 178 wines and their cultivators. Clustering
-never sees the cultivators; the checks use them only to judge clusters, as the
+Data: :mod:`mlkit.datasets.wine`, 178 wines and their cultivars (grape varieties). Clustering
+never sees the cultivars; the checks use them only to judge clusters, as the
 lesson does.
 
 Each exercise is a check function decorated with ``EXERCISES.exercise``;
@@ -26,7 +26,7 @@ from mlkit.course.checks.kinds import close_to as _near
 EXERCISES = ExerciseSet("clustering", "Clustering")
 
 K = 3
-AGREEMENT_K = 4  # exercise 2 judges four clusters, one more than there are cultivators
+AGREEMENT_K = 4  # exercise 2 judges four clusters, one more than there are cultivars
 KS = tuple(range(2, 9))
 CHOICE_FEATURES = ("alcohol", "flavanoids", "color_intensity", "proline")  # exercise 3 clusters these only
 EPS = 2.1  # smaller than the lesson's 2.3
@@ -170,7 +170,7 @@ def kmeans_known_labels():
     title="Measure how well clusters match known labels",
     hints=(
         "Cluster numbers are names chosen by the algorithm: cluster 2 may be cultivar 0, and there is one more "
-        "cluster than cultivators. The measure must not depend on the numbering.",
+        "cluster than cultivars. The measure must not depend on the numbering.",
         "The adjusted Rand index compares which pairs of wines are grouped together, and is corrected so that "
         "a random grouping scores about 0.",
         "`score = adjusted_rand_score(y, labels)`",
@@ -193,7 +193,7 @@ def agreement(score):
             "for chance."
         )
     expect_close(score, _ari(y, labels), name="score", rtol=1e-9)
-    return "the index compares pairs of wines, so it works even with four clusters for three cultivators."
+    return "the index compares pairs of wines, so it works even with four clusters for three cultivars."
 
 
 @agreement.wrong_answer
