@@ -11,7 +11,7 @@ from mlkit.decision.inputs import Assumptions, Option, Person, Scenario
 PERSON = Person(age=60, salary=50_000, salary_growth=0.0, retirement_age=64)
 COURSE = Option("Course", "masters_in_person", years=1, tuition_per_year=10_000, income_share_while_studying=0,
                 p_complete=1.0, p_land_role=0.6, target_salary=90_000)
-SCENARIO = Scenario(PERSON, (Option("Stay"), COURSE), Assumptions(discount_rate=0.0))
+SCENARIO = Scenario(PERSON, (Option("Stay"), COURSE), Assumptions(discount_rate=0.0, pre_tax=True))  # switch points by hand: pre-tax
 
 
 def bar(bars, name, option="Course"):

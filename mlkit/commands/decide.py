@@ -42,10 +42,7 @@ def run(args: argparse.Namespace) -> int:
         return write_example(Path(args.example), force=args.force)
     if not args.scenario:
         raise InputError(f"no scenario file given; run `mlkit decide --example` to write one ({DEFAULT_EXAMPLE}), then `mlkit decide {DEFAULT_EXAMPLE}`")
-    for name in ("draws", "seed"):
-        given = getattr(args, name)
-        if given is not None and given < (1 if name == "draws" else 0):
-            raise InputError(f"--{name} = {given}: expected a whole number of at least {1 if name == 'draws' else 0}")
+    check_options(args)
 
     from mlkit.decision import evaluate, read, simulate
 
@@ -54,24 +51,47 @@ def run(args: argparse.Namespace) -> int:
     simulation = simulate(scenario, draws=args.draws, seed=args.seed)
     report = build_report(evaluation, simulation)
     if args.format == "json":
-        import json
-
-        print(json.dumps(report, indent=2))
+        print(to_json(report))
     else:
         print(format_table(report))
     return 0
 
 
-def write_example(path, *, force: bool = False) -> int:
-    from mlkit.decision import example_scenario, write
+def check_options(args: argparse.Namespace) -> None:
+    """Refuse ``--draws`` and ``--seed`` outside the scenario fields' ranges (same limits, same message)."""
+    from mlkit.decision.validation import RANGES
     from mlkit.errors import InputError
 
-    if path.exists() and not force:
-        raise InputError(f"{path} exists; choose another path or add --force to overwrite it")
-    if not path.parent.is_dir():
-        raise InputError(f"{path.parent} is not a folder; create it first or choose another path")
-    write(example_scenario(), path)
-    print(f"wrote {path}; edit it, then run: mlkit decide {path}")
+    for name in ("draws", "seed"):
+        given = getattr(args, name)
+        limits = RANGES[f"assumptions.{name}"]
+        if given is not None and not limits.low <= given <= limits.high:
+            raise InputError(f"--{name} = {given}: expected a whole number from {limits.low:,.0f} to {limits.high:,.0f}")
+
+
+def to_json(report: dict) -> str:
+    """The report as JSON; a non-finite number (none is expected) is written as ``null``, so the JSON is always valid."""
+    import json
+    import math
+
+    def clean(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [clean(v) for v in value]
+        return value
+
+    return json.dumps(clean(report), indent=2, allow_nan=False)
+
+
+def write_example(path, *, force: bool = False) -> int:
+    """Write the example scenario to ``path`` (refusing folders, devices and, without ``force``, existing files)."""
+    from mlkit.decision import example_scenario, write
+
+    written = write(example_scenario(), path, overwrite=force)
+    print(f"wrote {written}; edit it, then run: mlkit decide {written}")
     return 0
 
 
@@ -86,6 +106,8 @@ def build_report(evaluation, simulation) -> dict:
                 "name": result.name,
                 "kind": result.kind,
                 "npv": result.npv,
+                "npv_loan_free": result.npv_loan_free,
+                "financing_cost": result.financing_cost,
                 "npv_branches": {name: b.npv for name, b in result.branches.items()},
                 "branch_probabilities": {name: b.probability for name, b in result.branches.items()},
                 "break_even_year": result.break_even_year,
@@ -105,7 +127,9 @@ def build_report(evaluation, simulation) -> dict:
         },
         "horizon_years": scenario.person.horizon_years,
         "discount_rate": scenario.assumptions.discount_rate,
-        "after_tax": scenario.assumptions.after_tax,
+        "after_tax": scenario.assumptions.tax_model != "none",
+        "tax_model": scenario.assumptions.tax_model,
+        "state_rate": scenario.assumptions.state_rate,
         "draws": simulation.draws,
         "seed": simulation.seed,
         "monte_carlo_mode": scenario.assumptions.monte_carlo,
@@ -114,8 +138,19 @@ def build_report(evaluation, simulation) -> dict:
     }
 
 
-def _money(value: float) -> str:
+def _money(value: float | None) -> str:
+    if value is None or value != value or value in (float("inf"), float("-inf")):
+        return "n/a"
     return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
+
+
+def _tax_text(report: dict) -> str:
+    model = report.get("tax_model", "brackets" if report["after_tax"] else "none")
+    if model == "none":
+        return "before tax"
+    if model == "flat":
+        return "after a flat effective tax"
+    return f"after federal, payroll and {report.get('state_rate', 0):.1%} state tax"
 
 
 def format_table(report: dict) -> str:
@@ -141,7 +176,8 @@ def format_table(report: dict) -> str:
             fallback_text = f", {fallback:.0%} without it" if fallback is not None else ""
             notes.append(
                 f"{o['name']}: borrows {_money(o['loan']['borrowed'])}, pays {_money(o['loan']['total_interest'])} interest "
-                f"({o['loan']['plan']} plan{share_text}{fallback_text})"
+                f"({o['loan']['plan']} plan{share_text}{fallback_text}); the loans cost {_money(o['financing_cost'])} "
+                f"in present value, included in its NPV (without loans: {_money(o['npv_loan_free'])})"
             )
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
@@ -152,7 +188,7 @@ def format_table(report: dict) -> str:
     lines = [
         f"Age {person['age']:g}, salary {_money(person['salary'])}, retiring at {person['retirement_age']:g}: "
         f"{report['horizon_years']} years at a {report['discount_rate']:.1%} real discount rate "
-        f"({'after' if report['after_tax'] else 'before'} tax, today's dollars, against staying).",
+        f"({_tax_text(report)}, today's dollars, against staying).",
         "",
         line(header),
         line(["-" * w for w in widths]),

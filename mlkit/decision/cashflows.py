@@ -9,27 +9,34 @@ For an outcome branch with study ending at ``E`` years, the new job starting at
 - baseline ("stay"): ``base_t = salary * (1 + g) ** t``;
 - share of year ``t`` spent studying: ``s_t = clip(E - t, 0, 1)``;
 - share of year ``t`` in the new job: ``a_t = clip(t + 1 - W, 0, 1)``;
-- earnings: ``(1 - a_t) * income_share * base_t + a_t * P * (1 + g) ** t`` (plus the
-  senior premium once ``senior_after_years`` in the role);
+- each part of a year is taxed as that share of a full year at its income (:class:`Taxes`:
+  after tax by default, pre-tax with ``pre_tax``): study
+  (``income_share * base_t + study_income``, with the Lifetime Learning Credit and the
+  section 127 exclusion), job search (``income_share * base_t``), the job
+  (``P * stage_t * (1 + g) ** t``, plus the senior premium; ``stage_t`` the career path from
+  the entry salary, :func:`stage_factors`), and staying (``base_t``);
 - costs: ``s_t * annual_cost`` and, in year 0, the one-off ``upfront_cost``;
-- incremental flow: ``k * (earnings_t - base_t) - costs_t`` with ``k = 1 - tax_rate``
-  when the scenario is after tax, else 1.
+- loans: :func:`loan_flows` (money received at disbursement, payments of the plan chosen,
+  the interest deduction after tax), so the NPV includes the cost of borrowing.
 
 The branches: complete and land the role (``E = years``, ``P`` = target salary),
 complete and fall back (``P`` = fallback salary), drop out (``E = dropout_point * years``,
-``P`` = current salary). Every argument broadcasts, so the same function gives one
-series (shape ``(H,)``) or one per Monte Carlo draw (shape ``(draws, H)``).
+``P`` = current salary). :func:`flows` gives one series (shape ``(H,)``) or one per Monte
+Carlo draw (shape ``(draws, H)``).
 
-:func:`branch_npv` gives the discounted sum of those flows without building them: with
+:class:`BranchTables` gives the discounted sum of those flows without building them: with
 ``x_t`` a discounted yearly series and a start ``W = k + frac`` (whole years ``k``),
 ``sum_t x_t * clip(t + 1 - W, 0, 1) = (1 - frac) * x_k + sum(x[k+1:])``, read from a
-table of tail sums. Its cost grows with the number of draws only, not draws x years;
-the tests check it equals ``npv(flows(...))``.
+table of tail sums (the land branch's rows tabulated on a grid of target salaries). Its
+cost grows with the number of draws only, not draws x years; the tests check it equals
+``npv(flows(...))``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -85,8 +92,92 @@ def discount_factors(rate: float, years: int) -> np.ndarray:
 
 
 def tax_factor(assumptions: Assumptions) -> float:
-    """Share of an earnings difference kept: ``1 - tax_rate`` after tax, else 1."""
-    return 1 - assumptions.tax_rate if assumptions.after_tax else 1.0
+    """Share of an earnings difference kept under the flat tax (``1 - tax_rate``), else 1 (the previous release's model)."""
+    return 1 - assumptions.tax_rate if assumptions.tax_model == "flat" else 1.0
+
+
+# --- taxes ----------------------------------------------------------------------------------
+
+class Taxes:
+    """After-tax income of yearly wages, for the scenario's tax model.
+
+    ``none``: wages as they are (pre-tax); ``flat``: ``(1 - tax_rate) * wages``; ``brackets``:
+    :func:`mlkit.decision.tax.after_tax_income` (federal brackets of the first year of study,
+    payroll, ``state_rate``, ``filing_status``).
+    """
+
+    def __init__(self, assumptions: Assumptions):
+        self.model = assumptions.tax_model
+        self.keep = 1 - assumptions.tax_rate if self.model == "flat" else 1.0
+        self.year = assumptions.start.year
+        self.state_rate = assumptions.state_rate
+        self.status = assumptions.filing_status
+
+    @property
+    def linear(self) -> bool:
+        return self.model != "brackets"
+
+    def net(self, gross, *, credits=0.0, above_the_line=0.0) -> np.ndarray:
+        """After-tax income of ``gross`` wages (any shape; ``credits`` and deductions broadcast)."""
+        gross = np.asarray(gross, dtype=float)
+        if self.model != "brackets":
+            return self.keep * gross
+        from mlkit.decision.tax import after_tax_income
+
+        return after_tax_income(
+            gross, state_rate=self.state_rate, year=self.year, filing_status=self.status,
+            above_the_line=above_the_line, credits=credits,
+        )
+
+    def study_year(self, option: Option, gross) -> np.ndarray:
+        """After-tax income of a full year of study with ``gross`` wages (share kept and study income).
+
+        Brackets: employer aid above IRC section 127's $5,250 is taxable wages (the aid itself is
+        already taken off the cost), and a graduate programme's tuition and fees, less tax-free
+        aid, earn the Lifetime Learning Credit (IRC section 25A(c)), capped at the federal tax.
+        """
+        return self.study_of(gross, *_study_key(option)[2:])
+
+    def study_of(self, gross, graduate: bool, tuition: float, fees: float, scholarships: float, aid: float) -> np.ndarray:
+        """:meth:`study_year` from the fields it reads (a graduate programme or not, its yearly costs and aid)."""
+        gross = np.asarray(gross, dtype=float)
+        if self.model != "brackets":
+            return self.keep * gross
+        from mlkit.decision.tax import employer_aid_exclusion, lifetime_learning_credit
+
+        excluded, taxable = (float(x) for x in employer_aid_exclusion(aid, year=self.year))
+        credit = 0.0
+        if graduate:
+            expenses = max(tuition + fees - scholarships - excluded, 0.0)
+            credit = lifetime_learning_credit(expenses, gross + taxable, year=self.year, filing_status=self.status)
+        return self.net(gross + taxable, credits=credit) - taxable
+
+
+# --- career stages -----------------------------------------------------------------------------
+
+def stage_factors(option: Option, person: Person, job_start: float) -> np.ndarray:
+    """Salary in the role as a share of the target, year by year, shape ``(H,)``.
+
+    The role starts at ``job_start`` (years after study begins; its whole year ``k`` counts as
+    the first in the role): from ``entry / target`` the share rises geometrically to 1 in
+    ``years_to_average`` years (:func:`mlkit.decision.salary_path.salary_path`), and stays 1.
+    Ones when the option has no career path.
+    """
+    ratio, years = option.career_stage(person)
+    return _stage(ratio, years, person.horizon_years, min(int(job_start), person.horizon_years)).copy()
+
+
+@lru_cache(maxsize=1024)
+def _stage(ratio: float, years: float, horizon: int, first: int) -> np.ndarray:
+    if ratio >= 1.0 or years <= 0:
+        return np.ones(horizon)
+    from mlkit.decision.salary_path import salary_path
+
+    length = max(horizon - first, 1)
+    path = salary_path(ratio, 1.0, years=length, growth=0.0, years_to_average=min(years, length))
+    out = np.full(horizon, ratio)
+    out[first:] = path[: horizon - first]
+    return out
 
 
 def flows(
@@ -99,40 +190,57 @@ def flows(
     salary,
     senior_premium=0.0,
     senior_start=np.inf,
+    stage=None,
 ) -> np.ndarray:
-    """Incremental yearly flows (option minus stay) for one branch, or one per draw.
+    """Incremental yearly flows (option minus stay) for one branch, or one per draw, before loans.
 
-    Scalars give shape ``(H,)``; arrays of shape ``(n,)`` give ``(n, H)``.
+    Scalars give shape ``(H,)``; arrays of shape ``(n,)`` give ``(n, H)``. Year ``t`` is split
+    into study (share ``s_t``), job search (``1 - s_t - a_t``) and the new job (``a_t``); each
+    part is taxed as its share of a full year at that income::
+
+        s_t * V_study + (1 - s_t - a_t) * V_search + a_t * V_job - V_base - s_t * annual_cost
+
+    with ``V`` the after-tax income (:class:`Taxes`) of a full year of: study
+    (``income_share * base_t + study_income``), search (``income_share * base_t``), the job
+    (``salary * stage_t * (1 + g) ** t``, plus the senior premium from ``senior_start``) and
+    staying (``base_t``). Pre-tax this is the plain difference of earnings.
+    ``stage`` (shape ``(H,)``) is the career path of :func:`stage_factors` (default: none).
 
     Examples
     --------
     >>> from mlkit.decision.inputs import Assumptions, Option, Person
     >>> p = Person(age=60, salary=50_000, salary_growth=0.0, retirement_age=64)
     >>> o = Option("MS", "masters_in_person", years=1, tuition_per_year=10_000, income_share_while_studying=0)
-    >>> flows(o, p, Assumptions(), study_end=1, work_start=1, salary=60_000).tolist()
+    >>> flows(o, p, Assumptions(pre_tax=True), study_end=1, work_start=1, salary=60_000).tolist()
     [-60000.0, 10000.0, 10000.0, 10000.0]
     """
+    taxes = Taxes(assumptions)
     grow = growth_path(person)
     t = np.arange(grow.size, dtype=float)
     study_end, work_start, salary, senior_premium, senior_start = (
         np.asarray(x, dtype=float)[..., None] for x in (study_end, work_start, salary, senior_premium, senior_start)
     )
     base = person.salary * grow
+    share = option.income_share_while_studying
     in_job = np.clip(t + 1 - work_start, 0.0, 1.0)
     studying = np.clip(study_end - t, 0.0, 1.0)
     senior = np.clip(t + 1 - senior_start, 0.0, 1.0)
-    post = (salary + senior_premium * senior) * grow
-    earnings = (1 - in_job) * option.income_share_while_studying * base + in_job * post
-    out = tax_factor(assumptions) * (earnings - base) - studying * option.annual_cost
+    path = salary * grow * (1.0 if stage is None else np.asarray(stage, dtype=float))
+    job = (1 - senior) * taxes.net(path) + senior * taxes.net(path + senior_premium * grow)
+    v_study = taxes.study_year(option, share * base + option.study_income_per_year)
+    v_search = taxes.net(share * base)
+    out = studying * v_study + (1 - studying - in_job) * v_search + in_job * job - taxes.net(base) - studying * option.annual_cost
+    out = np.array(out, dtype=float)
     out[..., 0] -= option.upfront_cost
     return out
 
 
 class DiscountedSums:
-    """Discounted yearly series of a person's horizon and their tail sums.
+    """Discounted yearly series of a person's horizon and their tail sums (pre-tax, linear parts).
 
     ``d`` discount factors, ``base`` the discounted baseline salary, ``grow`` the discounted
     growth path; each padded with two zeros so a start at or after the horizon reads 0.
+    Kept for the previous release's callers; the model itself uses :class:`BranchTables`.
     """
 
     def __init__(self, person: Person, assumptions: Assumptions):
@@ -144,37 +252,41 @@ class DiscountedSums:
         series[0, : self.years] = discount
         series[1, : self.years] = person.salary * grow * discount
         series[2, : self.years] = grow * discount
-        tails = np.zeros_like(series)
-        tails[:, : self.years] = np.cumsum(series[:, : self.years][:, ::-1], axis=1)[:, ::-1]
-        self.series, self.tails = series, tails
-        self.total_d, self.total_base = float(tails[0, 0]), float(tails[1, 0])
+        self.series, self.tails = series, tail_sums(series)
+        self.total_d, self.total_base = float(self.tails[0, 0]), float(self.tails[1, 0])
 
     def after(self, row: int, start):
         """``sum_t x_t * clip(t + 1 - start, 0, 1)`` for series ``row`` (0 d, 1 base, 2 grow)."""
-        start = np.minimum(start, self.years)  # from the horizon on, nothing is left
-        k = start.astype(np.intp)  # whole years (starts are never negative)
-        return (1 - (start - k)) * self.series[row, k] + self.tails[row, k + 1]
+        return after(self.series[row], self.tails[row], start, self.years)
 
     def after_pair(self, start):
-        """:meth:`after` for the baseline and the growth path at once (one index computation)."""
-        start = np.minimum(start, self.years)
-        k = start.astype(np.intp)
-        keep = 1 - (start - k)
-        return (
-            keep * self.series[1, k] + self.tails[1, k + 1],
-            keep * self.series[2, k] + self.tails[2, k + 1],
-        )
+        """:meth:`after` for the baseline and the growth path at once."""
+        return self.after(1, start), self.after(2, start)
+
+
+def tail_sums(series: np.ndarray) -> np.ndarray:
+    """``tails[..., k] = sum(series[..., k:])`` (the last axis padded with zeros stays zero)."""
+    return np.cumsum(series[..., ::-1], axis=-1)[..., ::-1]
+
+
+def after(series: np.ndarray, tails: np.ndarray, start, years: int):
+    """``sum_t x_t * clip(t + 1 - start, 0, 1)`` from a padded series and its tail sums."""
+    start = np.minimum(start, years)  # from the horizon on, nothing is left
+    k = np.asarray(start).astype(np.intp)
+    return (1 - (start - k)) * series[k] + tails[k + 1]
 
 
 def branch_npv(option: Option, sums: DiscountedSums, *, study_end, work_start, salary, senior_premium=0.0, senior_start=np.inf):
-    """NPV of one branch's flows (see :func:`flows`), for scalars or arrays of draws.
+    """NPV of one branch's flows (pre-tax or flat tax, no career path, no loans), for scalars or arrays of draws.
+
+    The previous release's fast formula, kept for its callers; see :class:`BranchTables`.
 
     Examples
     --------
     >>> from mlkit.decision.inputs import Assumptions, Option, Person
     >>> p = Person(age=60, salary=50_000, salary_growth=0.0, retirement_age=64)
     >>> o = Option("MS", "masters_in_person", years=1, tuition_per_year=10_000, income_share_while_studying=0)
-    >>> float(branch_npv(o, DiscountedSums(p, Assumptions(discount_rate=0.0)), study_end=1, work_start=1, salary=60_000))
+    >>> float(branch_npv(o, DiscountedSums(p, Assumptions(discount_rate=0.0, pre_tax=True)), study_end=1, work_start=1, salary=60_000))
     -30000.0
     """
     base_after, grow_after = sums.after_pair(work_start)
@@ -182,24 +294,405 @@ def branch_npv(option: Option, sums: DiscountedSums, *, study_end, work_start, s
     if np.any(senior_premium):
         earnings = earnings + senior_premium * sums.after(2, senior_start)
     studying = sums.total_d - sums.after(0, study_end)
-    return sums.keep * (earnings - sums.total_base) - option.annual_cost * studying - option.upfront_cost
+    return sums.keep * (earnings - sums.total_base) - study_cost(option, sums.keep) * studying - option.upfront_cost
 
 
-def branch_flows(option: Option, person: Person, assumptions: Assumptions) -> dict[str, tuple[float, np.ndarray]]:
-    """``{branch: (probability, flows)}`` for the three outcome branches of ``option``."""
-    return {
-        b.name: (
-            b.probability,
-            flows(
-                option, person, assumptions,
-                study_end=b.study_end, work_start=b.work_start, salary=b.salary,
-                senior_premium=b.senior_premium, senior_start=b.senior_start,
-            ),
+def study_cost(option: Option, keep: float) -> float:
+    """Net yearly cost of a year of study: costs less aid, less the income earned while studying (after ``keep``)."""
+    return option.annual_cost - keep * option.study_income_per_year
+
+
+# --- the fast path: per-branch tables ---------------------------------------------------------
+
+#: The target salary grid of :class:`BranchTables`: ``GRID_POINTS`` values of the lognormal's
+#: ``z`` evenly from ``-GRID_Z`` to ``GRID_Z`` (draws beyond are read at the ends).
+GRID_POINTS = 201
+GRID_Z = 5.0
+#: Salaries the expected value averages over (after tax): a trapezoid rule on the normal.
+EXPECTATION_POINTS = 41
+
+
+class BranchTables:
+    """Everything the NPV of one option needs per branch, so a draw costs a few look-ups.
+
+    For branch ``b`` (0 land, 1 fall back, 2 drop out) with its study end ``E_b`` and a
+    draw's job start ``W = k + frac``::
+
+        npv = head[b] + (1 - frac) * job[b, k] + job_tail[b, k + 1]
+
+    where ``head[b]`` is the discounted sum of everything but the job (study, search,
+    staying, costs, loans: :func:`flows` with no job) and ``job[b, t] = d_t * (V_job_t -
+    V_search_t)``. The land branch's job depends on the draw's target salary: with a linear
+    tax (pre-tax or flat) it is ``x * unit + constant``, exact; with the brackets its rows are
+    tabulated on a grid of salaries (:data:`GRID_POINTS` points of the lognormal) and read by
+    linear interpolation, within a few dollars. The senior premium starts ``senior_after_years`` after
+    the branch's mean job start, and the career path is counted from it too.
+    """
+
+    def __init__(self, option: Option, person: Person, assumptions: Assumptions, median: float, sigma: float):
+        horizon = person.horizon_years
+        self.years = horizon
+        taxes = Taxes(assumptions)
+        discount = discount_factors(assumptions.discount_rate, horizon)
+        grow = growth_path(person)
+        share = option.income_share_while_studying
+        t = np.arange(horizon, dtype=float)
+        v_base = _net_of_share(person, assumptions, 1.0)
+        v_search = _net_of_share(person, assumptions, share)
+        v_study = _net_of_study(person, assumptions, _study_key(option))
+        parts = branches(option, person, assumptions)
+        self.ends = np.array([b.study_end for b in parts])
+        costs = branch_financing_costs(option, person, assumptions)
+        head = np.empty(3)
+        job = np.zeros((3, horizon + 2))
+        for i, b in enumerate(parts):
+            studying = np.clip(b.study_end - t, 0.0, 1.0)
+            before = studying * (v_study - v_search - option.annual_cost) + v_search - v_base
+            head[i] = float(before @ discount) - option.upfront_cost - costs[i]
+            if i:
+                job[i, :horizon] = discount * (_net_of_salary(person, assumptions, float(b.salary)) - v_search)
+        self.head = head
+        self.job, self.job_tail = job, tail_sums(job)
+        # The land branch on a grid of target salaries.
+        land = parts[0]
+        stage = stage_factors(option, person, land.work_start)
+        senior = np.clip(t + 1 - land.senior_start, 0.0, 1.0)
+        self.median, self.sigma = median, sigma
+        self.linear = taxes.linear
+        self._land_inputs = (taxes, discount, grow * stage, senior, option.senior_premium * grow, v_search)
+        self._grids: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        if self.linear:
+            # The job's after-tax income is keep * (x * path + premium): one row per x, one constant row.
+            rows = np.zeros((2, horizon + 2))
+            rows[0, :horizon] = discount * taxes.keep * grow * stage
+            rows[1, :horizon] = discount * (taxes.keep * senior * option.senior_premium * grow - v_search)
+            self.land, self.land_tail = rows, tail_sums(rows)
+        self.z = np.linspace(-GRID_Z, GRID_Z, GRID_POINTS)
+        self.grid = median * np.exp(sigma * self.z)
+
+    def land_rows(self, points: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(z, rows, tails) of the land branch's job on ``points`` values of ``z`` from ``-GRID_Z`` to ``GRID_Z`` (brackets)."""
+        if points not in self._grids:
+            taxes, discount, path_unit, senior, premium, v_search = self._land_inputs
+            z = np.linspace(-GRID_Z, GRID_Z, points)
+            path = (self.median * np.exp(self.sigma * z))[:, None] * path_unit
+            v_job = taxes.net(path)
+            if senior.any() and premium.any():
+                v_job = (1 - senior) * v_job + senior * taxes.net(path + premium)
+            rows = np.zeros((points, self.years + 2))
+            rows[:, : self.years] = discount * (v_job - v_search)
+            self._grids[points] = (z, rows, tail_sums(rows))
+        return self._grids[points]
+
+    def branch_value(self, branch: int, work_start) -> np.ndarray:
+        """NPV of the fall-back (1) or drop-out (2) branch for job starts ``work_start``."""
+        return self.head[branch] + after(self.job[branch], self.job_tail[branch], work_start, self.years)
+
+    def locate(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(grid index, interpolation weight) of the target salaries of the standard normals ``z``.
+
+        Depends on the spread only, so options with the same ``sigma`` share it (see :func:`locate`).
+        """
+        return locate(z, self.sigma)
+
+    def land_value(self, work_start, z, located: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        """NPV of the land branch for job starts ``work_start`` and the target salaries' standard normals ``z``.
+
+        ``located``: :meth:`locate` of ``z``, when already known.
+        """
+        work_start = np.minimum(work_start, self.years)
+        k = np.asarray(work_start).astype(np.intp)
+        keep = 1 - (work_start - k)
+        if self.linear:  # exact: the value is linear in the salary
+            x = self.median * np.exp(self.sigma * z)
+            unit = keep * self.land[0, k] + self.land_tail[0, k + 1]
+            constant = keep * self.land[1, k] + self.land_tail[1, k + 1]
+            return self.head[0] + constant + x * unit
+        _z, rows, tails = self.land_rows(GRID_POINTS)
+        g, w = located if located is not None else self.locate(z)
+        width = self.years + 2
+        flat, tail = rows.ravel(), tails.ravel()
+        low = g * width + k
+        high = low + width
+        at_low = keep * flat[low] + tail[low + 1]
+        at_high = keep * flat[high] + tail[high + 1]
+        return self.head[0] + at_low + w * (at_high - at_low)
+
+    def land_expected(self, work_start: float, target: float) -> float:
+        """The land branch's NPV averaged over the target salary's lognormal (at its mean when the tax is linear)."""
+        if self.linear:
+            work_start = min(work_start, self.years)
+            k = int(work_start)
+            keep = 1 - (work_start - k)
+            unit = keep * self.land[0, k] + self.land_tail[0, k + 1]
+            constant = keep * self.land[1, k] + self.land_tail[1, k + 1]
+            return float(self.head[0] + constant + target * unit)
+        # The average over the salary's lognormal, on EXPECTATION_POINTS values of z (trapezoid).
+        z, rows, tails = self.land_rows(EXPECTATION_POINTS)
+        work_start = min(work_start, self.years)
+        k = int(work_start)
+        values = (1 - (work_start - k)) * rows[:, k] + tails[:, k + 1]
+        return float(self.head[0] + normal_weights(z) @ values)
+
+    def expectation_salaries(self) -> tuple[np.ndarray, np.ndarray]:
+        """(salaries, weights): where :meth:`land_expected` evaluates the land branch, and their weights."""
+        z = np.linspace(-GRID_Z, GRID_Z, EXPECTATION_POINTS)
+        return self.median * np.exp(self.sigma * z), normal_weights(z)
+
+
+def locate(z: np.ndarray, sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    """Grid index ``g`` and weight ``w`` with ``x = (1 - w) * grid[g] + w * grid[g + 1]`` for ``x ~ exp(sigma * z)``.
+
+    The grid is :class:`BranchTables`'s (``GRID_POINTS`` values of ``z`` on ``[-GRID_Z, GRID_Z]``,
+    any median: the weight does not depend on it); ``z`` beyond it is read at its ends.
+    """
+    clipped = np.clip(z, -GRID_Z, GRID_Z)
+    step = 2 * GRID_Z / (GRID_POINTS - 1)
+    g = np.minimum(((clipped + GRID_Z) / step).astype(np.intp), GRID_POINTS - 2)
+    low = np.exp(sigma * (g * step - GRID_Z))
+    span = low * np.expm1(sigma * step)
+    w = np.divide(np.exp(sigma * clipped) - low, span, out=np.zeros_like(clipped), where=span > 0)
+    return g, w
+
+
+@lru_cache(maxsize=512)
+def _net_of_share(person: Person, assumptions: Assumptions, share: float) -> np.ndarray:
+    """After-tax income of ``share`` of the baseline salary, year by year (cached)."""
+    out = Taxes(assumptions).net(share * person.salary * growth_path(person))
+    out.flags.writeable = False
+    return out
+
+
+@lru_cache(maxsize=512)
+def _net_of_salary(person: Person, assumptions: Assumptions, salary: float) -> np.ndarray:
+    """After-tax income of ``salary`` growing at the real rate, year by year (cached)."""
+    out = Taxes(assumptions).net(salary * growth_path(person))
+    out.flags.writeable = False
+    return out
+
+
+def _study_key(option: Option) -> tuple:
+    """The fields of ``option`` the tax of a study year depends on."""
+    from mlkit.decision.inputs import GRADUATE_KINDS
+
+    return (
+        option.income_share_while_studying, option.study_income_per_year, option.kind in GRADUATE_KINDS,
+        option.tuition_per_year, option.fees_per_year, option.scholarships_per_year, option.employer_aid_per_year,
+    )
+
+
+@lru_cache(maxsize=512)
+def _net_of_study(person: Person, assumptions: Assumptions, key: tuple) -> np.ndarray:
+    """:meth:`Taxes.study_year` of the baseline, year by year, for the study fields ``key`` (cached)."""
+    share, income, *fields = key
+    out = Taxes(assumptions).study_of(share * person.salary * growth_path(person) + income, *fields)
+    out.flags.writeable = False
+    return out
+
+
+def normal_weights(z: np.ndarray) -> np.ndarray:
+    """Trapezoid weights of the standard normal on the even grid ``z`` (summing to 1)."""
+    if z[0] == -GRID_Z and z[-1] == GRID_Z and z.size in _EVEN_WEIGHTS:
+        return _EVEN_WEIGHTS[z.size]
+    return _weights(z)
+
+
+def _weights(z: np.ndarray) -> np.ndarray:
+    density = np.exp(-z**2 / 2)
+    density[[0, -1]] /= 2
+    return density / density.sum()
+
+
+_EVEN_WEIGHTS = {points: _weights(np.linspace(-GRID_Z, GRID_Z, points)) for points in (GRID_POINTS, EXPECTATION_POINTS)}
+
+
+@lru_cache(maxsize=256)
+def branch_tables(option: Option, person: Person, assumptions: Assumptions) -> BranchTables:
+    """The :class:`BranchTables` of ``option`` (cached: options, people and assumptions are immutable)."""
+    median, sigma = option.salary_spread(assumptions.salary_range_coverage, person)
+    return BranchTables(option, person, assumptions, median, sigma)
+
+
+def branch_flows(
+    option: Option, person: Person, assumptions: Assumptions, *, with_loans: bool = True
+) -> dict[str, tuple[float, np.ndarray]]:
+    """``{branch: (probability, flows)}`` for the three outcome branches of ``option``.
+
+    With ``with_loans`` (default) each branch's flows include its loans' flows
+    (:func:`loan_flows`: a person who drops out borrows only for the years studied);
+    without, they are the loan-free flows. The land branch starts its career path at its
+    job start; with the tax brackets its flows are averaged over the target salary's
+    lognormal (the tax is not linear, so the expected value is not the value at the mean).
+    """
+    taxes = Taxes(assumptions)
+    out = {}
+    for b in branches(option, person, assumptions):
+        stage = stage_factors(option, person, b.work_start) if b.name == "land" else None
+        salary = b.salary
+        weights = None
+        if b.name == "land" and not taxes.linear:
+            salary, weights = branch_tables(option, person, assumptions).expectation_salaries()
+        series = flows(
+            option, person, assumptions,
+            study_end=b.study_end, work_start=b.work_start, salary=salary,
+            senior_premium=b.senior_premium, senior_start=b.senior_start, stage=stage,
         )
-        for b in branches(option, person, assumptions)
-    }
+        if weights is not None:
+            series = weights @ series
+        if with_loans:
+            series = series + _loan_flows(option, person, assumptions, float(b.study_end), _rap_salary(option, b, assumptions))
+        out[b.name] = (b.probability, series)
+    return out
 
 
 def expected_flows(option: Option, person: Person, assumptions: Assumptions) -> np.ndarray:
     """Probability-weighted flows over the three branches (the expected value per year)."""
     return sum(p * f for p, f in branch_flows(option, person, assumptions).values())
+
+
+# --- financing inside the answer --------------------------------------------------------------
+
+def loan_flows(
+    option: Option, person: Person, assumptions: Assumptions, study_years: float | None = None, salary: float | None = None
+) -> np.ndarray:
+    """Yearly cash flows of the option's loans, shape ``(H,)``: money received minus payments.
+
+    Each disbursement adds what reaches the student (the principal net of its origination
+    fee) in the year it is paid; each monthly payment of the plan chosen (see
+    :func:`mlkit.decision.loans.summarise`) is subtracted in the year it falls in. Years
+    count from the start of study, like :func:`flows`. Payments after the horizon are
+    brought back to its last year at the discount rate, so the discounted sum is the whole
+    cost of the loans. The servicer bills nominal dollars; each amount is turned into today's
+    dollars with the scenario's ``inflation`` (``amount / (1 + inflation) ** t``), like every
+    other flow of the model.
+
+    ``study_years`` (default: the whole programme) is how long the person studies and
+    borrows: a person who drops out borrows for the years they studied and starts to
+    repay six months after leaving.
+
+    On the Repayment Assistance Plan (``plan = "rap"``) the federal payments follow income:
+    ``salary`` (the branch's salary after study, default the current salary) grown at the
+    real salary growth and by ``inflation`` gives the AGI of each year of repayment
+    (nominal: the plan's income bands are fixed dollars), and
+    :func:`mlkit.decision.repayment.rap_schedule` gives the payments over up to 30 years,
+    with unpaid interest waived and the rest forgiven. Private loans keep their own term.
+    """
+    return _loan_flows(option, person, assumptions, option.years if study_years is None else float(study_years), salary).copy()
+
+
+def _loan_flows(option: Option, person: Person, assumptions: Assumptions, study_years: float, salary: float | None = None) -> np.ndarray:
+    """:func:`loan_flows`, read-only, cached on what the loans depend on (not on tuition once the loans are known)."""
+    if not option.financing.borrows or study_years <= 0:
+        return np.zeros(person.horizon_years)
+    return _loan_flows_of(option.loans(assumptions.start), option.kind, float(study_years), person, assumptions, salary)
+
+
+@lru_cache(maxsize=4096)
+def _loan_flows_of(money, kind: str, study_years: float, person: Person, assumptions: Assumptions, salary: float | None) -> np.ndarray:
+    from mlkit.decision.loans import build_loans, monthly_payment, summarise
+
+    horizon = person.horizon_years
+    out = np.zeros(horizon)
+    start = assumptions.start
+    studied = Option("loans", kind, years=study_years, financing=money)
+    summary = summarise(studied, person, assumptions)
+    if summary is None:
+        return out
+    loans, _notes, repay = build_loans(studied, start)
+    years_after = 50 + horizon  # long enough for the longest plan
+    yearly = np.zeros(horizon + years_after)
+    real = 1 + assumptions.inflation  # nominal dollars at time t are worth 1 / real ** t of today's
+    for loan in loans:
+        t = (date.fromisoformat(loan.disbursed) - start).days / 365.25
+        yearly[int(t)] += loan.principal * (1 - loan.fee) / real**t
+    private = [loan for loan in loans if loan.kind == "private"]
+    private_payment = sum(monthly_payment(loan.principal + loan.accrued_interest, loan.rate, summary.private_months) for loan in private)
+    federal_payment = summary.monthly_payment - private_payment
+    first = (repay - start).days / 365.25
+    schedule = [(private_payment, summary.private_months)]
+    if studied.financing.plan == "rap":
+        salary = person.salary if salary is None else salary
+        schedule += _rap_payments(loans, person, assumptions, first, salary, studied.financing.dependants)
+    else:
+        schedule.append((federal_payment, summary.federal_months))
+    interest = np.zeros_like(yearly)
+    for (payment, months), share in zip(schedule, _interest_shares(loans, schedule, studied.financing.plan)):
+        payment = np.broadcast_to(np.asarray(payment, dtype=float), (months,)) if months > 0 else payment
+        if np.any(payment) and months > 0:
+            times = first + np.arange(months) / 12
+            np.add.at(yearly, times.astype(np.intp), -payment / real**times)
+            np.add.at(interest, times.astype(np.intp), share * payment / real**times)
+    taxes = Taxes(assumptions)
+    if not taxes.linear and salary is not None:
+        # IRC section 221: interest paid is deducted above the line (up to $2,500, phased out by MAGI).
+        from mlkit.decision.tax import student_loan_interest_deduction
+
+        wages = salary * (1 + person.salary_growth) ** np.arange(yearly.size, dtype=float)
+        deduction = student_loan_interest_deduction(interest, wages, year=taxes.year, filing_status=taxes.status)
+        yearly += np.where(deduction > 0, taxes.net(wages, above_the_line=deduction) - taxes.net(wages), 0.0)
+    discount = discount_factors(assumptions.discount_rate, yearly.size)
+    out[:] = yearly[:horizon]
+    out[-1] += float(yearly[horizon:] @ discount[horizon:]) / discount[horizon - 1]
+    out.flags.writeable = False
+    return out
+
+
+def _interest_shares(loans, schedule, plan: str) -> list[float]:
+    """Share of each payment stream of ``schedule`` that is interest (private first, then federal).
+
+    A level-payment stream: ``1 - balance / total paid``; the same share is applied to every
+    payment (an approximation: early payments carry more interest).
+    """
+    groups = [[loan for loan in loans if loan.kind == "private"], [loan for loan in loans if loan.kind != "private"]]
+    shares = []
+    for (payment, months), group in zip(schedule, groups):
+        paid = float(np.sum(payment)) if np.ndim(payment) else float(payment) * months
+        owed = sum(loan.principal + loan.accrued_interest for loan in group)
+        shares.append(max(0.0, 1 - owed / paid) if paid > 0 else 0.0)
+    return shares
+
+
+def _rap_payments(
+    loans, person: Person, assumptions: Assumptions, first: float, salary: float, dependants: int
+) -> list[tuple[np.ndarray, int]]:
+    """The federal loans' monthly payments on RAP: ``[(payments, months)]`` (nominal dollars)."""
+    from mlkit.decision.repayment import rap_schedule
+
+    federal = [loan for loan in loans if loan.kind != "private"]
+    balance = sum(loan.principal + loan.accrued_interest for loan in federal)
+    if balance <= 0:
+        return []
+    rate = sum(loan.rate * (loan.principal + loan.accrued_interest) for loan in federal) / balance
+    years = 30
+    t = first + np.arange(years)
+    agi = salary * (1 + person.salary_growth) ** t * (1 + assumptions.inflation) ** t
+    plan = rap_schedule(balance, rate, agi, dependants=dependants)
+    monthly = np.repeat(np.asarray(plan.payment, dtype=float) / 12, 12)
+    return [(monthly, monthly.size)]
+
+
+def financing_cost(
+    option: Option, person: Person, assumptions: Assumptions, study_years: float | None = None, salary: float | None = None
+) -> float:
+    """Present value of the loans' cost (payments minus money received, discounted; positive = a cost)."""
+    series = _loan_flows(option, person, assumptions, option.years if study_years is None else float(study_years), salary)
+    return -float(series @ discount_factors(assumptions.discount_rate, series.size))
+
+
+def branch_financing_costs(option: Option, person: Person, assumptions: Assumptions) -> np.ndarray:
+    """:func:`financing_cost` of the three branches (land, fall back, drop out), shape ``(3,)``.
+
+    Only the Repayment Assistance Plan makes the cost depend on the branch's salary.
+    """
+    land, fallback, dropout = branches(option, person, assumptions)
+    return np.array([financing_cost(option, person, assumptions, b.study_end, _rap_salary(option, b, assumptions)) for b in (land, fallback, dropout)])
+
+
+def _rap_salary(option: Option, branch: Branch, assumptions: Assumptions | None = None) -> float | None:
+    """The salary the loans' cost depends on in ``branch``: RAP payments and, after tax, the interest deduction.
+
+    ``None`` when it does not matter (pre-tax off RAP), so the branches share one cached computation.
+    """
+    if option.financing.plan == "rap" or (assumptions is not None and assumptions.tax_model == "brackets"):
+        return float(branch.salary)
+    return None

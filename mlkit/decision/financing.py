@@ -17,7 +17,7 @@ from mlkit.decision import validation as check
 from mlkit.decision.figures import value
 from mlkit.errors import InputError
 
-PLANS = ("auto", "standard", "tiered")
+PLANS = ("auto", "standard", "tiered", "rap")
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,20 @@ class Financing:
         Federal graduate loans already owed, counted against the aggregate limit.
     capitalise : bool
         Add the interest accrued in school and grace to the principal when repayment starts.
-    plan : {"auto", "standard", "tiered"}
-        Federal repayment plan: ``standard`` (120 payments, $50 minimum), ``tiered`` (10 to
-        25 years by balance, for loans first disbursed from 1 July 2026) or ``auto`` (the
+    plan : {"auto", "standard", "tiered", "rap"}
+        Federal repayment plan: ``standard`` (120 payments, $50 minimum: only for loans under
+        the rules before 1 July 2026), ``tiered`` (10 to 25 years by balance, for loans first
+        disbursed from 1 July 2026), ``rap`` (the Repayment Assistance Plan: payments a share
+        of income, see :mod:`mlkit.decision.repayment`) or ``auto`` (the standard or tiered
         plan the loans' dates give).
+    dependants : int
+        Dependants on the borrower's tax return (lower the RAP payment by $50 a month each).
+    borrow_share : float or None
+        When given (0 to 1), the loans follow the option's costs: each year this share of the
+        yearly cost of attendance (tuition, fees, housing, caregiving, insurance and the
+        one-off costs spread over the years, less aid) is borrowed, federal Direct
+        Unsubsidized first (graduate programmes, up to the annual limit in force), the rest
+        privately. The ``*_per_year`` amounts must then be 0.
     """
 
     federal_unsubsidised_per_year: float = 0.0
@@ -58,20 +68,58 @@ class Financing:
     prior_federal_graduate_debt: float = 0.0
     capitalise: bool = True
     plan: str = "auto"
+    borrow_share: float | None = None
+    dependants: int = 0
 
     def check(self, where: str) -> None:
-        for name in ("federal_unsubsidised_per_year", "grad_plus_per_year", "private_per_year", "prior_federal_graduate_debt"):
-            check.money(where, name, getattr(self, name))
-        check.rate(where, "private_rate", self.private_rate, low=0.0, high=0.5)
-        check.number(where, "private_years", self.private_years, low=1, high=30, integer=True)
-        check.rate(where, "private_fee", self.private_fee, low=0.0, high=0.2)
+        check.check_fields(self, "financing", where, (
+            "federal_unsubsidised_per_year", "grad_plus_per_year", "private_per_year", "prior_federal_graduate_debt",
+            "private_rate", "private_years", "private_fee", "dependants",
+        ))
         check.flag(where, "legacy_borrower", self.legacy_borrower)
         check.flag(where, "capitalise", self.capitalise)
         check.choice(where, "plan", self.plan, PLANS)
+        if self.borrow_share is not None:
+            check.check_fields(self, "financing", where, ("borrow_share",))
+            given = [n for n in ("federal_unsubsidised_per_year", "grad_plus_per_year", "private_per_year") if getattr(self, n) > 0]
+            if given:
+                raise InputError(
+                    f"{where}borrow_share = {self.borrow_share:g} and {given[0]} = {getattr(self, given[0]):g}: give either "
+                    "borrow_share (the loans follow the costs) or the yearly amounts, not both"
+                )
 
     @property
     def borrows(self) -> bool:
-        return self.federal_unsubsidised_per_year + self.grad_plus_per_year + self.private_per_year > 0
+        return bool(self.borrow_share) or self.federal_unsubsidised_per_year + self.grad_plus_per_year + self.private_per_year > 0
+
+    @property
+    def per_year(self) -> float:
+        """Yearly borrowing of the explicit amounts (0 with :attr:`borrow_share`)."""
+        return self.federal_unsubsidised_per_year + self.grad_plus_per_year + self.private_per_year
+
+
+def resolve(money: Financing, *, cost_per_year: float, graduate: bool, start: date) -> Financing:
+    """The explicit yearly amounts of ``money``: itself, or with :attr:`Financing.borrow_share` the split of
+    ``borrow_share * cost_per_year`` into federal (graduate, up to the annual limit of the first year
+    of study) and private loans.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> f = resolve(Financing(borrow_share=1.0), cost_per_year=64_000, graduate=True, start=date(2027, 8, 16))
+    >>> f.federal_unsubsidised_per_year, f.private_per_year, f.borrow_share
+    (20500.0, 43500.0, None)
+    """
+    if money.borrow_share is None:
+        return money
+    import dataclasses
+
+    wanted = max(0.0, money.borrow_share * cost_per_year)
+    federal = 0.0
+    if graduate:
+        old = old_rules_apply(start, start, money.legacy_borrower)
+        federal = min(wanted, value("loan.unsub_grad.annual_limit", rules_year(start, old)))
+    return dataclasses.replace(money, borrow_share=None, federal_unsubsidised_per_year=federal, private_per_year=wanted - federal)
 
 
 LAST_OLD_RULES_YEAR = 2025  # academic year 2025-26: the last one under the old limits
@@ -142,6 +190,50 @@ def rules_year(day: date, old: bool) -> int:
     return min(year, LAST_OLD_RULES_YEAR) if old else max(year, LAST_OLD_RULES_YEAR + 1)
 
 
+def fit_to_cost(money: Financing, cost_per_year: float) -> Financing:
+    """``money`` with its yearly amounts lowered (private first, then Grad PLUS, then federal) to at most ``cost_per_year``.
+
+    What an option's loans become when its costs fall (the sensitivity's lower tuition):
+    nobody borrows more than the cost of attendance.
+    """
+    import dataclasses
+
+    excess = money.per_year - max(cost_per_year, 0.0)
+    if money.borrow_share is not None or excess <= 0:
+        return money
+    changes = {}
+    for name in ("private_per_year", "grad_plus_per_year", "federal_unsubsidised_per_year"):
+        cut = min(excess, getattr(money, name))
+        changes[name] = getattr(money, name) - cut
+        excess -= cut
+    return dataclasses.replace(money, **changes)
+
+
+def _law(key: str, year: int) -> str:
+    """The source (the law and its section) of the limit ``key`` in force in ``year``."""
+    from mlkit.decision.figures import figure
+
+    return figure(key, year).source
+
+
+def check_cost_of_attendance(money: Financing, *, option: str, cost_per_year: float) -> None:
+    """Refuse yearly borrowing above the yearly cost of attendance (federal rules cap every loan there).
+
+    Raises
+    ------
+    InputError
+        Naming the amounts, the cost of attendance and what to do.
+    """
+    total = money.per_year
+    if total > cost_per_year + 0.005:
+        raise InputError(
+            f'option "{option}": financing: yearly borrowing of ${total:,.2f} (federal_unsubsidised_per_year + '
+            f"grad_plus_per_year + private_per_year) is above the cost of attendance of ${max(cost_per_year, 0):,.2f} a year "
+            "(tuition, fees, housing, caregiving, insurance and one-off costs spread over the years, less aid); loans cannot "
+            "exceed the cost of attendance: lower them, or use borrow_share"
+        )
+
+
 def check_financing(money: Financing, *, option: str, years: float, start: date) -> None:
     """Refuse loans above the limits in force, and Grad PLUS where it is closed.
 
@@ -176,22 +268,30 @@ def check_financing(money: Financing, *, option: str, years: float, start: date)
         annual = value("loan.unsub_grad.annual_limit", year)
         if money.federal_unsubsidised_per_year > annual:
             raise InputError(
-                f"{where}federal_unsubsidised_per_year = {money.federal_unsubsidised_per_year!r}: above the annual limit of "
-                f"${annual:,.0f} for graduate Direct Unsubsidized loans; borrow the rest as grad_plus_per_year "
-                "(where still available) or private_per_year"
+                f"{where}federal_unsubsidised_per_year = {money.federal_unsubsidised_per_year:g}: above the annual limit of "
+                f"${annual:,.0f} for graduate Direct Unsubsidized loans ({_law('loan.unsub_grad.annual_limit', year)}); "
+                "borrow the rest as grad_plus_per_year (where still available) or private_per_year"
+            )
+        if money.plan == "standard" and not old:
+            raise InputError(
+                f"{where}plan = 'standard': the 10-year standard plan is closed to loans first disbursed from "
+                f"{new_rules_date():%d %B %Y} ({_law('loan.tiered.years_1', year)}), and this option borrows on "
+                f"{day.isoformat()}; choose plan 'tiered' or 'rap' (or 'auto'), or set legacy_borrower to true if you "
+                "already received a federal loan for this programme before that date"
             )
         if money.grad_plus_per_year > 0 and not value("loan.grad_plus.available", year):
             raise InputError(
-                f"{where}grad_plus_per_year = {money.grad_plus_per_year!r}: Grad PLUS is closed to new borrowers for loans "
+                f"{where}grad_plus_per_year = {money.grad_plus_per_year:g}: Grad PLUS is closed to new borrowers for loans "
                 f"first disbursed from {new_rules_date():%d %B %Y} (One Big Beautiful Bill Act), and this option's study starts "
                 f"{start.isoformat()}; set grad_plus_per_year to 0 and use private_per_year, or set legacy_borrower to true if you "
                 "already received a federal loan for this programme before that date"
             )
         total += money.federal_unsubsidised_per_year * share
         aggregate = value("loan.unsub_grad.aggregate_limit", year)
+        last_year = year
     if total > aggregate + 1e-6:
         raise InputError(
-            f"{where}federal_unsubsidised_per_year = {money.federal_unsubsidised_per_year!r}: with "
-            f"prior_federal_graduate_debt = {money.prior_federal_graduate_debt!r} the total, ${total:,.0f}, is above the "
-            f"aggregate limit of ${aggregate:,.0f}; lower it or borrow the rest privately"
+            f"{where}federal_unsubsidised_per_year = {money.federal_unsubsidised_per_year:g}: with "
+            f"prior_federal_graduate_debt = {money.prior_federal_graduate_debt:g} the total, ${total:,.0f}, is above the "
+            f"aggregate limit of ${aggregate:,.0f} ({_law('loan.unsub_grad.aggregate_limit', last_year)}); lower it or borrow the rest privately"
         )

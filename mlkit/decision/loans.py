@@ -15,8 +15,9 @@ Rules (figures and sources in ``decision_figures.csv``):
   when repayment starts; without, it is paid first and earns no interest.
 - **Plans**: ``standard`` (120 monthly payments, at least $50) for loans under the old
   rules; ``tiered`` (10, 15, 20 or 25 years for a balance under $25k, $50k, $100k or
-  from $100k) for loans first disbursed from 1 July 2026. The income-based RAP plan is
-  not modelled.
+  from $100k) for loans first disbursed from 1 July 2026. The income-based Repayment
+  Assistance Plan (and the tiered plan over many balances at once) is in
+  :mod:`mlkit.decision.repayment`.
 - **Private loans**: fixed rate, fixed term, interest accrues in school and grace and is
   capitalised.
 

@@ -2,11 +2,11 @@
 
 For each draw and option:
 
-- the target salary is lognormal, fitted so a published range (own, else the role's, else
-  the ML engineer range's spread around the point target) is its central
-  ``salary_range_coverage`` interval (90% by default: the 5th to the 95th percentile):
-  ``median = sqrt(low * high)``, ``sigma = ln(high / low) / (2 * 1.645)``. For the ML
-  engineer range $72,600-$170,000 that is a median of $111,094 and sigma 0.259. One
+- the target salary is lognormal with the point target (own figure, else the role's
+  average) as its mean and the spread of a published range (own, else the role's, else the
+  ML engineer range) read as its central ``salary_range_coverage`` interval (90% by default):
+  ``sigma = ln(high / low) / (2 * 1.645)``, ``median = target * exp(-sigma^2 / 2)``. For the
+  ML engineer ($120,883; range $72,600-$170,000) sigma is 0.259 and the median $116,907. One
   standard normal per draw is shared by all options (the same person in the same
   market), so "which option is best" compares like with like;
 - the job-search gap is gamma distributed with the option's gap as its mean (shape 4:
@@ -19,9 +19,14 @@ For each draw and option:
   expected value.
 
 Each draw's NPV equals the discounted sum of its row of the ``(draws, years)`` flow matrix
-of :func:`mlkit.decision.cashflows.flows`; :func:`npv_draws` computes it with
-:func:`mlkit.decision.cashflows.branch_npv` from tail sums over the years, so memory and
-time grow with the draws only. :func:`npv_matrix` builds the matrix; tests check both agree.
+of :func:`mlkit.decision.cashflows.flows` plus the branch's loans; :func:`npv_draws`
+computes it from :class:`mlkit.decision.cashflows.BranchTables`, so memory and time grow
+with the draws only. :func:`npv_matrix` builds the matrix; tests check both agree.
+
+One model of uncertainty: the target salary's lognormal has the expected-value NPV's
+salary as its mean, and the branches are drawn with its probabilities, so the simulated
+mean converges to the expected NPV (after tax, the expected NPV is itself the average over
+the salary's lognormal; the loans' cost of a branch is computed at the branch's salary).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlkit.decision.cashflows import DiscountedSums, branch_npv, branches, flows
+from mlkit.decision.cashflows import _rap_salary, branch_tables, branches, flows, loan_flows, stage_factors
 from mlkit.decision.figures import value
 from mlkit.decision.inputs import Option, Scenario
 
@@ -87,7 +92,7 @@ def _probability(rng: np.random.Generator, mean: float, n: int, drawn: bool, con
 
 def target_salaries(scenario: Scenario, option: Option, draws: Draws) -> np.ndarray:
     """The option's target salary in every draw (lognormal, see the module docstring)."""
-    median, sigma = option.salary_spread(scenario.assumptions.salary_range_coverage)
+    median, sigma = option.salary_spread(scenario.assumptions.salary_range_coverage, scenario.person)
     return median * np.exp(sigma * draws.salary_z)
 
 
@@ -115,7 +120,8 @@ def branch_arrays(scenario: Scenario, option: Option, index: int, draws: Draws, 
     work_start = study_end + d.job_search_years
     salary = np.where(land, target, np.where(complete, fallback_.salary, dropout_.salary))
     premium = np.where(land, option.senior_premium, 0.0)
-    return BranchArrays(study_end, work_start, salary, premium, work_start + option.senior_after_years, branch)
+    senior_start = np.where(land, land_.senior_start, np.inf)  # from the branch's mean job start
+    return BranchArrays(study_end, work_start, salary, premium, senior_start, branch)
 
 
 def npv_draws(scenario: Scenario, draws: Draws, *, with_branches: bool = False):
@@ -124,51 +130,43 @@ def npv_draws(scenario: Scenario, draws: Draws, *, with_branches: bool = False):
     With ``with_branches`` (``outcomes`` mode), also each draw's branch (0 land,
     1 fall back, 2 drop out), same shape.
 
-    In ``outcomes`` mode everything that depends only on the branch (the end of study,
-    the cost of studying, the fallback salaries) is computed once per branch and gathered
-    by each draw's branch code; the rest is :func:`~mlkit.decision.cashflows.branch_npv`'s
-    formula, rearranged so each draw needs a few gathers from per-option tables.
+    Each option's :class:`~mlkit.decision.cashflows.BranchTables` hold everything that does
+    not depend on the draw (study, staying, costs, loans, taxes, the career path); a draw
+    then costs a few look-ups at its job start (and, in the land branch, its target salary).
     """
-    sums = DiscountedSums(scenario.person, scenario.assumptions)
     n = draws.size
     out = np.empty((len(scenario.options), n))
     codes = np.empty((len(scenario.options), n), dtype=np.int8) if with_branches else None
     expected_mode = scenario.assumptions.monte_carlo == "expected"
-    exp_cache: dict[float, np.ndarray] = {}
+    located: dict[float, tuple[np.ndarray, np.ndarray]] = {}  # by sigma: options with the same spread share it
     for i, option in enumerate(scenario.options):
-        median, sigma = option.salary_spread(scenario.assumptions.salary_range_coverage)
-        if sigma not in exp_cache:
-            exp_cache[sigma] = np.exp(sigma * draws.salary_z)
-        target = median * exp_cache[sigma]
+        tables = branch_tables(option, scenario.person, scenario.assumptions)
+        d = draws.options[i]
+        where = None
+        if not tables.linear:
+            if tables.sigma not in located:
+                located[tables.sigma] = tables.locate(draws.salary_z)
+            where = located[tables.sigma]
         if expected_mode:
-            out[i] = _expected_npv(scenario, option, draws.options[i], target, sums)
+            out[i] = _expected_npv(tables, d, draws.salary_z, where)
             continue
         parts = branches(option, scenario.person, scenario.assumptions)
-        code = _branch_codes(option, draws.options[i], n, parts[0].probability)
+        code = _branch_codes(option, d, n, parts[0].probability)
         if codes is not None:
             codes[i] = code
-        ends = np.array([b.study_end for b in parts])
-        # Everything fixed per branch: the cost of studying and the constant part of earnings.
-        fixed = option.annual_cost * (sums.total_d - sums.after(0, ends)) + option.upfront_cost
-        fixed_salary = np.array([0.0, parts[1].salary, parts[2].salary])
-        work_start = np.minimum(ends[code] + draws.options[i].job_search_years, sums.years)
-        k = work_start.astype(np.intp)  # whole years before the new job; frac = the part year
-        frac = work_start - k
-        # With T the tail sums and S the discounted series, the discounted sum of a series
-        # from W = k + frac on is T[k] - frac * S[k]; so, with share s and tax factor c,
-        # npv = c * (salary * grow_after - s * base_after) + c * (s - 1) * total_base - cost.
-        share, keep = option.income_share_while_studying, sums.keep
-        base_tail = (-keep * share) * sums.tails[1] + keep * (share - 1) * sums.total_base
-        base_series = (keep * share) * sums.series[1]
-        grow_tail, grow_series = keep * sums.tails[2], keep * sums.series[2]
-        salary = np.where(code == 0, target, fixed_salary[code])
-        value = base_tail[k]
-        value += frac * base_series[k]
-        value += salary * (grow_tail[k] - frac * grow_series[k])
-        value -= fixed[code]
-        if option.senior_premium > 0:
-            premium = np.where(code == 0, option.senior_premium, 0.0)
-            value += keep * premium * sums.after(2, work_start + option.senior_after_years)
+        work_start = tables.ends[code] + d.job_search_years
+        land = code == 0
+        if land.all():
+            out[i] = tables.land_value(work_start, draws.salary_z, where)
+            continue
+        value = np.empty(n)
+        if land.any():
+            chosen = None if where is None else (where[0][land], where[1][land])
+            value[land] = tables.land_value(work_start[land], draws.salary_z[land], chosen)
+        for branch in (1, 2):
+            chosen = code == branch
+            if chosen.any():
+                value[chosen] = tables.branch_value(branch, work_start[chosen])
         out[i] = value
     return (out, codes) if with_branches else out
 
@@ -183,16 +181,14 @@ def _branch_codes(option: Option, d: OptionDraws, n: int, p_land: float) -> np.n
     return code
 
 
-def _expected_npv(scenario: Scenario, option: Option, d: OptionDraws, target: np.ndarray, sums: DiscountedSums) -> np.ndarray:
-    land, fallback, dropout = branches(option, scenario.person, scenario.assumptions)
-    values = []
-    for b, salary, premium in ((land, target, option.senior_premium), (fallback, fallback.salary, 0.0), (dropout, dropout.salary, 0.0)):
-        values.append(branch_npv(
-            option, sums, study_end=b.study_end, work_start=b.study_end + d.job_search_years, salary=salary,
-            senior_premium=premium, senior_start=b.study_end + d.job_search_years + option.senior_after_years,
-        ))
+def _expected_npv(tables, d: OptionDraws, z: np.ndarray, located=None) -> np.ndarray:
+    """``expected`` mode: the three branches weighted by the draw's probabilities."""
+    gap = d.job_search_years
+    land = tables.land_value(tables.ends[0] + gap + np.zeros_like(z), z, located)
+    fallback = tables.branch_value(1, tables.ends[1] + gap + np.zeros_like(z))
+    dropout = tables.branch_value(2, tables.ends[2] + gap + np.zeros_like(z))
     p_c, p_l = d.p_complete, d.p_land_role
-    return p_c * p_l * values[0] + p_c * (1 - p_l) * values[1] + (1 - p_c) * values[2]
+    return p_c * p_l * land + p_c * (1 - p_l) * fallback + (1 - p_c) * dropout
 
 
 def npv_matrix(scenario: Scenario, draws: Draws) -> np.ndarray:
@@ -204,11 +200,15 @@ def npv_matrix(scenario: Scenario, draws: Draws) -> np.ndarray:
     out = np.empty((len(scenario.options), draws.size))
     for i, option in enumerate(scenario.options):
         b = branch_arrays(scenario, option, i, draws)
+        parts = branches(option, scenario.person, a)
+        stage = np.where((b.branch == 0)[:, None], stage_factors(option, scenario.person, parts[0].work_start), 1.0)
         matrix = flows(
             option, scenario.person, a,
             study_end=b.study_end, work_start=b.work_start, salary=b.salary,
-            senior_premium=b.senior_premium, senior_start=b.senior_start,
+            senior_premium=b.senior_premium, senior_start=b.senior_start, stage=stage,
         )
+        loans = np.stack([loan_flows(option, scenario.person, a, p.study_end, _rap_salary(option, p, a)) for p in parts])
+        matrix = matrix + loans[b.branch]
         out[i] = matrix @ discount
     return out
 
@@ -222,8 +222,7 @@ class OptionDistribution:
     npv : numpy.ndarray
         One NPV per draw.
     mean : float
-        Mean NPV (close to the deterministic expected NPV, though the salary draws centre
-        on the range's median rather than the role's average).
+        Mean NPV (converges to the deterministic expected NPV as the draws grow).
     percentiles : dict of int to float
         5th, 25th, 50th, 75th and 95th percentiles.
     prob_loss : float

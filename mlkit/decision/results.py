@@ -9,6 +9,11 @@
   ``irr`` is ``None`` and ``irr_reason`` says why.
 - **Expected value**: flows weighted by the branch probabilities; NPV is linear, so the
   expected NPV equals the probability-weighted branch NPVs.
+- **Financing**: each branch's flows include its loans (money received at each
+  disbursement, net of fees, minus the plan's payments; see
+  :func:`mlkit.decision.cashflows.loan_flows`), so the NPV, break-even, IRR and the verdict
+  include the cost of borrowing; ``npv_loan_free`` is the same without loans and
+  ``financing_cost`` the difference.
 """
 
 from __future__ import annotations
@@ -133,6 +138,11 @@ class OptionResult:
         ``land``, ``fallback`` and ``dropout``.
     loan : LoanSummary or None
         The financing view.
+    npv_loan_free : float
+        The expected NPV as if the costs were paid without borrowing (equal to ``npv`` without loans).
+    financing_cost : float
+        ``npv_loan_free - npv``: the present value of the loans' interest and fees on the plan
+        chosen, probability-weighted over the branches (a dropout borrows less).
     """
 
     name: str
@@ -146,6 +156,8 @@ class OptionResult:
     irr_reason: str
     branches: dict[str, BranchResult]
     loan: LoanSummary | None
+    npv_loan_free: float = 0.0
+    financing_cost: float = 0.0
 
     @property
     def is_baseline(self) -> bool:
@@ -158,6 +170,8 @@ class OptionResult:
             "kind": self.kind,
             "total_direct_cost": self.total_direct_cost,
             "npv": self.npv,
+            "npv_loan_free": self.npv_loan_free,
+            "financing_cost": self.financing_cost,
             "npv_by_horizon": {str(k): v for k, v in self.npv_by_horizon.items()},
             "break_even_year": self.break_even_year,
             "irr": self.irr,
@@ -199,10 +213,10 @@ def evaluate(scenario: Scenario) -> Evaluation:
 
     Examples
     --------
-    >>> from mlkit.decision.inputs import Option, Person, Scenario
+    >>> from mlkit.decision.inputs import Assumptions, Option, Person, Scenario
     >>> s = Scenario(Person(age=30, salary=60_000, salary_growth=0.0, retirement_age=35),
     ...              (Option("Stay"), Option("Course", "certificate", years=1, tuition_per_year=1_000,
-    ...                                     p_land_role=1.0, target_salary=70_000)))
+    ...                                     p_land_role=1.0, target_salary=70_000)), Assumptions(pre_tax=True))
     >>> result = evaluate(s).option("Course")
     >>> result.flows.tolist()
     [-1000.0, 10000.0, 10000.0, 10000.0, 10000.0]
@@ -212,6 +226,8 @@ def evaluate(scenario: Scenario) -> Evaluation:
     for option in scenario.options:
         parts = branch_flows(option, scenario.person, scenario.assumptions)
         expected = sum(p * f for p, f in parts.values())
+        loan_free = sum(p * f for p, f in branch_flows(option, scenario.person, scenario.assumptions, with_loans=False).values())
+        value_loan_free = npv(rate, loan_free)
         branch_results = {}
         for name in BRANCHES:
             probability, series = parts[name]
@@ -232,7 +248,9 @@ def evaluate(scenario: Scenario) -> Evaluation:
                 irr=value,
                 irr_reason=reason,
                 branches=branch_results,
-                loan=summarise(option, scenario.person, scenario.assumptions),
+                loan=summarise(option.with_loans(scenario.assumptions.start), scenario.person, scenario.assumptions),
+                npv_loan_free=value_loan_free,
+                financing_cost=value_loan_free - npv(rate, expected),
             )
         )
     return Evaluation(scenario, tuple(results))
@@ -243,19 +261,16 @@ def expected_npvs(scenario: Scenario) -> np.ndarray:
 
     Equal to ``[r.npv for r in evaluate(scenario).options]`` without building the flows.
     """
-    from mlkit.decision.cashflows import DiscountedSums, branch_npv, branches
+    from mlkit.decision.cashflows import branch_tables, branches
 
-    sums = DiscountedSums(scenario.person, scenario.assumptions)
     out = np.empty(len(scenario.options))
     for i, option in enumerate(scenario.options):
-        parts = branches(option, scenario.person, scenario.assumptions)
-        values = branch_npv(
-            option, sums,
-            study_end=np.array([b.study_end for b in parts]),
-            work_start=np.array([b.work_start for b in parts]),
-            salary=np.array([b.salary for b in parts]),
-            senior_premium=np.array([b.senior_premium for b in parts]),
-            senior_start=np.array([b.senior_start for b in parts]),
+        tables = branch_tables(option, scenario.person, scenario.assumptions)
+        land, fallback, dropout = branches(option, scenario.person, scenario.assumptions)
+        values = (
+            tables.land_expected(land.work_start, land.salary),
+            float(tables.branch_value(1, np.array(fallback.work_start))),
+            float(tables.branch_value(2, np.array(dropout.work_start))),
         )
-        out[i] = float(np.dot([b.probability for b in parts], values))
+        out[i] = float(np.dot([land.probability, fallback.probability, dropout.probability], values))
     return out

@@ -104,28 +104,52 @@ def from_dict(data: object) -> Scenario:
 
 
 def read(path: str | Path) -> Scenario:
-    """Read and validate a scenario file; errors name the file and the field."""
-    path = Path(path)
+    """Read and validate a scenario file; errors name the file and the field.
+
+    Raises
+    ------
+    InputError
+        The path is missing, a folder, a device or too large; the text is not UTF-8 JSON;
+        or a field is invalid.
+    """
+    from mlkit.decision.validation import readable_file
+
+    path = readable_file(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file; write an example with `mlkit decide --example {path}`") from None
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: cannot read it ({error})") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply to be a scenario file") from None
     try:
         return from_dict(data)
     except InputError as error:
         raise InputError(f"{path}: {error}") from None
 
 
-def write(scenario: Scenario, path: str | Path) -> Path:
-    """Write the scenario as indented JSON; returns the path."""
-    path = Path(path)
-    path.write_text(json.dumps(to_dict(scenario), indent=2) + "\n", encoding="utf-8")
+def write(scenario: Scenario, path: str | Path, *, overwrite: bool = True) -> Path:
+    """Write the scenario as indented JSON, atomically; returns the path.
+
+    Raises
+    ------
+    InputError
+        ``path`` is a folder or a device, its folder does not exist, it exists and
+        ``overwrite`` is false, or the disk refuses the write.
+    """
+    from mlkit.decision.validation import writable_file
+    from mlkit.errors import storage_message
+    from mlkit.files import write_atomic
+
+    path = writable_file(path, force=overwrite)
+    try:
+        if not write_atomic(path, json.dumps(to_dict(scenario), indent=2, allow_nan=False) + "\n", overwrite=overwrite):
+            raise InputError(f"{path} exists; choose another path or add --force to overwrite it")
+    except OSError as error:
+        raise InputError(f"{path}: cannot write it ({storage_message(error)})") from None
     return path
 
 

@@ -1,7 +1,7 @@
 """One-at-a-time sensitivity (tornado data) and the values at which the best option changes.
 
 Each main input is moved, alone, to the low and the high end of its sensible range
-(DECISION.md's ranges; a range is widened to include the scenario's own value), and the
+(the sensible ranges of the README's defaults table; a range is widened to include the scenario's own value), and the
 expected NPV of every option is recomputed. Where the option with the highest expected
 NPV differs somewhere between the scenario's value and an end of the range, the value
 at which it changes is found by a grid search followed by bisection, so a workbook can
@@ -22,8 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mlkit.decision.financing import fit_to_cost
 from mlkit.decision.inputs import Option, Scenario, normal_quantile
 from mlkit.decision.results import expected_npvs
+from mlkit.decision.validation import RANGES
 
 GRID_POINTS = 12
 BISECTIONS = 30
@@ -114,7 +116,7 @@ def inputs(scenario: Scenario) -> list[_Input]:
                lambda s, v: dataclasses.replace(s, assumptions=dataclasses.replace(s.assumptions, discount_rate=v))),
         _Input("salary_growth", "real salary growth", None, min(0.0, person.salary_growth), person.salary_growth, max(0.04, person.salary_growth),
                lambda s, v: dataclasses.replace(s, person=dataclasses.replace(s.person, salary_growth=v))),
-        _Input("salary", "current salary", None, 0.7 * person.salary, person.salary, 1.3 * person.salary,
+        _Input("salary", "current salary", None, 0.7 * person.salary, person.salary, min(1.3 * person.salary, RANGES["person.salary"].high),
                lambda s, v: dataclasses.replace(s, person=dataclasses.replace(s.person, salary=v))),
     ]
     earliest = person.age + int(np.floor(longest)) + 2
@@ -141,21 +143,37 @@ def _option_inputs(scenario: Scenario, option: Option) -> list[_Input]:
         out.append(_Input("p_land_role", "chance of landing the role", name, low, option.p_land_role, high,
                           lambda s, v, n=name: _replace_option(s, n, p_land_role=v)))
         target = option.target_salary_value(scenario.person)
-        median, sigma = option.salary_spread(scenario.assumptions.salary_range_coverage)
+        median, sigma = option.salary_spread(scenario.assumptions.salary_range_coverage, scenario.person)
         z = normal_quantile((1 + scenario.assumptions.salary_range_coverage) / 2)
-        low, high = _span(median * np.exp(-z * sigma), target, median * np.exp(z * sigma))
+        low, high = _span(median * np.exp(-z * sigma), target, min(median * np.exp(z * sigma), RANGES["option.target_salary"].high))
         out.append(_Input("target_salary", "target salary", name, float(low), target, float(high),
                           lambda s, v, n=name: _replace_option(s, n, target_salary=v)))
     tuition = option.tuition_per_year * option.years + option.programme_price
     if tuition > 0:
-        out.append(_Input("tuition", "tuition (total)", name, 0.5 * tuition, tuition, 1.5 * tuition,
-                          lambda s, v, n=name, t=tuition, o=option: _replace_option(
-                              s, n, tuition_per_year=o.tuition_per_year * v / t, programme_price=o.programme_price * v / t)))
+        # 1.5x, or less where that would leave the plausible range of validation.RANGES
+        room = min(
+            RANGES["option.tuition_per_year"].high / option.tuition_per_year if option.tuition_per_year else np.inf,
+            RANGES["option.programme_price"].high / option.programme_price if option.programme_price else np.inf,
+        )
+        # 0.5x, or more where aid would otherwise exceed the cost it pays for
+        scaled = option.tuition_per_year + (option.programme_price / option.years if option.years else 0.0)
+        other = option.gross_annual_cost - option.tuition_per_year
+        aid = option.scholarships_per_year + option.employer_aid_per_year
+        floor = min(1.0, max(0.5, (aid - other) / scaled if scaled else 0.0))
+        out.append(_Input("tuition", "tuition (total)", name, floor * tuition, tuition, max(tuition, min(1.5, room) * tuition),
+                          lambda s, v, n=name, t=tuition, o=option: _with_tuition(s, n, o, v / t)))
     if option.years > 0 or option.job_search_months > 0:
         low, high = _span(0.0, option.job_search_months, 9.0)
         out.append(_Input("job_search_months", "job-search gap (months)", name, low, option.job_search_months, high,
                           lambda s, v, n=name: _replace_option(s, n, job_search_months=v)))
     return out
+
+
+def _with_tuition(scenario: Scenario, name: str, option: Option, factor: float) -> Scenario:
+    """``scenario`` with option ``name``'s tuition and programme price times ``factor``; its loans follow the cost down."""
+    changed = dataclasses.replace(option, tuition_per_year=option.tuition_per_year * factor, programme_price=option.programme_price * factor)
+    money = fit_to_cost(changed.financing, changed.cost_of_attendance_per_year)
+    return _replace_option(scenario, name, tuition_per_year=changed.tuition_per_year, programme_price=changed.programme_price, financing=money)
 
 
 def _best(scenario: Scenario) -> str:

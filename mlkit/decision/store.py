@@ -38,7 +38,7 @@ from pathlib import Path
 from mlkit.decision.inputs import Scenario
 from mlkit.decision.questions import check_ratings
 from mlkit.decision.scenario import from_dict, to_dict
-from mlkit.errors import InputError
+from mlkit.errors import InputError, storage_message
 from mlkit.files import write_atomic
 
 FOLDER = "scenarios"
@@ -116,18 +116,36 @@ class ScenarioStore:
             raise InputError(f"scenario = {type(scenario).__name__}: expected a mlkit.decision.Scenario")
         rated = check_ratings(ratings or {})
         path = self.path(name)
+        self._check_writable(path)
         try:
-            _write_atomic(path, json.dumps(to_dict(scenario), indent=2) + "\n", overwrite)
+            _write_atomic(path, json.dumps(to_dict(scenario), indent=2, allow_nan=False) + "\n", overwrite)
         except FileExistsError:
-            raise InputError(
-                f"a scenario named {name!r} is already saved; choose another name, or replace it on purpose (overwrite=True)"
-            ) from None
+            if path.exists():
+                raise InputError(
+                    f"a scenario named {name!r} is already saved; choose another name, or replace it on purpose (overwrite=True)"
+                ) from None
+            raise InputError(f"{self.folder}: cannot save there (a file is in the way); choose another folder") from None
+        except OSError as error:
+            raise InputError(storage_message(error)) from None
         ratings_path = self.folder / f"{name}{RATINGS_SUFFIX}"
-        if rated:
-            _write_atomic(ratings_path, json.dumps(rated, indent=2) + "\n", overwrite=True)
-        elif ratings_path.exists():
-            ratings_path.unlink()
+        try:
+            if rated:
+                _write_atomic(ratings_path, json.dumps(rated, indent=2) + "\n", overwrite=True)
+            elif ratings_path.exists():
+                ratings_path.unlink()
+        except OSError as error:
+            raise InputError(storage_message(error)) from None
         return path
+
+    def _check_writable(self, path: Path) -> None:
+        """Refuse a store folder that is a file, and a scenario path that is a folder or a device."""
+        for parent in (self.folder, *self.folder.parents):
+            if parent.exists():
+                if not parent.is_dir():
+                    raise InputError(f"{parent}: is a file, not a folder; scenarios are saved in a folder: choose another one")
+                break
+        if path.exists() and not path.is_file():
+            raise InputError(f"{path}: not a regular file (a folder or a device is in the way); remove it or choose another name")
 
     def free_name(self, name: str) -> str:
         """``name`` if it is free, else ``name-2``, ``name-3``, ... : a name that saves without overwriting."""

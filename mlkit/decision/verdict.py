@@ -6,6 +6,10 @@ that would change the answer: the switch points of the one-at-a-time sensitivity
 (:func:`~mlkit.decision.sensitivity`), nearest first ("the answer changes if your chance
 of landing the target role after the bootcamp falls below 44%").
 
+When the best option or the runner-up takes a shipped figure whose note marks it as weak
+evidence (the bootcamp placement rate), the verdict says so: "this answer depends on a
+figure with weak evidence: ...".
+
 "Nearest" is measured as the distance from the scenario's value to the switch point,
 as a share of the input's sensible range, so a switch 5 points of probability away
 comes before one $30,000 of salary away.
@@ -20,7 +24,9 @@ Examples
 >>> [d.input for d in v.drivers]
 ['target_salary', 'target_salary', 'p_land_role']
 >>> v.drivers[2].sentence
-"the answer changes if your chance of landing the target role after Full-time bootcamp falls below 44% (it is 50% now): then In-person master's (CMU-priced) comes out ahead"
+"the answer changes if your chance of landing the target role after Full-time bootcamp falls below 43% (it is 50% now): then Low-cost online master's (OMSCS) comes out ahead"
+>>> v.weak_evidence[0][:95]
+'this answer depends on a figure with weak evidence: the chance of landing the target role after'
 """
 
 from __future__ import annotations
@@ -122,11 +128,44 @@ class Verdict:
     chosen: str | None
     chosen_text: str
     text: str
+    weak_evidence: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         out = dict(self.__dict__)
         out["drivers"] = [d.to_dict() for d in self.drivers]
+        out["weak_evidence"] = list(self.weak_evidence)
         return out
+
+
+#: A figure whose note starts with this is marked as resting on weak evidence.
+WEAK_MARK = "weak evidence"
+
+
+def weak_evidence(evaluation: Evaluation, names: list[str]) -> tuple[str, ...]:
+    """Sentences for the inputs of options ``names`` that take a shipped figure marked as weak evidence.
+
+    A figure is weak when its note in ``decision_figures.csv`` starts with "weak evidence"
+    (the bootcamp placement rate). Each sentence says which input, its value and why, e.g.
+    "this answer depends on a figure with weak evidence: the chance of landing the target
+    role after Full-time bootcamp (50%): 2016 placement rates of web-development bootcamps ...".
+    """
+    from mlkit.decision.sources import FIELD_LABELS, OPTION_FIELDS, source_of
+
+    scenario = evaluation.scenario
+    found = []
+    for name in names:
+        option = scenario.option(name)
+        for field in OPTION_FIELDS:
+            source = source_of(scenario, name, field)
+            if source.key is None or not source.note.lower().startswith(WEAK_MARK):
+                continue
+            value = option.target_salary_value(scenario.person) if field == "target_salary" else getattr(option, field)
+            reason = source.note[len(WEAK_MARK):].lstrip(" :")
+            found.append(
+                f"this answer depends on a figure with weak evidence: the {FIELD_LABELS[field][0]} after {name} "
+                f"({format_value(field, value)}, {source.text}): {reason}"
+            )
+    return tuple(dict.fromkeys(found))
 
 
 def _subject(bar: TornadoBar) -> str:
@@ -204,6 +243,9 @@ def verdict(
             "No single input moved across its sensible range changes the answer; "
             f"the one that moves the NPV most is {_subject(widest)} (a swing of {money(widest.swing)})."
         )
+    weak = weak_evidence(evaluation, [r.name for r in (top, runner) if r is not None and not r.is_baseline])
+    if weak:
+        parts.append("; ".join(w[0].upper() + w[1:] if i == 0 else w for i, w in enumerate(weak)) + ".")
     chosen_text = ""
     if chosen is not None and chosen != top.name:
         mine = evaluation.option(chosen)
@@ -214,4 +256,4 @@ def verdict(
         else:
             chosen_text += " No single input within its sensible range makes it the best; it would take several changes together."
         parts.append(chosen_text)
-    return Verdict(top.name, runner.name if runner else None, headline, named, chosen, chosen_text, " ".join(parts))
+    return Verdict(top.name, runner.name if runner else None, headline, named, chosen, chosen_text, " ".join(parts), weak)

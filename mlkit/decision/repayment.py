@@ -1,0 +1,374 @@
+"""Federal repayment plans for loans first disbursed from 1 July 2026 (P.L. 119-21).
+
+Figures and their sources are rows of ``decision_figures.csv``; each rule cites its section.
+
+- **Repayment Assistance Plan** (RAP; P.L. 119-21 section 82001, adding HEA section 455(q);
+  34 CFR 685.209 as revised by the final rule of 1 May 2026, 91 FR 23768): the yearly
+  *applicable base payment* is $120 for an AGI of at most $10,000, then 1% of the whole
+  AGI for an AGI more than $10,000 and not more than $20,000, one point more for each
+  further $10,000 band, and 10% above $100,000 (an AGI on a band edge takes the lower
+  band); the monthly payment is that divided by 12, less $50 for each dependant, and never
+  less than $10. Interest a payment does not cover is not charged; when a payment cuts the
+  principal by less than $50, the Secretary reduces the principal by ``min($50, payment)``
+  less the principal paid (the *matching principal payment*); what is left after 360
+  qualifying monthly payments (30 years) is forgiven. Since 2026 that forgiven balance is
+  federal taxable income (IRC section 108(f)(5) covered only discharges before 2026).
+- **Tiered standard plan** (P.L. 119-21 section 82001, amending HEA section 455(d);
+  34 CFR 685.208(c)(1)(iii)): level payments over 10, 15, 20 or 25 years for a balance
+  under $25,000, under $50,000, under $100,000, or from $100,000 (a balance on an edge
+  takes the longer term).
+- **New loan limits** (P.L. 119-21 section 81001, amending HEA section 455(a)): graduate
+  unsubsidised loans $20,500 a year and $100,000 in all; Grad PLUS closed to new borrowers.
+
+Examples
+--------
+>>> float(rap_monthly_payment(60_000))    # 5% of 60,000 / 12
+250.0
+>>> int(tiered_standard_term(41_000))
+15
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from mlkit.decision import loans
+from mlkit.decision.figures import figure, value
+from mlkit.errors import InputError
+
+#: Academic year from which the rules of P.L. 119-21 apply.
+NEW_RULES_YEAR = "2026-27"
+
+
+def _dependants(dependants: ArrayLike) -> np.ndarray:
+    count = np.asarray(dependants, dtype=float)
+    if not np.all(np.isfinite(count)) or np.any(count < 0) or np.any(count != np.floor(count)):
+        raise InputError(f"dependants = {dependants!r}; expected a whole number of dependants, 0 or more")
+    return count
+
+
+def rap_base_payment(agi: ArrayLike) -> np.ndarray:
+    """The RAP applicable base payment, dollars a year (34 CFR 685.209(b)(2); HEA section 455(q)).
+
+    Parameters
+    ----------
+    agi : float or array, any shape
+        Adjusted gross income, dollars a year (the couple's on a joint return).
+
+    Examples
+    --------
+    >>> rap_base_payment([10_000, 10_001, 60_000, 60_001, 100_000, 150_000]).round(2).tolist()
+    [120.0, 100.01, 3000.0, 3600.06, 9000.0, 15000.0]
+    """
+    income = np.asarray(agi, dtype=float)
+    low = value("rap.low_income_limit", NEW_RULES_YEAR)
+    width = value("rap.band_width", NEW_RULES_YEAR)
+    step = value("rap.rate_step", NEW_RULES_YEAR)
+    top = value("rap.max_rate", NEW_RULES_YEAR)
+    band = np.clip(np.ceil((income - low) / width), 1, round(top / step))
+    rate = band * step
+    return np.where(income <= low, value("rap.low_income_base_payment", NEW_RULES_YEAR), rate * income)[()]
+
+
+def rap_monthly_payment(agi: ArrayLike, *, dependants: ArrayLike = 0) -> np.ndarray:
+    """The RAP monthly payment (HEA section 455(q); 34 CFR 685.209(f)(5), (g)(3)).
+
+    The base payment divided by 12, less $50 for each dependant, at least $10.
+
+    Parameters
+    ----------
+    agi : float or array, any shape
+        Adjusted gross income of the previous tax year, dollars.
+    dependants : int or array of ints, broadcast with ``agi``
+        Dependants claimed on the return (IRC section 152).
+
+    Returns
+    -------
+    ndarray
+        Dollars a month, the broadcast shape; never below $10, non-decreasing in ``agi``.
+
+    Raises
+    ------
+    InputError
+        For a negative, fractional or non-finite number of dependants.
+
+    Examples
+    --------
+    >>> float(rap_monthly_payment(120_000))   # studentloanplanner.com: 10% of $120,000 -> $1,000
+    1000.0
+    >>> rap_monthly_payment([5_000, 36_000, 36_000], dependants=[0, 0, 2]).round(2).tolist()
+    [10.0, 90.0, 10.0]
+    """
+    monthly = rap_base_payment(agi) / 12 - value("rap.dependant_reduction", NEW_RULES_YEAR) * _dependants(dependants)
+    return np.maximum(monthly, value("rap.minimum_payment", NEW_RULES_YEAR))
+
+
+@dataclass(frozen=True)
+class RapSchedule:
+    """A loan repaid under RAP, year by year (arrays of shape ``batch + (years,)``, dollars).
+
+    Attributes
+    ----------
+    payment : ndarray
+        Paid by the borrower in each year.
+    interest_charged : ndarray
+        Interest covered by the payments (the interest the borrower actually pays).
+    interest_waived : ndarray
+        Interest accrued but not covered by an on-time payment: not charged.
+    principal_support : ndarray
+        Matching principal payments (principal reduced by the Secretary).
+    balance : ndarray
+        Principal outstanding at the end of each year (0 once repaid or forgiven).
+    forgiven : ndarray
+        Balance forgiven in each year: non-zero only in the year of the 360th payment.
+    payments_made : ndarray
+        Qualifying monthly payments made by the end of each year.
+    """
+
+    payment: np.ndarray
+    interest_charged: np.ndarray
+    interest_waived: np.ndarray
+    principal_support: np.ndarray
+    balance: np.ndarray
+    forgiven: np.ndarray
+    payments_made: np.ndarray
+
+    @property
+    def total_paid(self) -> np.ndarray:
+        """What the borrower pays in all, shape ``batch``."""
+        return self.payment.sum(axis=-1)
+
+
+def rap_schedule(balance: ArrayLike, annual_rate: ArrayLike, agi_by_year: ArrayLike, *, dependants: ArrayLike = 0) -> RapSchedule:
+    """Repay ``balance`` under RAP month by month, with the AGI of each year of repayment.
+
+    Interest accrues monthly at ``annual_rate / 12`` on the principal; each month's payment
+    (:func:`rap_monthly_payment` of that year's AGI, or what is left to pay) goes to
+    interest first, then principal; interest it does not cover is waived; the matching
+    principal payment follows; after the 360th payment the balance left is forgiven.
+    Every payment is assumed on time (so every month qualifies).
+
+    Parameters
+    ----------
+    balance : float or array, shape ``batch``
+        Principal when repayment starts (accrued interest already added), dollars.
+    annual_rate : float or array, broadcast with ``balance``
+        Interest rate (0.0794 for 7.94%).
+    agi_by_year : array, shape ``(years,)`` or ``batch + (years,)``
+        AGI of each year of repayment (e.g. one row per Monte Carlo draw). The schedule
+        covers these years only: give 30 or more to reach forgiveness; years after the
+        30th are zero.
+    dependants : int or array, broadcast with ``batch``
+        As for :func:`rap_monthly_payment` (held for every year).
+
+    Returns
+    -------
+    RapSchedule
+        Arrays of shape ``batch + (years,)``; vectorised over ``batch`` (a loop over the
+        months only).
+
+    Raises
+    ------
+    InputError
+        For an empty or non-finite AGI path, a negative or non-finite balance or rate.
+
+    Examples
+    --------
+    >>> s = rap_schedule(30_000, 0.07, [30_000] * 30)
+    >>> float(s.payment[0]), float(s.interest_waived[0].round(2)), float(s.principal_support[0])
+    (600.0, 1480.75, 600.0)
+    >>> float(s.forgiven[-1] > 0), float(s.balance[-1])
+    (1.0, 0.0)
+    """
+    agi = np.asarray(agi_by_year, dtype=float)
+    if agi.ndim == 0 or agi.shape[-1] == 0:
+        raise InputError(f"agi_by_year has shape {agi.shape}; expected one AGI per year of repayment (at least one year)")
+    if not np.all(np.isfinite(agi)):
+        raise InputError("agi_by_year holds a value that is not a finite number; expected an AGI in dollars for every year")
+    start = np.asarray(balance, dtype=float)
+    rate = np.asarray(annual_rate, dtype=float)
+    for name, given, x in (("balance", balance, start), ("annual_rate", annual_rate, rate)):
+        if not np.all(np.isfinite(x)) or np.any(x < 0):
+            raise InputError(f"{name} = {given!r}; expected a finite number, 0 or more")
+    batch = np.broadcast_shapes(start.shape, rate.shape, agi.shape[:-1], np.shape(dependants))
+    years = agi.shape[-1]
+    due = rap_monthly_payment(agi, dependants=np.expand_dims(dependants, -1))
+    due = np.ascontiguousarray(np.moveaxis(np.broadcast_to(due, batch + (years,)), -1, 0))  # year-major
+    limit = int(value("rap.forgiveness_payments", NEW_RULES_YEAR))
+    match = value("rap.principal_match", NEW_RULES_YEAR)
+
+    owed = np.array(np.broadcast_to(start, batch), dtype=float)
+    monthly_rate = np.broadcast_to(rate, batch) / 12
+    names = ("payment", "interest_charged", "interest_waived", "principal_support", "forgiven", "balance", "payments_made")
+    out = {name: np.zeros((years,) + batch) for name in names}
+    reduced = np.zeros((years,) + batch)  # principal repaid plus principal support
+    interest, room, paid, charged, cut = (np.empty(batch) for _ in range(5))
+    months = 0
+    forgiven = False
+    for year in range(years):
+        for _ in range(12):
+            if months == limit:
+                break
+            # With nothing owed, interest, payment and reduction all come out 0. In place: this
+            # loop runs 360 times over every draw.
+            np.multiply(owed, monthly_rate, out=interest)
+            np.add(owed, interest, out=room)
+            np.minimum(due[year], room, out=paid)
+            np.minimum(paid, interest, out=charged)
+            # Principal falls by what the payment leaves after interest, or by min($50, payment)
+            # with the matching principal payment, whichever is more; never below zero.
+            np.minimum(paid, match, out=cut)
+            np.maximum(cut, paid - charged, out=cut)
+            np.minimum(cut, owed, out=cut)
+            owed -= cut
+            out["payments_made"][year] += paid > 0
+            out["payment"][year] += paid
+            out["interest_charged"][year] += charged
+            out["interest_waived"][year] += interest
+            reduced[year] += cut
+            months += 1
+        if months == limit and not forgiven:
+            out["forgiven"][year] = owed
+            owed = np.zeros_like(owed)
+            forgiven = True
+        out["balance"][year] = owed
+    out["interest_waived"] -= out["interest_charged"]
+    out["principal_support"] = np.maximum(reduced - (out["payment"] - out["interest_charged"]), 0.0)
+    out["payments_made"] = np.cumsum(out["payments_made"], axis=0)
+    return RapSchedule(**{name: np.moveaxis(array, 0, -1) for name, array in out.items()})
+
+
+def tiered_standard_term(balance: ArrayLike) -> np.ndarray:
+    """Years of the tiered standard plan for ``balance`` (HEA section 455(d); 34 CFR 685.208(c)(1)(iii)).
+
+    10 years under $25,000, 15 under $50,000, 20 under $100,000, 25 from $100,000; a balance
+    on an edge takes the longer term. Vectorised (any shape); the scalar form is
+    :func:`mlkit.decision.loans.tiered_term_years`.
+
+    Examples
+    --------
+    >>> tiered_standard_term([24_999.99, 25_000, 99_999, 100_000]).tolist()
+    [10, 15, 20, 25]
+    """
+    edges = np.array([value(f"loan.tiered.balance_{tier}", NEW_RULES_YEAR) for tier in (1, 2, 3)])
+    terms = np.array([int(value(f"loan.tiered.years_{tier}", NEW_RULES_YEAR)) for tier in (1, 2, 3, 4)])
+    return terms[np.searchsorted(edges, np.asarray(balance, dtype=float), side="right")]
+
+
+@dataclass(frozen=True)
+class StandardSchedule:
+    """A loan repaid in level monthly payments (the tiered standard plan), dollars.
+
+    Attributes
+    ----------
+    years : int
+        Term of the plan.
+    monthly_payment : float
+        The level payment.
+    payment, interest, balance : ndarray, shape (years,)
+        Paid, interest paid, and balance at the end of each year.
+    """
+
+    years: int
+    monthly_payment: float
+    payment: np.ndarray
+    interest: np.ndarray
+    balance: np.ndarray
+
+    @property
+    def total_paid(self) -> float:
+        return float(self.payment.sum())
+
+    @property
+    def total_interest(self) -> float:
+        return float(self.interest.sum())
+
+
+def tiered_standard_schedule(balance: float, annual_rate: float) -> StandardSchedule:
+    """Repay ``balance`` on the tiered standard plan: level payments over its term.
+
+    The payment is :func:`mlkit.decision.loans.monthly_payment` over
+    ``12 * tiered_standard_term(balance)`` months. Scalar inputs (the balance of one option
+    when repayment starts).
+
+    Raises
+    ------
+    InputError
+        For a negative or non-finite balance or rate.
+
+    Examples
+    --------
+    >>> s = tiered_standard_schedule(41_000, 0.0794)
+    >>> s.years, round(s.monthly_payment, 2), round(s.total_interest)
+    (15, 390.4, 29272)
+    """
+    for name, x in (("balance", balance), ("annual_rate", annual_rate)):
+        if not np.isfinite(x) or x < 0:
+            raise InputError(f"{name} = {x!r}; expected a finite number, 0 or more")
+    years = int(tiered_standard_term(balance))
+    months = 12 * years
+    payment = loans.monthly_payment(balance, annual_rate, months)
+    r = annual_rate / 12
+    k = 12 * np.arange(1, years + 1)
+    if r * months < 1e-9:
+        left = balance - payment * k
+    else:
+        growth = (1 + r) ** k
+        left = balance * growth - payment * (growth - 1) / r
+    left = np.maximum(left, 0.0)
+    paid = np.full(years, 12 * payment)
+    principal = -np.diff(np.concatenate([[balance], left]))
+    return StandardSchedule(years=years, monthly_payment=payment, payment=paid, interest=paid - principal, balance=left)
+
+
+@dataclass(frozen=True)
+class LoanLimits:
+    """Federal limits for graduate borrowers with loans first disbursed from 1 July 2026.
+
+    Attributes
+    ----------
+    graduate_annual, graduate_aggregate : float
+        Direct Unsubsidized limits for graduate (non-professional) students, dollars.
+    professional_annual, professional_aggregate : float
+        The same for professional students (degrees listed in 34 CFR 668.2).
+    lifetime : float
+        All federal student borrowing except Parent PLUS.
+    grad_plus_available : bool
+        False: Grad PLUS is closed to new borrowers.
+    sections : dict
+        The law behind each limit, by attribute name.
+    """
+
+    graduate_annual: float
+    graduate_aggregate: float
+    professional_annual: float
+    professional_aggregate: float
+    lifetime: float
+    grad_plus_available: bool
+    sections: dict[str, str]
+
+
+def new_loan_limits() -> LoanLimits:
+    """The graduate loan limits of P.L. 119-21 section 81001 (HEA section 455(a)), for validation.
+
+    Examples
+    --------
+    >>> limits = new_loan_limits()
+    >>> limits.graduate_annual, limits.graduate_aggregate, limits.grad_plus_available
+    (20500.0, 100000.0, False)
+    """
+    keys = {
+        "graduate_annual": "loan.unsub_grad.annual_limit",
+        "graduate_aggregate": "loan.unsub_grad.aggregate_limit",
+        "professional_annual": "loan.professional.annual_limit",
+        "professional_aggregate": "loan.professional.aggregate_limit",
+        "lifetime": "loan.lifetime_limit",
+        "grad_plus_available": "loan.grad_plus.available",
+    }
+    rows = {name: figure(key, NEW_RULES_YEAR) for name, key in keys.items()}
+    values = {name: row.value for name, row in rows.items()}
+    values["grad_plus_available"] = bool(values["grad_plus_available"])
+    return LoanLimits(**values, sections={name: row.source for name, row in rows.items()})
