@@ -1,10 +1,14 @@
-"""The decision workbook as a web app, driven in a real browser (headless Chromium + Playwright).
+"""The decision app, driven in a real browser (headless Chromium + Playwright), on a desktop and a phone.
 
-Starts ``mlkit app`` (Voila) in its own process group on a free port, waits for the
-results, raises the tuition and lowers the chance of landing the role and checks the
-expected NPV falls each time, enters an invalid value and checks the model's message
-appears next to the field and that the app still updates afterwards. A screenshot is
-saved to ``test-artifacts/``.
+Starts ``mlkit app`` (Voila) in its own process group on a free port and, at 1400×1000 and
+at 390×844: waits for the results; checks that no code is shown, that the page is no wider
+than the screen, that every input of an open group lies within it, and that the page asked no
+other host for anything; raises the tuition and lowers the chance of landing the role and
+checks the expected NPV falls each time; enters an invalid value and checks the model's
+message appears next to the field and that the app still updates afterwards; saves the
+scenario, changes a value, loads it back; exports the report. Screenshots go to
+``test-artifacts/``. A second test opens and closes the page several times and checks that
+the server's kernels return to their number before the visits (culling).
 
 Without a browser the test is skipped, unless ``MLKIT_REQUIRE_BROWSER=1`` (CI), which
 makes a missing browser a failure. The browser is Debian's chromium (``MLKIT_CHROMIUM``
@@ -13,6 +17,7 @@ overrides the path); Playwright's own browser download is never used.
 
 from __future__ import annotations
 
+import html
 import os
 import signal
 import socket
@@ -69,20 +74,19 @@ def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 120) -
     raise AssertionError(f"the app did not listen on port {port} within {timeout:.0f} s")
 
 
-@pytest.fixture
-def app_url():
+def _serve(*extra: str):
     _require_browser()
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "decision-app-server.log", "w")
     env = {**os.environ, "MLKIT_HOME": tempfile.mkdtemp(prefix="mlkit-app-home-")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "mlkit", "app", "--port", str(port), "--no-browser"],
+        [sys.executable, "-m", "mlkit", "app", "--port", str(port), "--no-browser", *extra],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     try:
         _wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}/"
+        yield f"http://127.0.0.1:{port}/", process
     finally:
         try:
             os.killpg(process.pid, signal.SIGTERM)
@@ -93,6 +97,17 @@ def app_url():
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture
+def app_url():
+    for url, _ in _serve():
+        yield url
+
+
+@pytest.fixture
+def culling_app():
+    yield from _serve("--cull-after", "3", "--pool", "1")
 
 
 def _npv(page, option: str) -> float:
@@ -117,23 +132,47 @@ def _npv_changes(page, option: str, before: float) -> float:
     return _npv(page, option)
 
 
-def test_the_app_updates_in_the_browser(app_url):
+def _local(url: str) -> bool:
+    return url.startswith(("http://127.0.0.1", "data:", "blob:", "ws://127.0.0.1", "about:"))
+
+
+def _layout_holds(page, width: int) -> None:
+    """No horizontal scrolling, and every visible input of the open group inside the screen."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page is wider than the screen"
+    boxes = page.locator(".mlkit-workbook input:visible, .mlkit-workbook select:visible")
+    assert boxes.count() > 5
+    for i in range(boxes.count()):
+        box = boxes.nth(i).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (i, box)
+    labels = page.locator(".mlkit-workbook .widget-label:visible")
+    for i in range(labels.count()):
+        clipped = labels.nth(i).evaluate("e => e.scrollWidth > e.clientWidth + 1")
+        assert not clipped, f"label {labels.nth(i).inner_text()!r} is cut off"
+
+
+@pytest.mark.parametrize("width, height, name", [(1400, 1000, "desktop"), (390, 844, "phone")])
+def test_the_app_works_on_a_desktop_and_a_phone(app_url, width, height, name):
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1800})
+            page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+            elsewhere = []
+            page.on("request", lambda request: None if _local(request.url) else elsewhere.append(request.url))
             page.goto(app_url, timeout=LONG)
             expect(page.locator(".mlkit-npv").first).to_be_visible(timeout=LONG)
             expect(page.locator(".mlkit-status")).to_have_text("up to date", timeout=LONG)
             assert page.locator("code, .jp-InputArea").filter(has_text="DecisionWorkbook()").count() == 0, "code is shown"
+            assert "$" in page.locator(f"tr[data-option=\"{OPTION}\"] .mlkit-npv").inner_text()
+            _layout_holds(page, width)
 
             page.locator(".mlkit-option-picker select").select_option(OPTION)
             expect(page.locator(".mlkit-input-tuition-per-year input")).to_have_value("12171", timeout=LONG)
             start = _npv(page, OPTION)
 
             _open_group(page, "the option")
+            _layout_holds(page, width)
             _set(page, "tuition-per-year", "30000")
             after_tuition = _npv_changes(page, OPTION, start)
             assert after_tuition < start, (start, after_tuition)
@@ -146,6 +185,7 @@ def test_the_app_updates_in_the_browser(app_url):
             _set(page, "p-land-role", "1.5")
             message = page.locator(".mlkit-input-p-land-role-error")
             expect(message).to_contain_text("p_land_role = 1.5", timeout=LONG)
+            expect(message).to_be_visible(timeout=LONG)
             expect(page.locator(".mlkit-status")).to_contain_text("input error", timeout=LONG)
             assert _npv(page, OPTION) == after_role  # the last valid results stay
 
@@ -154,6 +194,67 @@ def test_the_app_updates_in_the_browser(app_url):
             assert recovered > after_role
             expect(message).to_have_text("", timeout=LONG)
             expect(page.locator(".mlkit-verdict-text")).to_contain_text("What drives it", timeout=LONG)
-            page.screenshot(path=str(ARTIFACTS / "decision-app.png"), full_page=True)
+            page.screenshot(path=str(ARTIFACTS / f"decision-app-{name}.png"), full_page=True)
+
+            page.locator(".mlkit-scenario-name input").fill(f"mine {name}")
+            page.locator(".mlkit-save").click()
+            expect(page.locator(".mlkit-scenario-message")).to_contain_text("Saved", timeout=LONG)
+            _set(page, "p-land-role", "0.5")
+            changed = _npv_changes(page, OPTION, recovered)
+            page.locator(".mlkit-saved-picker select").select_option(f"mine {name}")
+            page.locator(".mlkit-load").click()
+            expect(page.locator(".mlkit-input-p-land-role input")).to_have_value("0.9", timeout=LONG)
+            assert _npv_changes(page, OPTION, changed) == pytest.approx(recovered, rel=0.05)
+
+            page.locator(".mlkit-export").click()
+            link = page.locator(".mlkit-scenario-message a[download]")
+            expect(link).to_be_visible(timeout=LONG)
+            with page.expect_download(timeout=LONG) as download:
+                link.click()
+            report = html.unescape(Path(download.value.path()).read_text(encoding="utf-8"))
+            assert OPTION in report
+            for named in ("employer tuition aid", "salary if you finish without the role", "after tax"):
+                assert named in report, f"the report does not say {named!r}"
+            assert elsewhere == [], f"the page asked other hosts: {sorted(set(elsewhere))}"
         finally:
             browser.close()
+
+
+def _kernels(server: subprocess.Popen) -> int:
+    import psutil
+
+    found = 0
+    for child in psutil.Process(server.pid).children(recursive=True):
+        try:
+            found += any("ipykernel" in part for part in child.cmdline())
+        except psutil.Error:
+            continue
+    return found
+
+
+def _settle(server, expected: int, timeout: float) -> int:
+    deadline = time.monotonic() + timeout
+    count = _kernels(server)
+    while count != expected and time.monotonic() < deadline:
+        time.sleep(1)
+        count = _kernels(server)
+    return count
+
+
+def test_closed_pages_leave_no_kernels_behind(culling_app):
+    from playwright.sync_api import expect, sync_playwright
+
+    url, server = culling_app
+    baseline = _settle(server, 1, 120)  # the one pre-heated kernel
+    assert baseline == 1
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            for _ in range(3):
+                page = browser.new_page(viewport={"width": 1000, "height": 800})
+                page.goto(url, timeout=LONG)
+                expect(page.locator(".mlkit-npv").first).to_be_visible(timeout=LONG)
+                page.close()
+        finally:
+            browser.close()
+    assert _settle(server, baseline, 150) == baseline, "kernels of closed pages were not shut down"
