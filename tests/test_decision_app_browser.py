@@ -107,7 +107,7 @@ def app_url():
 
 @pytest.fixture
 def culling_app():
-    yield from _serve("--cull-after", "3", "--pool", "1")
+    yield from _serve("--cull-after", "30", "--pool", "1")  # long enough for a page to connect on a busy machine
 
 
 def _npv(page, option: str) -> float:
@@ -150,6 +150,38 @@ def _layout_holds(page, width: int) -> None:
         assert not clipped, f"label {labels.nth(i).inner_text()!r} is cut off"
 
 
+A11Y = """() => {
+  const problems = [];
+  for (const el of document.querySelectorAll('.mlkit-workbook input, .mlkit-workbook select, .mlkit-workbook button')) {
+    if (el.offsetParent === null) continue;
+    const named = (el.labels && el.labels.length && el.labels[0].textContent.trim()) || el.getAttribute('aria-label')
+      || (el.tagName === 'BUTTON' && el.textContent.trim());
+    if (!named) problems.push('no label: ' + el.outerHTML.slice(0, 80));
+  }
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+    .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c;
+    }
+    return [255, 255, 255];
+  };
+  for (const el of document.querySelectorAll('.mlkit-workbook *')) {
+    if (el.offsetParent === null) continue;
+    const text = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent.trim()).join('');
+    if (!text) continue;
+    const style = getComputedStyle(el);
+    const a = lum(rgb(style.color)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const large = parseFloat(style.fontSize) >= 24 || (parseFloat(style.fontSize) >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) problems.push(`contrast ${ratio.toFixed(2)}: ${text.slice(0, 40)}`);
+  }
+  return problems;
+}"""
+
+
 @pytest.mark.parametrize("width, height, name", [(1400, 1000, "desktop"), (390, 844, "phone")])
 def test_the_app_works_on_a_desktop_and_a_phone(app_url, width, height, name):
     from playwright.sync_api import expect, sync_playwright
@@ -166,6 +198,7 @@ def test_the_app_works_on_a_desktop_and_a_phone(app_url, width, height, name):
             assert page.locator("code, .jp-InputArea").filter(has_text="DecisionWorkbook()").count() == 0, "code is shown"
             assert "$" in page.locator(f"tr[data-option=\"{OPTION}\"] .mlkit-npv").inner_text()
             _layout_holds(page, width)
+            assert page.evaluate(A11Y) == [], "inputs without a label, or text below WCAG AA contrast"
 
             page.locator(".mlkit-option-picker select").select_option(OPTION)
             expect(page.locator(".mlkit-input-tuition-per-year input")).to_have_value("12171", timeout=LONG)

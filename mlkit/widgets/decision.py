@@ -433,7 +433,7 @@ class DecisionWorkbook:
         if not ok:
             return False
         self.last_update_seconds = time.perf_counter() - started
-        self.status.value = "<span class='mlkit-up-to-date' style='color:#2a7'>up to date</span>"
+        self.status.value = "<span class='mlkit-up-to-date' style='color:#1a6b3c'>up to date</span>"
         if self._stale(generation):
             return False
         return self.update_drivers(generation)
@@ -473,7 +473,7 @@ class DecisionWorkbook:
         self.request_update(reason="full")
 
     def _show_updating(self) -> None:
-        self.status.value = "<span class='mlkit-updating' style='color:#a60'>updating…</span>"
+        self.status.value = "<span class='mlkit-updating' style='color:#8a4b00'>updating…</span>"
 
     def _clear_errors(self) -> None:
         for control in self.controls.values():
@@ -511,7 +511,7 @@ class DecisionWorkbook:
         self.verdict = v
         self.verdict_html.value = (
             f"<div class='mlkit-verdict-text' data-best='{html.escape(v.best, quote=True)}'>{html.escape(v.text)}</div>"
-            "<div class='mlkit-verdict-pending' style='color:#a60'>working out what drives it…</div>"
+            "<div class='mlkit-verdict-pending' style='color:#8a4b00'>working out what drives it…</div>"
         )
 
     def _show_verdict(self) -> None:
