@@ -291,3 +291,160 @@ def test_closed_pages_leave_no_kernels_behind(culling_app):
         finally:
             browser.close()
     assert _settle(server, baseline, 150) == baseline, "kernels of closed pages were not shut down"
+
+
+def _open(p, url: str, width: int, height: int):
+    """A browser and a page of the app at ``width``×``height``, with the first results shown."""
+    from playwright.sync_api import expect
+
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(url, timeout=LONG)
+    expect(page.locator(".mlkit-status")).to_have_text("up to date", timeout=LONG)
+    return browser, page
+
+
+COVERED = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('.mlkit-workbook select, .mlkit-workbook input')) {
+    if (el.offsetParent === null) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width < 1 || r.top < 0 || r.bottom > innerHeight) continue;
+    const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    if (top !== el && !el.contains(top)) out.push((el.labels && el.labels[0] ? el.labels[0].innerText : el.outerHTML.slice(0, 60)));
+  }
+  return out;
+}"""
+
+
+def test_every_control_on_a_phone_is_uncovered_and_whole(app_url):
+    """At 390 px: no drop-down hidden under the next widget, no prompt drawn over a box, no cut chart tab."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser, page = _open(p, app_url, 390, 844)
+        try:
+            covered = set()
+            height = page.evaluate("document.getElementById('rendered_cells').scrollHeight")
+            for y in range(0, height, 400):
+                page.evaluate(f"document.getElementById('rendered_cells').scrollTo(0, {y})")
+                covered.update(page.evaluate(COVERED))
+            assert not covered, f"controls covered by other widgets: {sorted(covered)}"
+            assert page.locator(".mlkit-saved-picker select").bounding_box()["width"] > 200, "the saved-scenario list is squeezed"
+            tabs = page.locator(".mlkit-workbook .lm-TabBar-tabLabel")
+            cut = [tabs.nth(i).inner_text() for i in range(tabs.count()) if tabs.nth(i).evaluate("e => e.scrollWidth > e.clientWidth + 1")]
+            assert not cut, f"chart tabs cut short: {cut}"
+        finally:
+            browser.close()
+
+
+CONTRAST = """sel => [...document.querySelectorAll(sel)].filter(e => e.offsetParent !== null).map(e => {
+  const parse = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+    .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let bg = [255, 255, 255];
+  for (let x = e; x; x = x.parentElement) {
+    const c = parse(getComputedStyle(x).backgroundColor);
+    if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) { bg = c; break; }
+  }
+  const [r, g, b, a = 1] = parse(getComputedStyle(e).color);
+  const fg = [r, g, b].map((v, i) => a * v + (1 - a) * bg[i]);  // a translucent colour over its background
+  const [hi, lo] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  return [e.innerText.trim(), (hi + 0.05) / (lo + 0.05)];
+})"""
+
+
+def test_grey_headers_meet_contrast_and_focus_is_visible(app_url):
+    """Closed groups and inactive chart tabs reach 4.5:1 (their colour is translucent); a focused box shows a 2 px outline."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser, page = _open(p, app_url, 1400, 1000)
+        try:
+            found = page.evaluate(CONTRAST, ".jupyter-widget-Collapse-header, .mlkit-workbook .lm-TabBar-tab")
+            assert len(found) >= 8
+            low = [(text, round(ratio, 2)) for text, ratio in found if ratio < 4.5]
+            assert not low, f"below WCAG AA: {low}"
+            box = page.locator(".mlkit-input-salary input")
+            box.focus()
+            page.keyboard.press("Tab")
+            page.keyboard.press("Shift+Tab")  # focus from the keyboard, so :focus-visible applies
+            style = box.evaluate("e => [getComputedStyle(e).outlineStyle, parseFloat(getComputedStyle(e).outlineWidth)]")
+            assert style[0] != "none" and style[1] >= 2, f"the focused box shows no clear outline: {style}"
+        finally:
+            browser.close()
+
+
+@pytest.mark.xfail(strict=True, reason="the input groups are a lumino Accordion whose headers are plain divs: "
+                   "no tab stop, no role=button, no aria-expanded, so a keyboard cannot open 'the option', 'loans', ...")
+def test_the_input_groups_open_from_the_keyboard(app_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser, page = _open(p, app_url, 1400, 1000)
+        try:
+            headers = page.locator(".jupyter-widget-Collapse-header")
+            assert headers.count() == 5
+            for i in range(headers.count()):
+                header = headers.nth(i)
+                assert header.evaluate("e => e.tabIndex >= 0 && !!e.getAttribute('aria-expanded')"), \
+                    f"group {header.inner_text()!r} cannot be reached or read as a button"
+        finally:
+            browser.close()
+
+
+@pytest.mark.xfail(strict=True, reason="the charts are ipywidgets Images with no alt text: a screen reader announces nothing")
+def test_the_charts_have_a_text_alternative(app_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser, page = _open(p, app_url, 1400, 1000)
+        try:
+            images = page.locator("img.mlkit-chart, .mlkit-chart img")
+            assert images.count() == 4
+            for i in range(images.count()):
+                named = images.nth(i).evaluate("e => (e.alt || e.getAttribute('aria-label') || '').trim()")
+                assert named, f"chart {i} has no text alternative"
+        finally:
+            browser.close()
+
+
+@pytest.mark.xfail(strict=True, reason="messages show the model's identifiers ('financing.federal_unsubsidised_per_year = -5.0') "
+                   "and Python ('overwrite=True') instead of the field's label")
+def test_messages_name_fields_in_words_not_code(app_url):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser, page = _open(p, app_url, 1400, 1000)
+        try:
+            page.locator(".mlkit-scenario-name input").fill("twice")
+            page.locator(".mlkit-save").click()
+            expect(page.locator(".mlkit-scenario-message")).to_contain_text("Saved", timeout=LONG)
+            page.locator(".mlkit-save").click()
+            expect(page.locator(".mlkit-scenario-message")).to_contain_text("already", timeout=LONG)
+            _open_group(page, "loans")
+            _set(page, "federal-unsubsidised-per-year", "-5")
+            message = page.locator(".mlkit-input-federal-unsubsidised-per-year-error")
+            expect(message).to_contain_text("negative", timeout=LONG)
+            shown = message.inner_text() + " " + page.locator(".mlkit-scenario-message").inner_text()
+            for code in ("federal_unsubsidised", "financing.", "overwrite="):
+                assert code not in shown, f"a message shows {code!r}: {shown}"
+        finally:
+            browser.close()
+
+
+@pytest.mark.xfail(strict=True, reason="from 721 px to about 1000 px (a tablet, or 1920 px at 200% zoom) the two columns "
+                   "stay side by side and the results table is wider than its column: the last columns need a scroll")
+@pytest.mark.parametrize("width", [768, 960])
+def test_the_results_table_shows_every_column_on_a_tablet(app_url, width):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser, page = _open(p, app_url, width, 1000)
+        try:
+            table = page.locator(".mlkit-results-table")
+            right = table.evaluate("e => e.getBoundingClientRect().right")
+            column = page.locator(".mlkit-results-column").evaluate("e => e.getBoundingClientRect().right")
+            assert right <= column + 1, f"the table ends at {right:.0f} px, its column at {column:.0f} px"
+        finally:
+            browser.close()

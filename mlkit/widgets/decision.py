@@ -69,11 +69,11 @@ STYLE = """<style>
 .mlkit-field-row { flex-wrap: wrap; align-items: center; gap: 0 0.6em; max-width: 100%; }
 .mlkit-workbook .widget-label { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; line-height: 1.2; height: auto; min-height: var(--jp-widgets-inline-height); }
-.mlkit-field { width: 30em !important; max-width: 100%; }
-.mlkit-field .widget-label { width: 16em !important; min-width: 16em; }
+.mlkit-field { width: 30em !important; max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
+.mlkit-field .widget-label { width: 16em !important; min-width: 0; flex-shrink: 1; }
 .mlkit-field input { min-width: 7em; }
 .mlkit-option-picker, .mlkit-rating, .mlkit-workbook .widget-text, .mlkit-workbook .widget-select-multiple {
-  width: 30em !important; max-width: 100%; }
+  width: 30em !important; max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
 .mlkit-option-picker .widget-label, .mlkit-rating .widget-label { width: 12em !important; min-width: 12em; }
 .mlkit-workbook .jupyter-button { width: auto; min-width: 6em; padding: 0 1em; }
 .mlkit-source, .mlkit-note { color: #4a4a4a; font-size: 0.9em; max-width: 100%; }
@@ -83,15 +83,29 @@ STYLE = """<style>
 .mlkit-results-table th { border-bottom: 1px solid #767676; }
 .mlkit-results-table td.mlkit-num { text-align: right; }
 .mlkit-verdict-text { margin: 0.6em 0; line-height: 1.4; }
+/* Drop-downs grow with a label that wraps, so nothing overlaps the select or what follows. */
+.mlkit-workbook .widget-dropdown { height: auto; }
+.mlkit-workbook .widget-dropdown > select { height: var(--jp-widgets-inline-height); }
+/* A table wider than its column scrolls inside it instead of losing columns. */
+.mlkit-results .widget-html-content { overflow-x: auto; line-height: 1.35; }
+/* Chart tabs wrap onto a second row rather than cut their names short. */
+.mlkit-workbook .widget-tab > .lm-TabBar { height: auto; min-height: var(--jp-widgets-horizontal-tab-height); }
+.mlkit-workbook .widget-tab > .lm-TabBar .lm-TabBar-content { flex-wrap: wrap; }
+.mlkit-workbook .widget-tab > .lm-TabBar .lm-TabBar-tab { flex: 0 1 auto; }
+/* Closed groups and inactive chart tabs: text meets WCAG AA on their grey background. */
+.mlkit-workbook .jupyter-widget-Collapse-header, .mlkit-workbook .widget-tab > .lm-TabBar .lm-TabBar-tab { color: #333; }
+/* Keyboard focus is plainly visible (at least 3:1 against the page). */
+.mlkit-workbook input:focus-visible, .mlkit-workbook select:focus-visible, .mlkit-workbook button:focus-visible,
+.mlkit-workbook .lm-TabBar-tab:focus-visible { outline: 2px solid #1a5fb4 !important; outline-offset: 1px; }
 @media (max-width: 720px) {
   .mlkit-main { flex-direction: column-reverse; }
   .mlkit-inputs-column, .mlkit-results-column { flex-basis: auto; width: 100%; }
-  .mlkit-field, .mlkit-option-picker, .mlkit-rating, .mlkit-workbook .widget-text,
+  .mlkit-field, .mlkit-option-picker, .mlkit-rating, .mlkit-saved-picker, .mlkit-workbook .widget-text,
   .mlkit-workbook .widget-select-multiple { width: 100% !important; flex-wrap: wrap; }
   .mlkit-workbook .widget-label { width: 100% !important; min-width: 0 !important; text-align: left !important; }
   .mlkit-results-table thead { display: none; }
   .mlkit-results-table, .mlkit-results-table tbody, .mlkit-results-table tr, .mlkit-results-table td { display: block; width: 100%; }
-  .mlkit-results-table tr { border: 1px solid #b0b0b0; border-radius: 6px; margin: 0 0 0.8em 0; padding: 0.3em 0; }
+  .mlkit-results-table tr { border: 1px solid #b0b0b0; border-radius: 6px; margin: 0 0 0.8em 0; padding: 0.3em 0; box-sizing: border-box; }
   .mlkit-results-table td { text-align: right; box-sizing: border-box; }
   .mlkit-results-table td::before { content: attr(data-label); float: left; font-weight: 600; text-align: left; padding-right: 0.5em; }
   .mlkit-results-table td.mlkit-option-name { font-weight: 700; text-align: left; }
