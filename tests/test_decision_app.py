@@ -49,17 +49,48 @@ def test_the_command_runs_voila_on_the_workbook(monkeypatch, capsys):
     import subprocess
 
     calls = []
-    monkeypatch.setattr(subprocess, "call", lambda argv, cwd=None: calls.append((argv, cwd)) or 0)
+    monkeypatch.setattr(subprocess, "call", lambda argv, cwd=None, env=None: calls.append((argv, cwd, env)) or 0)
     assert main(["app", "--port", "9003", "--no-browser"]) == 0
-    (argv, cwd), = calls
-    assert argv[3].endswith("notebooks/21_is_an_ml_masters_worth_it.ipynb") and "--port=9003" in argv
+    (argv, cwd, env), = calls
+    assert argv[3].endswith("app/decision_workbook.ipynb") and "--port=9003" in argv
+    assert "--template=mlkit" in argv and str(cwd / "app") in env["JUPYTER_PATH"].split(":")
+    assert (cwd / "app" / "voila" / "templates" / "mlkit" / "index.html.j2").is_file()
     assert "http://127.0.0.1:9003/" in capsys.readouterr().out
+
+
+def test_kernels_are_preheated_and_culled():
+    argv = app.voila_argv("nb.ipynb", 9001, cull_after=45, pool=2)
+    assert "--MappingKernelManager.cull_idle_timeout=45" in argv and "--MappingKernelManager.cull_connected=False" in argv
+    assert "--preheat_kernel=True" in argv and "--pool_size=2" in argv
+    assert not any("preheat" in a for a in app.voila_argv("nb.ipynb", 9001, pool=0))
+
+
+@pytest.mark.parametrize("option, value, expected", [("--cull-after", "0", "at least 1"), ("--pool", "-1", "from 0 to 8"), ("--pool", "20", "from 0 to 8")])
+def test_bad_settings_are_refused(option, value, expected, capsys):
+    assert main(["app", option, value, "--no-browser"]) == 2
+    err = capsys.readouterr().err
+    assert f"{option} = {value}" in err and expected in err
+
+
+def test_the_app_notebook_holds_only_the_app():
+    import nbformat
+
+    from mlkit.paths import repo_root
+
+    nb = nbformat.read(repo_root() / app.NOTEBOOK, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert len(code) == 1 and code[0].rstrip().endswith("DecisionWorkbook()")
+
+
+def test_existing_jupyter_path_is_kept(tmp_path):
+    env = app.voila_env(tmp_path, {"JUPYTER_PATH": "/elsewhere"})
+    assert env["JUPYTER_PATH"].split(":") == [str(tmp_path / "app"), "/elsewhere"]
 
 
 def test_serving_a_room_warns(monkeypatch, capsys):
     import subprocess
 
-    monkeypatch.setattr(subprocess, "call", lambda argv, cwd=None: 0)
+    monkeypatch.setattr(subprocess, "call", lambda argv, cwd=None, env=None: 0)
     assert main(["app", "--port", "9004", "--ip", "0.0.0.0", "--no-browser"]) == 0
     assert "trusted network only" in capsys.readouterr().out
 

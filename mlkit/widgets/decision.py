@@ -1,4 +1,4 @@
-"""The decision workbook as an ipywidgets app, for ``notebooks/21_is_an_ml_masters_worth_it.ipynb``.
+"""The decision workbook as an ipywidgets app: the whole of ``app/decision_workbook.ipynb`` (``mlkit app``), and embedded in notebook 21.
 
 Controls are grouped (about you; the option; loans; outcomes; assumptions), pre-filled
 from a scenario (by default :func:`mlkit.decision.example_scenario`, built from the
@@ -58,6 +58,67 @@ GROUPS = {
 }
 INTEGER_FIELDS = ("private_years",)
 CHARTS = ("Cash flow", "NPV distribution", "Tornado", "Loan balance")
+
+
+STYLE = """<style>
+/* The workbook's layout: two columns on a wide screen, one on a phone (results first). */
+.mlkit-workbook { max-width: 1500px; color: #1f1f1f; }
+.mlkit-main { display: flex; flex-wrap: wrap; gap: 0 1.5em; align-items: flex-start; }
+.mlkit-inputs-column { flex: 1 1 24em; min-width: 0; max-width: 100%; }
+.mlkit-results-column { flex: 1.4 1 30em; min-width: 0; max-width: 100%; }
+.mlkit-field-row { flex-wrap: wrap; align-items: center; gap: 0 0.6em; max-width: 100%; }
+.mlkit-workbook .widget-label { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; line-height: 1.2; height: auto; min-height: var(--jp-widgets-inline-height); }
+.mlkit-field { width: 30em !important; max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
+.mlkit-field .widget-label { width: 16em !important; min-width: 0; flex-shrink: 1; }
+.mlkit-field input { min-width: 7em; }
+.mlkit-option-picker, .mlkit-rating, .mlkit-workbook .widget-text, .mlkit-workbook .widget-select-multiple {
+  width: 30em !important; max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
+.mlkit-option-picker .widget-label, .mlkit-rating .widget-label { width: 12em !important; min-width: 12em; }
+.mlkit-workbook .jupyter-button { width: auto; min-width: 6em; padding: 0 1em; }
+.mlkit-source, .mlkit-note { color: #4a4a4a; font-size: 0.9em; max-width: 100%; }
+.mlkit-chart img, img.mlkit-chart { width: 100% !important; max-width: 680px; height: auto !important; }
+.mlkit-results-table { border-collapse: collapse; font-size: 0.92em; width: 100%; }
+.mlkit-results-table th, .mlkit-results-table td { padding: 3px 6px; text-align: left; vertical-align: top; }
+.mlkit-results-table th { border-bottom: 1px solid #767676; }
+.mlkit-results-table td.mlkit-num { text-align: right; }
+.mlkit-verdict-text { margin: 0.6em 0; line-height: 1.4; }
+/* Drop-downs grow with a label that wraps, so nothing overlaps the select or what follows. */
+.mlkit-workbook .widget-dropdown { height: auto; }
+.mlkit-workbook .widget-dropdown > select { height: var(--jp-widgets-inline-height); }
+/* A table wider than its column scrolls inside it instead of losing columns. */
+.mlkit-results .widget-html-content { overflow-x: auto; line-height: 1.35; }
+/* Chart tabs wrap onto a second row rather than cut their names short. */
+.mlkit-workbook .widget-tab > .lm-TabBar { height: auto; min-height: var(--jp-widgets-horizontal-tab-height); }
+.mlkit-workbook .widget-tab > .lm-TabBar .lm-TabBar-content { flex-wrap: wrap; }
+.mlkit-workbook .widget-tab > .lm-TabBar .lm-TabBar-tab { flex: 0 1 auto; }
+/* Closed groups and inactive chart tabs: text meets WCAG AA on their grey background. */
+.mlkit-workbook .jupyter-widget-Collapse-header, .mlkit-workbook .widget-tab > .lm-TabBar .lm-TabBar-tab { color: #333; }
+/* Keyboard focus is plainly visible (at least 3:1 against the page). */
+.mlkit-workbook input:focus-visible, .mlkit-workbook select:focus-visible, .mlkit-workbook button:focus-visible,
+.mlkit-workbook .lm-TabBar-tab:focus-visible { outline: 2px solid #1a5fb4 !important; outline-offset: 1px; }
+@media (max-width: 720px) {
+  .mlkit-main { flex-direction: column-reverse; }
+  .mlkit-inputs-column, .mlkit-results-column { flex-basis: auto; width: 100%; }
+  .mlkit-field, .mlkit-option-picker, .mlkit-rating, .mlkit-saved-picker, .mlkit-workbook .widget-text,
+  .mlkit-workbook .widget-select-multiple { width: 100% !important; flex-wrap: wrap; }
+  .mlkit-workbook .widget-label { width: 100% !important; min-width: 0 !important; text-align: left !important; }
+  .mlkit-results-table thead { display: none; }
+  .mlkit-results-table, .mlkit-results-table tbody, .mlkit-results-table tr, .mlkit-results-table td { display: block; width: 100%; }
+  .mlkit-results-table tr { border: 1px solid #b0b0b0; border-radius: 6px; margin: 0 0 0.8em 0; padding: 0.3em 0; box-sizing: border-box; }
+  .mlkit-results-table td { text-align: right; box-sizing: border-box; }
+  .mlkit-results-table td::before { content: attr(data-label); float: left; font-weight: 600; text-align: left; padding-right: 0.5em; }
+  .mlkit-results-table td.mlkit-option-name { font-weight: 700; text-align: left; }
+  .mlkit-results-table td.mlkit-option-name::before { content: none; }
+}
+</style>"""
+
+
+def _row(*children) -> w.HBox:
+    """A row of widgets that wraps onto the next line on a narrow screen."""
+    row = w.HBox(list(children))
+    row.add_class("mlkit-field-row")
+    return row
 
 
 def _css(field: str) -> str:
@@ -172,20 +233,21 @@ class DecisionWorkbook:
 
     def _control(self, owner_kind: str, field: str) -> FieldControl:
         label, unit = FIELD_LABELS[field]
-        style = {"description_width": "17em"}
-        layout = w.Layout(width="26em", min_width="26em")
         description = f"{label} ({unit})"
         if field in INTEGER_FIELDS:
-            widget = w.IntText(description=description, style=style, layout=layout)
+            widget = w.IntText(description=description)
         else:
-            widget = w.FloatText(description=description, style=style, layout=layout)
+            widget = w.FloatText(description=description)
         widget.add_class(_css(field))
-        source = w.HTML(layout=w.Layout(width="auto"))
+        widget.add_class("mlkit-field")
+        source = w.HTML()
         source.add_class("mlkit-source")
         message = w.HTML()
         message.add_class("mlkit-error")
         message.add_class(_css(field) + "-error")
-        box = w.VBox([w.HBox([widget, source]), message])
+        row = w.HBox([widget, source])
+        row.add_class("mlkit-field-row")
+        box = w.VBox([row, message])
         control = FieldControl(field, owner_kind, widget, source, message, box)
         widget.observe(lambda change, c=control: self._on_value(c, change["new"]), names="value")
         return control
@@ -194,8 +256,7 @@ class DecisionWorkbook:
         names = [o.name for o in self.base.options]
         movable = [n for n, o in zip(names, self.base.options) if o.kind != "stay"] or names
         self.option_picker = w.Dropdown(options=movable, value=movable[-1] if len(movable) else None,
-                                        description="Option to edit and examine", style={"description_width": "15em"},
-                                        layout=w.Layout(width="40em"))
+                                        description="Option to edit and examine")
         self.option_picker.add_class("mlkit-option-picker")
         self.option_picker.observe(lambda change: self._on_pick(), names="value")
         self.controls: dict[str, FieldControl] = {}
@@ -218,15 +279,16 @@ class DecisionWorkbook:
         self.status = w.HTML()
         self.status.add_class("mlkit-status")
         self.draws_note = w.HTML()
-        self.full_button = w.Button(description=f"Full run ({self.base.assumptions.draws:,} draws)", icon="play")
+        self.full_button = w.Button(description=f"Full run ({self.base.assumptions.draws:,} draws)")
         self.full_button.add_class("mlkit-full-run")
         self.full_button.on_click(lambda _: self.run_full())
         self.table = w.HTML()
         self.table.add_class("mlkit-results")
         self.verdict_html = w.HTML()
         self.verdict_html.add_class("mlkit-verdict")
-        self.images = {name: w.Image(format="png", layout=w.Layout(width="100%", max_width="640px")) for name in CHARTS}
+        self.images = {name: w.Image(format="png") for name in CHARTS}
         for name, image in self.images.items():
+            image.add_class("mlkit-chart")
             image.add_class("mlkit-chart-" + name.lower().replace(" ", "-"))
         self.charts = w.Tab(children=[self.images[n] for n in CHARTS], titles=CHARTS)
         self.charts.observe(lambda change: self._on_tab(), names="selected_index")
@@ -237,26 +299,29 @@ class DecisionWorkbook:
         for q in QUESTIONS:
             dropdown = w.Dropdown(options=[("not rated", 0)] + [(f"{k} – {v}", k) for k, v in SCALE.items()],
                                   value=(fit or 0) if q.id == "programme_fit" else 0,
-                                  description=q.label, style={"description_width": "9em"}, layout=w.Layout(width="22em"))
+                                  description=q.label)
             dropdown.add_class("mlkit-rating-" + q.id.replace("_", "-"))
             dropdown.observe(lambda change: self._show_ratings(), names="value")
             self.rating_controls[q.id] = dropdown
-            rating_rows.append(w.HBox([dropdown, w.HTML(f"<span style='color:#555'>{html.escape(q.prompt)}</span>")]))
+            dropdown.add_class("mlkit-rating")
+            row = w.HBox([dropdown, w.HTML(f"<span class='mlkit-note'>{html.escape(q.prompt)}</span>")])
+            row.add_class("mlkit-field-row")
+            rating_rows.append(row)
         self.ratings_summary = w.HTML()
         self.ratings_summary.add_class("mlkit-ratings-summary")
         ratings_box = w.VBox([w.HTML("<b>Beyond the money</b>: rate each question from 1 (a clear no) to 5 (a clear yes). "
                                      "The ratings sit beside the numbers; they are not part of the NPV.")] + rating_rows)
 
         self.scenario_box = self._scenario_widgets()
-        results = w.VBox([
-            w.HBox([self.status, self.draws_note, self.full_button]),
-            self.table, self.verdict_html, self.ratings_summary, self.charts,
-        ])
-        self.widget = w.VBox([
-            self.option_picker, self.general_message,
-            w.HBox([w.VBox([self.inputs], layout=w.Layout(width="46%")), w.VBox([results], layout=w.Layout(width="54%"))]),
-            ratings_box, self.scenario_box,
-        ])
+        status_row = w.HBox([self.status, self.draws_note, self.full_button])
+        status_row.add_class("mlkit-field-row")
+        results = w.VBox([status_row, self.table, self.verdict_html, self.ratings_summary, self.charts])
+        results.add_class("mlkit-results-column")
+        inputs = w.VBox([self.option_picker, self.general_message, self.inputs])
+        inputs.add_class("mlkit-inputs-column")
+        main = w.HBox([inputs, results])
+        main.add_class("mlkit-main")
+        self.widget = w.VBox([w.HTML(STYLE), main, ratings_box, self.scenario_box])
         self.widget.add_class("mlkit-workbook")
         self._show_ratings()
         self._fill_controls()
@@ -266,7 +331,7 @@ class DecisionWorkbook:
             return [w.HTML("<span class='mlkit-prior' style='color:#555'>No readiness self-assessment saved yet: "
                            "take it in <code>01_readiness.ipynb</code> for a rough starting value of your chance of completing.</span>")]
         note = w.HTML(f"<span class='mlkit-prior'>Readiness prior: {html.escape(str(self.prior))}</span>")
-        button = w.Button(description=f"Use {self.prior.completion_probability:.2f} as the chance of completing", layout=w.Layout(width="auto"))
+        button = w.Button(description=f"Use {self.prior.completion_probability:.2f} as the chance of completing")
         button.add_class("mlkit-use-prior")
         button.on_click(lambda _: self.use_prior())
         return [note, button]
@@ -382,7 +447,7 @@ class DecisionWorkbook:
         if not ok:
             return False
         self.last_update_seconds = time.perf_counter() - started
-        self.status.value = "<span class='mlkit-up-to-date' style='color:#2a7'>up to date</span>"
+        self.status.value = "<span class='mlkit-up-to-date' style='color:#1a6b3c'>up to date</span>"
         if self._stale(generation):
             return False
         return self.update_drivers(generation)
@@ -422,7 +487,7 @@ class DecisionWorkbook:
         self.request_update(reason="full")
 
     def _show_updating(self) -> None:
-        self.status.value = "<span class='mlkit-updating' style='color:#a60'>updating…</span>"
+        self.status.value = "<span class='mlkit-updating' style='color:#8a4b00'>updating…</span>"
 
     def _clear_errors(self) -> None:
         for control in self.controls.values():
@@ -460,7 +525,7 @@ class DecisionWorkbook:
         self.verdict = v
         self.verdict_html.value = (
             f"<div class='mlkit-verdict-text' data-best='{html.escape(v.best, quote=True)}'>{html.escape(v.text)}</div>"
-            "<div class='mlkit-verdict-pending' style='color:#a60'>working out what drives it…</div>"
+            "<div class='mlkit-verdict-pending' style='color:#8a4b00'>working out what drives it…</div>"
         )
 
     def _show_verdict(self) -> None:
@@ -505,18 +570,20 @@ class DecisionWorkbook:
     # -- scenarios ----------------------------------------------------------------
 
     def _scenario_widgets(self) -> w.Widget:
-        self.name_box = w.Text(description="Name", placeholder="e.g. online part-time", layout=w.Layout(width="24em"))
+        self.name_box = w.Text(description="Name", placeholder="e.g. online part-time")
         self.name_box.add_class("mlkit-scenario-name")
-        save = w.Button(description="Save", icon="save")
+        save = w.Button(description="Save")
         save.add_class("mlkit-save")
         save.on_click(lambda _: self.save())
-        self.saved_picker = w.Dropdown(options=self.store.names(), description="Saved", layout=w.Layout(width="24em"))
-        load = w.Button(description="Load", icon="folder-open")
+        self.saved_picker = w.Dropdown(options=self.store.names(), description="Saved")
+        self.saved_picker.add_class("mlkit-saved-picker")
+        load = w.Button(description="Load")
+        load.add_class("mlkit-load")
         load.on_click(lambda _: self.load(self.saved_picker.value))
-        self.compare_picker = w.SelectMultiple(options=self.store.names(), description="Compare", rows=4, layout=w.Layout(width="24em"))
-        compare = w.Button(description="Compare", icon="columns")
+        self.compare_picker = w.SelectMultiple(options=self.store.names(), description="Compare", rows=4)
+        compare = w.Button(description="Compare")
         compare.on_click(lambda _: self.compare(list(self.compare_picker.value)))
-        report = w.Button(description="Export report (HTML)", icon="file")
+        report = w.Button(description="Export report (HTML)")
         report.add_class("mlkit-export")
         report.on_click(lambda _: self.export_report())
         self.scenario_message = w.HTML()
@@ -526,8 +593,8 @@ class DecisionWorkbook:
         return w.VBox([
             w.HTML("<b>Scenarios</b>: save these inputs under a name, load them later, compare saved ones, "
                    "or export a report to send to a partner or an adviser."),
-            w.HBox([self.name_box, save, report]), w.HBox([self.saved_picker, load]),
-            w.HBox([self.compare_picker, compare]), self.scenario_message, self.comparison,
+            *[_row(*items) for items in ((self.name_box, save, report), (self.saved_picker, load), (self.compare_picker, compare))],
+            self.scenario_message, self.comparison,
         ])
 
     def _refresh_saved(self) -> None:
@@ -568,10 +635,11 @@ class DecisionWorkbook:
         with self._lock:
             self._load_values(saved.scenario)
         names = [o.name for o in saved.scenario.options if o.kind != "stay"] or [o.name for o in saved.scenario.options]
+        shown = self.option_picker.value if self.option_picker.value in names else names[-1]  # keep the option in view
         self._suspended = True
         try:
             self.option_picker.options = names
-            self.option_picker.value = names[-1]
+            self.option_picker.value = shown
             for qid, dropdown in self.rating_controls.items():
                 dropdown.value = saved.ratings.get(qid, 0)
         finally:
@@ -649,12 +717,18 @@ class DecisionWorkbook:
         return path
 
 
+RESULT_COLUMNS = ("option", "expected NPV vs staying", "break-even", "IRR", "loan payment",
+                  "payment / take-home (role, no role)", "P(losing money)", "P(best)")
+
+
 def results_html(evaluation, simulation) -> str:
-    """The results table, with ``data-value`` attributes holding the raw numbers."""
-    head = ("option", "expected NPV vs staying", "break-even", "IRR", "loan payment", "payment / take-home (role, no role)",
-            "P(losing money)", "P(best)")
-    lines = ["<table class='mlkit-results-table' style='border-collapse:collapse;font-size:0.9em'><tr>"
-             + "".join(f"<th style='text-align:left;padding:2px 6px'>{h}</th>" for h in head) + "</tr>"]
+    """The results table, with ``data-value`` attributes holding the raw numbers.
+
+    Money reads ``$58,260``, rates ``3.0%``; on a narrow screen each row becomes a card whose
+    cells carry their column's name (``data-label``).
+    """
+    head = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in RESULT_COLUMNS)
+    lines = [f"<table class='mlkit-results-table'><thead><tr>{head}</tr></thead><tbody>"]
 
     def pct(value):
         return "—" if value is None else f"{value:.0%}"
@@ -662,16 +736,20 @@ def results_html(evaluation, simulation) -> str:
     for row in option_rows(evaluation, simulation):
         irr = f"{row.irr:.1%}" if row.irr is not None else f"<span title='{html.escape(row.irr_reason, quote=True)}'>n/a</span>"
         payment = "—" if row.monthly_payment is None else f"${row.monthly_payment:,.0f}/mo"
-        cells = (
-            f"<td>{html.escape(row.name)}</td>",
-            f"<td class='mlkit-npv' data-value='{row.npv:.2f}' style='text-align:right'>{money(row.npv)}</td>",
-            f"<td class='mlkit-break-even'>{'year ' + str(row.break_even_year) if row.break_even_year else 'never'}</td>",
-            f"<td class='mlkit-irr'>{irr}</td>",
-            f"<td class='mlkit-payment' style='text-align:right'>{payment}</td>",
-            f"<td class='mlkit-payment-share'>{pct(row.payment_share_land)}, {pct(row.payment_share_fallback)}</td>",
-            f"<td class='mlkit-prob-loss' data-value='{row.prob_loss:.4f}'>{pct(row.prob_loss)}</td>",
-            f"<td class='mlkit-prob-best' data-value='{row.prob_best:.4f}'>{pct(row.prob_best)}</td>",
+        values = (
+            ("mlkit-option-name", "", html.escape(row.name)),
+            ("mlkit-npv mlkit-num", f" data-value='{row.npv:.2f}'", money(row.npv)),
+            ("mlkit-break-even", "", f"year {row.break_even_year}" if row.break_even_year else "never"),
+            ("mlkit-irr", "", irr),
+            ("mlkit-payment mlkit-num", "", payment),
+            ("mlkit-payment-share", "", f"{pct(row.payment_share_land)}, {pct(row.payment_share_fallback)}"),
+            ("mlkit-prob-loss", f" data-value='{row.prob_loss:.4f}'", pct(row.prob_loss)),
+            ("mlkit-prob-best", f" data-value='{row.prob_best:.4f}'", pct(row.prob_best)),
         )
-        lines.append(f"<tr data-option='{html.escape(row.name, quote=True)}'>" + "".join(c.replace("<td", "<td style='padding:2px 6px'", 1) if "style=" not in c else c for c in cells) + "</tr>")
-    lines.append("</table>")
+        cells = "".join(
+            f"<td class='{css}' data-label='{html.escape(label, quote=True)}'{data}>{shown}</td>"
+            for (css, data, shown), label in zip(values, RESULT_COLUMNS)
+        )
+        lines.append(f"<tr data-option='{html.escape(row.name, quote=True)}'>{cells}</tr>")
+    lines.append("</tbody></table>")
     return "\n".join(lines)
