@@ -24,7 +24,7 @@ def _small():
 
 
 def npvs(app):
-    found = re.findall(r"<tr data-option='([^']*)'>.*?class='mlkit-npv' data-value='([-0-9.]+)'", app.table.value)
+    found = re.findall(r"<tr data-option='([^']*)'>.*?class='mlkit-npv[^']*'[^>]*data-value='([-0-9.]+)'", app.table.value)
     return {name.replace("&#x27;", "'"): float(value) for name, value in found}
 
 

@@ -97,10 +97,25 @@ def results_table(evaluation: Evaluation, simulation: MonteCarloResult | None = 
     return "\n".join(lines)
 
 
+def tax_basis(scenario: Scenario) -> str:
+    """Whether the report's figures are before or after tax, in one sentence."""
+    from mlkit.decision.inputs import default_state_rate
+
+    a = scenario.assumptions
+    if a.tax_model == "none":
+        return "All figures are before tax (pre-tax earnings, as FREOPP's graduate ROI counts them)."
+    if a.tax_model == "flat":
+        return f"All figures are after a flat effective tax rate of {a.tax_rate:.1%} on earnings."
+    state = a.state_rate if a.state_rate is not None else default_state_rate()
+    return (f"All figures are after tax: federal income tax (2026 brackets, {a.filing_status.replace('_', ' ')}), "
+            f"payroll taxes and a state income tax rate of {state:.1%}, with the education credit, the student-loan "
+            "interest deduction and the $5,250 tax-free employer tuition aid where they apply.")
+
+
 def inputs_table(scenario: Scenario) -> str:
     """Every input with its value and source, as an HTML table."""
     lines = ["<table class='inputs'><tr><th>for</th><th>input</th><th>value</th><th>source</th></tr>"]
-    for row in input_rows(scenario):
+    for row in input_rows(scenario, every=True):
         note = f"<br><span class='source'>{_e(row.source.note)}</span>" if row.source.note else ""
         lines.append(
             f"<tr><td>{_e(row.owner)}</td><td>{_e(row.label)}</td><td class='num'>{_e(_fmt(row.unit, row.value))}</td>"
@@ -159,6 +174,7 @@ def build_report(
         f"<p class='note'>Made with the mlkit decision workbook on {_e(created)}. Amounts are in today's dollars, "
         f"discounted at {a.discount_rate:.1%} a year (real) to age {scenario.person.retirement_age:g}; "
         "NPV is measured against staying in the current job.</p>",
+        f"<p class='note'><b>{_e(tax_basis(scenario))}</b></p>",
     ]
     if verdict is not None:
         parts += ["<h2>Verdict</h2>", f"<div class='verdict'>{_e(verdict.text)}</div>"]

@@ -169,6 +169,8 @@ def source_of(scenario: Scenario, owner: str, field: str) -> Source:
     option = scenario.option(owner)
     if field == "target_salary":
         return _target_salary_source(option)
+    if field == "fallback_salary" and option.fallback_salary is None:
+        return Source(None, "your current salary")
     value = getattr(option.financing, field) if field in FINANCING_FIELDS else getattr(option, field)
     if value is None:
         return _own(None)
@@ -219,6 +221,16 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "private_per_year": ("private loan", "$/year"),
     "private_rate": ("private loan rate", "fraction/year"),
     "private_years": ("private loan term", "years"),
+    "fees_per_year": ("fees", "$/year"),
+    "caregiving_per_year": ("caregiving", "$/year"),
+    "health_insurance_per_year": ("student health insurance", "$/year"),
+    "lost_benefits_per_year": ("benefits lost while studying", "$/year"),
+    "scholarships_per_year": ("scholarships", "$/year"),
+    "employer_aid_per_year": ("employer tuition aid", "$/year"),
+    "study_income_per_year": ("income from an internship or part-time work while studying", "$/year"),
+    "fallback_salary": ("salary if you finish without the role", "$/year"),
+    "state_rate": ("state income tax rate (effective)", "fraction"),
+    "inflation": ("inflation (turns loan payments into today's dollars)", "fraction/year"),
 }
 PERSON_FIELDS = ("age", "salary", "salary_growth", "retirement_age")
 ASSUMPTION_FIELDS = ("discount_rate", "tax_rate", "dropout_point")
@@ -226,6 +238,12 @@ OPTION_FIELDS = (
     "years", "tuition_per_year", "programme_price", "extra_housing_per_month", "relocation",
     "income_share_while_studying", "p_complete", "p_land_role", "target_salary", "job_search_months",
 )
+#: Further inputs that change the result, listed in the report (the workbook shows the ones above).
+REPORT_OPTION_FIELDS = OPTION_FIELDS + (
+    "fees_per_year", "caregiving_per_year", "health_insurance_per_year", "lost_benefits_per_year",
+    "scholarships_per_year", "employer_aid_per_year", "study_income_per_year", "fallback_salary",
+)
+REPORT_ASSUMPTION_FIELDS = ASSUMPTION_FIELDS + ("state_rate", "inflation")
 FINANCING_FIELDS = ("federal_unsubsidised_per_year", "private_per_year", "private_rate", "private_years")
 
 
@@ -241,27 +259,42 @@ class InputRow:
     source: Source
 
 
-def input_rows(scenario: Scenario) -> list[InputRow]:
+def input_rows(scenario: Scenario, *, every: bool = False) -> list[InputRow]:
     """Every input the workbook shows, with its source: the person, the assumptions, each option.
 
-    For "stay" only the person and assumptions matter; an option's loan fields are listed
-    only when it borrows.
+    With ``every``, also the inputs the report lists besides (fees, aid, insurance, income
+    while studying, the salary without the role, the state tax rate, inflation). For "stay"
+    only the person and assumptions matter; an option's loan fields are listed only when it
+    borrows.
     """
+    from mlkit.decision.inputs import default_state_rate
+
     rows = []
 
-    def add(owner: str, field: str, value: object) -> None:
+    def add(owner: str, field: str, value: object, source: Source | None = None) -> None:
         label, unit = FIELD_LABELS[field]
-        rows.append(InputRow(owner, field, label, unit, value, source_of(scenario, owner, field)))
+        rows.append(InputRow(owner, field, label, unit, value, source or source_of(scenario, owner, field)))
 
     for field in PERSON_FIELDS:
         add("person", field, getattr(scenario.person, field))
-    for field in ASSUMPTION_FIELDS:
-        add("assumptions", field, getattr(scenario.assumptions, field))
+    for field in REPORT_ASSUMPTION_FIELDS if every else ASSUMPTION_FIELDS:
+        value = getattr(scenario.assumptions, field, None)
+        if field == "state_rate" and value is None:
+            add("assumptions", field, default_state_rate(), Source(None, "the kit's default: enter your state's rate"))
+        elif field in ("state_rate", "inflation"):
+            add("assumptions", field, value, Source(None, "your figure" if field == "state_rate" else "Federal Reserve's longer-run goal; an assumption"))
+        else:
+            add("assumptions", field, value)
     for option in scenario.options:
         if option.kind == "stay":
             continue
-        for field in OPTION_FIELDS:
-            value = option.target_salary_value(scenario.person) if field == "target_salary" else getattr(option, field)
+        for field in REPORT_OPTION_FIELDS if every else OPTION_FIELDS:
+            if field == "target_salary":
+                value = option.target_salary_value(scenario.person)
+            elif field == "fallback_salary":
+                value = option.fallback_salary_value(scenario.person)
+            else:
+                value = getattr(option, field)
             add(option.name, field, value)
         if option.financing.borrows:
             for field in FINANCING_FIELDS:
