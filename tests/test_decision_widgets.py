@@ -63,7 +63,7 @@ def test_an_invalid_value_shows_the_models_message_and_the_rest_keeps_working(ap
     before = app.table.value
     app.controls["p_land_role"].widget.value = 1.5
     message = app.controls["p_land_role"].message.value
-    assert 'option &quot;Full-time bootcamp&quot;: p_land_role = 1.5: outside [0, 1]' in message
+    assert 'option &quot;Full-time bootcamp&quot;: chance of landing the target role = 1.5: outside [0, 1]' in message
     assert "input error" in app.status.value
     assert app.table.value == before  # the last valid results stay
     app.controls["salary"].widget.value = 70_000  # another control still works...

@@ -80,7 +80,7 @@ STYLE = """<style>
 .mlkit-chart img, img.mlkit-chart { width: 100% !important; max-width: 680px; height: auto !important; }
 .mlkit-results-table { border-collapse: collapse; font-size: 0.92em; width: 100%; }
 .mlkit-results-table th, .mlkit-results-table td { padding: 3px 6px; text-align: left; vertical-align: top; }
-.mlkit-results-table th { border-bottom: 1px solid #767676; }
+.mlkit-results-table thead th { border-bottom: 1px solid #767676; }
 .mlkit-results-table td.mlkit-num { text-align: right; }
 .mlkit-verdict-text { margin: 0.6em 0; line-height: 1.4; }
 /* Drop-downs grow with a label that wraps, so nothing overlaps the select or what follows. */
@@ -97,21 +97,37 @@ STYLE = """<style>
 /* Keyboard focus is plainly visible (at least 3:1 against the page). */
 .mlkit-workbook input:focus-visible, .mlkit-workbook select:focus-visible, .mlkit-workbook button:focus-visible,
 .mlkit-workbook .lm-TabBar-tab:focus-visible { outline: 2px solid #1a5fb4 !important; outline-offset: 1px; }
-@media (max-width: 720px) {
+@media (max-width: 1000px) {
   .mlkit-main { flex-direction: column-reverse; }
   .mlkit-inputs-column, .mlkit-results-column { flex-basis: auto; width: 100%; }
   .mlkit-field, .mlkit-option-picker, .mlkit-rating, .mlkit-saved-picker, .mlkit-workbook .widget-text,
   .mlkit-workbook .widget-select-multiple { width: 100% !important; flex-wrap: wrap; }
   .mlkit-workbook .widget-label { width: 100% !important; min-width: 0 !important; text-align: left !important; }
   .mlkit-results-table thead { display: none; }
-  .mlkit-results-table, .mlkit-results-table tbody, .mlkit-results-table tr, .mlkit-results-table td { display: block; width: 100%; }
+  .mlkit-results-table, .mlkit-results-table tbody, .mlkit-results-table tr, .mlkit-results-table td, .mlkit-results-table tbody th { display: block; width: 100%; }
   .mlkit-results-table tr { border: 1px solid #b0b0b0; border-radius: 6px; margin: 0 0 0.8em 0; padding: 0.3em 0; box-sizing: border-box; }
   .mlkit-results-table td { text-align: right; box-sizing: border-box; }
   .mlkit-results-table td::before { content: attr(data-label); float: left; font-weight: 600; text-align: left; padding-right: 0.5em; }
-  .mlkit-results-table td.mlkit-option-name { font-weight: 700; text-align: left; }
-  .mlkit-results-table td.mlkit-option-name::before { content: none; }
+  .mlkit-results-table .mlkit-option-name { font-weight: 700; text-align: left; box-sizing: border-box; }
+  .mlkit-results-table .mlkit-option-name::before { content: none; }
 }
 </style>"""
+
+
+def in_words(message: str) -> str:
+    """A model message for a person: field names as their labels, no Python.
+
+    ``option "X": financing.private_rate = 1.5: ...`` reads ``option "X": private loan rate = 1.5: ...``;
+    the store's hint ``(overwrite=True)`` becomes words.
+
+    >>> in_words('option "A": financing.federal_unsubsidised_per_year = -5.0: a negative amount is not allowed')
+    'option "A": federal unsubsidised loan = -5.0: a negative amount is not allowed'
+    """
+    message = message.replace(", or replace it on purpose (overwrite=True)", "")
+    message = message.replace("financing.", "")
+    for field, (label, _) in sorted(FIELD_LABELS.items(), key=lambda item: -len(item[0])):
+        message = re.sub(rf"(?<![\w.]){re.escape(field)}(?= =)", label, message)
+    return message
 
 
 def _row(*children) -> w.HBox:
@@ -315,7 +331,7 @@ class DecisionWorkbook:
         self.scenario_box = self._scenario_widgets()
         status_row = w.HBox([self.status, self.draws_note, self.full_button])
         status_row.add_class("mlkit-field-row")
-        results = w.VBox([status_row, self.table, self.verdict_html, self.ratings_summary, self.charts])
+        results = w.VBox([status_row, self.verdict_html, self.table, self.ratings_summary, self.charts])
         results.add_class("mlkit-results-column")
         inputs = w.VBox([self.option_picker, self.general_message, self.inputs])
         inputs.add_class("mlkit-inputs-column")
@@ -495,9 +511,9 @@ class DecisionWorkbook:
         self.general_message.value = ""
 
     def _show_error(self, message: str) -> None:
-        """Put the model's message next to the control it names (else above the controls)."""
+        """Put the model's message next to the control it names (else above the controls), in words."""
         self._clear_errors()
-        text = f"<span style='color:#b00'>{html.escape(message)}</span>"
+        text = f"<span style='color:#b00'>{html.escape(in_words(message))}</span>"
         target = None
         for field, control in self.controls.items():
             if re.search(rf"(^|[\s.]){re.escape(field)} =", message):
@@ -614,7 +630,7 @@ class DecisionWorkbook:
             except InputError:
                 pass
             hint = f" A free name: {html.escape(free)!r}." if free and free != name.strip() else ""
-            self.scenario_message.value = f"<span style='color:#b00'>{html.escape(str(error))}{hint}</span>"
+            self.scenario_message.value = f"<span style='color:#b00'>{html.escape(in_words(str(error)))}{hint}</span>"
             return None
         self._refresh_saved()
         self.scenario_message.value = f"Saved as {html.escape(name.strip())!r} in {html.escape(str(path.parent))}."
@@ -718,7 +734,8 @@ class DecisionWorkbook:
 
 
 RESULT_COLUMNS = ("option", "expected NPV vs staying", "break-even", "IRR", "loan payment",
-                  "payment / take-home (role, no role)", "P(losing money)", "P(best)")
+                  "payment as a share of take-home pay (with the role, without)", "chance of losing money",
+                  "chance of being best")
 
 
 def results_html(evaluation, simulation) -> str:
@@ -747,8 +764,10 @@ def results_html(evaluation, simulation) -> str:
             ("mlkit-prob-best", f" data-value='{row.prob_best:.4f}'", pct(row.prob_best)),
         )
         cells = "".join(
-            f"<td class='{css}' data-label='{html.escape(label, quote=True)}'{data}>{shown}</td>"
-            for (css, data, shown), label in zip(values, RESULT_COLUMNS)
+            f"<{tag} class='{css}' data-label='{html.escape(label, quote=True)}'{data}{scope}>{shown}</{tag}>"
+            for (css, data, shown), label, (tag, scope) in zip(
+                values, RESULT_COLUMNS, [("th", " scope='row'")] + [("td", "")] * (len(values) - 1)
+            )
         )
         lines.append(f"<tr data-option='{html.escape(row.name, quote=True)}'>{cells}</tr>")
     lines.append("</tbody></table>")
