@@ -114,6 +114,18 @@ STYLE = """<style>
 </style>"""
 
 
+#: What each chart shows, in words: its text alternative (the image's title, read by screen readers).
+CHART_DESCRIPTIONS = {
+    "Cash flow": "Cumulative discounted cash flow of each option against staying, by age, one line per option; "
+                 "a dot marks the break-even year. The numbers are in the results table.",
+    "NPV distribution": "Distribution of each option's NPV over the Monte Carlo's simulated futures; "
+                        "the chance of losing money and of being best are in the results table.",
+    "Tornado": "For the chosen option, how far its expected NPV moves when each input goes from the low to the "
+               "high end of its range, largest first; the verdict names the inputs that change the answer.",
+    "Loan balance": "Loan balance of each borrowing option over time, from the first disbursement to the last payment.",
+}
+
+
 def in_words(message: str) -> str:
     """A model message for a person: field names as their labels, no Python.
 
@@ -302,7 +314,7 @@ class DecisionWorkbook:
         self.table.add_class("mlkit-results")
         self.verdict_html = w.HTML()
         self.verdict_html.add_class("mlkit-verdict")
-        self.images = {name: w.Image(format="png") for name in CHARTS}
+        self.images = {name: w.Image(format="png", tooltip=CHART_DESCRIPTIONS[name]) for name in CHARTS}
         for name, image in self.images.items():
             image.add_class("mlkit-chart")
             image.add_class("mlkit-chart-" + name.lower().replace(" ", "-"))
