@@ -8,7 +8,7 @@ import re
 from mlkit.course.checks import exercises
 
 UNIT = "calculus-optimisation"
-NOTEBOOK = "04_calculus_optimisation.ipynb"
+NOTEBOOK = "07_calculus_optimisation.ipynb"
 EX = exercises(UNIT)
 CHECK_CALL = re.compile(r"^ex\.(\w+)\.check\((.*)\)\s*$", re.MULTILINE)
 GENERIC = "which is not the central difference", "neither `grad_w` nor", "does not end where"

@@ -59,7 +59,7 @@ def test_inputs_in_code_small_integers_years_and_references_are_not_claims():
     nb = notebook(
         code("model = Ridge(alpha=0.25); split = 0.3"),
         md("We use alpha 0.25 and hold back 0.3 of the rows, in 2024, with two classes and 7 steps. "
-           "See [11 · Classification](11.ipynb) and unit 17; prices of 2021–22; a 64-bit float. "
+           "See [14 · Classification](11.ipynb) and unit 21; prices of 2021–22; a 64-bit float. "
            "About 90 minutes with the exercises. `x = 12345` and $\\sigma = 4.56$."),
     )
     assert texts(nb) == []
@@ -81,10 +81,10 @@ def test_the_questions_section_ends_at_the_next_heading():
 
 def test_allowed_numbers_need_a_reason(tmp_path):
     good = tmp_path / "ok.toml"
-    good.write_text('["11_classification.ipynb"]\n"1.96" = "the normal quantile, a constant"\n')
-    assert read_allowed(good) == {"11_classification.ipynb": {"1.96": "the normal quantile, a constant"}}
+    good.write_text('["14_classification.ipynb"]\n"1.96" = "the normal quantile, a constant"\n')
+    assert read_allowed(good) == {"14_classification.ipynb": {"1.96": "the normal quantile, a constant"}}
     bad = tmp_path / "bad.toml"
-    bad.write_text('["11_classification.ipynb"]\n"1.96" = ""\n')
+    bad.write_text('["14_classification.ipynb"]\n"1.96" = ""\n')
     with pytest.raises(ValueError, match="needs a reason"):
         read_allowed(bad)
     nb = notebook(md("The 1.96 rule."))

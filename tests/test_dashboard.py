@@ -25,7 +25,7 @@ def _board(home, **kwargs):
     return progress.dashboard(readiness_folder=home / "readiness", now=NOON_25TH, tz=PARIS, **kwargs)
 
 
-def _make_a_copy(home, name="11_classification-lesson.ipynb", source="notebooks/11_classification.ipynb"):
+def _make_a_copy(home, name="14_classification-lesson.ipynb", source="notebooks/14_classification.ipynb"):
     folder = home / "workspace"
     folder.mkdir(exist_ok=True)
     notebook = {"cells": [], "metadata": {"mlkit": {"copied_from": source}}, "nbformat": 4, "nbformat_minor": 5}
@@ -87,8 +87,8 @@ def test_local_time_follows_the_computers_zone_by_default(monkeypatch):
 
 
 def test_dashboard_counts_lessons_opened_and_exercises_passed_per_unit_in_catalogue_order(home):
-    progress.record_opening("pandas", "06_pandas.ipynb", when="2026-11-23T08:00:00+00:00")
-    progress.record_opening("pandas", "06_pandas-lesson.ipynb", when="2026-11-24T08:00:00+00:00")
+    progress.record_opening("pandas", "09_pandas.ipynb", when="2026-11-23T08:00:00+00:00")
+    progress.record_opening("pandas", "09_pandas-lesson.ipynb", when="2026-11-24T08:00:00+00:00")
     progress.record_attempt("pandas.groupby", "pandas", "incorrect", when="2026-11-24T09:00:00+00:00")
     progress.record_attempt("pandas.groupby", "pandas", "passed", when="2026-11-24T09:05:00+00:00")
     progress.record_attempt("pandas.merge", "pandas", "not_attempted", when="2026-11-25T09:00:00+00:00")
@@ -167,7 +167,7 @@ def test_the_unit_worked_on_last_is_continued_at_its_first_exercise_not_passed(h
     second = exercises("classification")[names[1]]
     assert (step.kind, step.unit, step.exercise) == ("exercise", "classification", second.id)
     assert step.text == (
-        f"continue unit 11 (Supervised learning: classification): exercise 2 of {len(names)}, "
+        f"continue unit 14 (Supervised learning: classification): exercise 2 of {len(names)}, "
         f"\u201c{second.title}\u201d (`{names[1]}`), not yet passed"
     )
 
@@ -175,9 +175,9 @@ def test_the_unit_worked_on_last_is_continued_at_its_first_exercise_not_passed(h
 def test_a_passed_unit_is_not_continued_and_an_exercise_never_tried_says_so(home):
     _make_a_copy(home)
     _pass_all("classification")
-    progress.record_opening("pandas", "06_pandas-lesson.ipynb", when="2026-11-19T10:00:00+00:00")
+    progress.record_opening("pandas", "09_pandas-lesson.ipynb", when="2026-11-19T10:00:00+00:00")
     step = _board(home).next_step
-    assert step.unit == "pandas" and step.text.startswith("continue unit 06 (pandas for data analysis): exercise 1 of ")
+    assert step.unit == "pandas" and step.text.startswith("continue unit 09 (pandas for data analysis): exercise 1 of ")
     assert step.text.endswith(", not tried yet")
 
 
@@ -193,10 +193,10 @@ def test_when_every_other_unit_is_passed_the_capstone_comes_next_then_all_is_don
     assert (step.kind, step.unit) == ("capstone", "capstone")
     from mlkit.course import curriculum
 
-    assert step.text == f"all done: try the capstone, unit 20 ({curriculum.get_unit('capstone').title})"
+    assert step.text == f"all done: try the capstone, unit 24 ({curriculum.get_unit('capstone').title})"
     _pass_all("capstone")
     done = _board(home).next_step
-    assert done.kind == "done" and done.text.startswith("all done: every exercise is passed; now weigh a master's in unit 21")
+    assert done.kind == "done" and done.text.startswith("all done: every exercise is passed; now weigh a master's in unit 25")
     assert unit_exercises("capstone") is not None
 
 
@@ -206,8 +206,8 @@ def test_when_every_other_unit_is_passed_the_capstone_comes_next_then_all_is_don
 @pytest.mark.parametrize(
     ("notebook", "unit"),
     [
-        ("/srv/kit/notebooks/11_classification.ipynb", "classification"),
-        ("/srv/kit/exercises/11_classification.ipynb", None),  # the exercises are no lesson
+        ("/srv/kit/notebooks/14_classification.ipynb", "classification"),
+        ("/srv/kit/exercises/14_classification.ipynb", None),  # the exercises are no lesson
         ("/srv/kit/notebooks/00_start_here.ipynb", None),
     ],
 )
@@ -217,18 +217,18 @@ def test_a_lesson_is_known_by_its_place_in_the_kit(notebook, unit):
 
 def test_a_copy_of_a_lesson_is_known_by_the_kit_file_it_came_from(home):
     assert progress.lesson_unit(_make_a_copy(home, name="anything.ipynb")) == "classification"
-    exercise_copy = _make_a_copy(home, name="ex.ipynb", source="exercises/11_classification.ipynb")
+    exercise_copy = _make_a_copy(home, name="ex.ipynb", source="exercises/14_classification.ipynb")
     assert progress.lesson_unit(exercise_copy) is None
 
 
 def test_the_setup_cell_of_a_lesson_records_its_opening_in_the_data_folder(home, monkeypatch):
     import mlkit
 
-    lesson = _make_a_copy(home, name="13_clustering-lesson.ipynb", source="notebooks/13_clustering.ipynb")
+    lesson = _make_a_copy(home, name="16_clustering-lesson.ipynb", source="notebooks/16_clustering.ipynb")
     monkeypatch.setenv("JPY_SESSION_NAME", str(lesson))
     settings = mlkit.setup(plots=False)
     assert settings.note == "" and repr(settings) == "Notebook ready: random seed 0."
-    assert [(o.unit, o.notebook) for o in progress.openings()] == [("clustering", "13_clustering-lesson.ipynb")]
+    assert [(o.unit, o.notebook) for o in progress.openings()] == [("clustering", "16_clustering-lesson.ipynb")]
     assert (home / "home" / progress.FILE_NAME).is_file()
 
 
@@ -246,7 +246,7 @@ def test_a_lesson_still_runs_when_its_opening_cannot_be_recorded_and_says_why(ho
     blocker = home / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("MLKIT_HOME", str(blocker / "home"))
-    monkeypatch.setenv("JPY_SESSION_NAME", "/srv/kit/notebooks/11_classification.ipynb")
+    monkeypatch.setenv("JPY_SESSION_NAME", "/srv/kit/notebooks/14_classification.ipynb")
     settings = mlkit.setup(plots=False)
     assert settings.note.startswith("your progress could not be saved: cannot open the progress store")
     assert repr(settings).splitlines()[1] == settings.note
@@ -329,7 +329,7 @@ def test_a_lesson_run_in_a_jupyter_kernel_records_its_opening(home):
 
     from jupyter_client.manager import start_new_kernel
 
-    lesson = _make_a_copy(home, name="05_python_numpy-lesson.ipynb", source="notebooks/05_python_numpy.ipynb")
+    lesson = _make_a_copy(home, name="08_python_numpy-lesson.ipynb", source="notebooks/08_python_numpy.ipynb")
     env = {**os.environ, "JPY_SESSION_NAME": str(lesson)}
     manager, client = start_new_kernel(kernel_name="python3", env=env, cwd=str(lesson.parent))
     try:
@@ -338,4 +338,4 @@ def test_a_lesson_run_in_a_jupyter_kernel_records_its_opening(home):
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
-    assert [(o.unit, o.notebook) for o in progress.openings()] == [("python-numpy", "05_python_numpy-lesson.ipynb")]
+    assert [(o.unit, o.notebook) for o in progress.openings()] == [("python-numpy", "08_python_numpy-lesson.ipynb")]

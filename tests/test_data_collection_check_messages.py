@@ -8,7 +8,7 @@ import re
 from mlkit.course.checks import exercises
 
 UNIT = "data-collection"
-NOTEBOOK = "07_data_collection.ipynb"
+NOTEBOOK = "10_data_collection.ipynb"
 EX = exercises(UNIT)
 CHECK_CALL = re.compile(r"^ex\.(\w+)\.check\((.*)\)\s*$", re.MULTILINE)
 GENERIC = "is not the number", "is not the mean", "gives a wrong", "are not the page", "does not hold the season"

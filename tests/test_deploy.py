@@ -205,9 +205,9 @@ def test_dockerignore_sends_what_the_image_copies_and_never_solutions():
         if source.startswith("graded/kit/"):
             assert sent_to_docker(source + ("/course/checks/units/pandas.py" if source.endswith("mlkit") else ""), rules), source
     never = [
-        "solutions/11_classification.ipynb", "graded/kit/mlkit/solutions/x.ipynb", "tests/test_deploy.py", ".venv/bin/python",
-        ".git/HEAD", "mlkit/__pycache__/cli.cpython-311.pyc", "test-artifacts/x.png", "notebooks/11_classification.ipynb",
-        "exercises/11_classification.ipynb", "mlkit_course.egg-info/PKG-INFO", "graded/exercises/11_classification.ipynb",
+        "solutions/14_classification.ipynb", "graded/kit/mlkit/solutions/x.ipynb", "tests/test_deploy.py", ".venv/bin/python",
+        ".git/HEAD", "mlkit/__pycache__/cli.cpython-311.pyc", "test-artifacts/x.png", "notebooks/14_classification.ipynb",
+        "exercises/14_classification.ipynb", "mlkit_course.egg-info/PKG-INFO", "graded/exercises/14_classification.ipynb",
     ]
     assert [p for p in never if sent_to_docker(p, rules)] == []
 

@@ -64,7 +64,7 @@ def all_exercises():
 
 
 def test_solution_notebooks_are_found():
-    assert ROOT / "solutions" / "11_classification.ipynb" in SOLUTIONS
+    assert ROOT / "solutions" / "14_classification.ipynb" in SOLUTIONS
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)

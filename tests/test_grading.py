@@ -25,7 +25,7 @@ def notebook(*sources: str, unit: str = "classification") -> str:
 
 def test_check_calls_come_from_the_kits_exercise_notebook():
     task = assignment.load("classification")
-    assert task.notebook == ROOT / "exercises" / "11_classification.ipynb"
+    assert task.notebook == ROOT / "exercises" / "14_classification.ipynb"
     assert task.exercises == ["split", "first_model", "pipeline", "cv", "confusion", "judgement"]
     split = task.calls[0]
     assert split.args == ("X_train", "X_test", "y_train", "y_test") and split.kwargs == ()
@@ -53,23 +53,23 @@ def test_assignment_errors_name_the_problem(unit, expected):
 def test_submissions_are_notebooks_or_learner_folders(tmp_path):
     (tmp_path / "alice.ipynb").write_text(notebook("a = 1"))
     (tmp_path / "bob").mkdir()
-    (tmp_path / "bob" / "11_classification.ipynb").write_text(notebook("a = 1"))
+    (tmp_path / "bob" / "14_classification.ipynb").write_text(notebook("a = 1"))
     (tmp_path / "carol").mkdir()
     (tmp_path / "dave").mkdir()
     for name in ("x.ipynb", "y.ipynb"):
         (tmp_path / "dave" / name).write_text(notebook("a = 1"))
     (tmp_path / "erin").mkdir()
-    for name in ("draft.ipynb", "11_classification.ipynb"):
+    for name in ("draft.ipynb", "14_classification.ipynb"):
         (tmp_path / "erin" / name).write_text(notebook("a = 1"))
     (tmp_path / ".ipynb_checkpoints").mkdir()
     (tmp_path / "notes.txt").write_text("not a submission")
-    found = {s.learner: s for s in submissions.find(tmp_path, "11_classification.ipynb", roster=["alice", "frank"])}
+    found = {s.learner: s for s in submissions.find(tmp_path, "14_classification.ipynb", roster=["alice", "frank"])}
     assert sorted(found) == ["alice", "bob", "carol", "dave", "erin", "frank"]
     assert found["alice"].notebook == tmp_path / "alice.ipynb"
-    assert found["bob"].notebook == tmp_path / "bob" / "11_classification.ipynb"
+    assert found["bob"].notebook == tmp_path / "bob" / "14_classification.ipynb"
     assert found["carol"].notebook is None and found["carol"].missing
     assert found["dave"].notebook is None and not found["dave"].missing and "several notebooks" in found["dave"].problem
-    assert found["erin"].notebook.name == "11_classification.ipynb"
+    assert found["erin"].notebook.name == "14_classification.ipynb"
     assert found["frank"].missing and found["frank"].problem == "nothing was handed in"
 
 
@@ -247,3 +247,20 @@ def test_a_kit_under_tmp_stays_visible_and_its_solutions_stay_hidden(tmp_path, m
     assert mounts[0] == ("--tmpfs", "/") and ("--tmpfs", "/tmp") not in mounts
     assert mounts.index(("--ro-bind", str(kit))) < mounts.index(("--tmpfs", str(kit / "solutions")))
     assert mounts[-2:] == [("--ro-bind", str(work)), ("--tmpfs", str(work / "scratch"))]
+
+
+def test_a_folder_picks_the_learners_copy_named_under_an_earlier_unit_number(tmp_path):
+    """After the catalogue is renumbered, `11_classification-exercises.ipynb` is still the classification work."""
+    (tmp_path / "gina").mkdir()
+    for name in ("draft.ipynb", "11_classification-exercises.ipynb"):
+        (tmp_path / "gina" / name).write_text(notebook("a = 1"))
+    (tmp_path / "hal").mkdir()
+    for name in ("draft.ipynb", "11_clustering-exercises.ipynb"):
+        (tmp_path / "hal" / name).write_text(notebook("a = 1"))
+    (tmp_path / "ivy").mkdir()
+    for name in ("11_classification-exercises.ipynb", "14_classification-exercises.ipynb"):
+        (tmp_path / "ivy" / name).write_text(notebook("a = 1"))
+    found = {s.learner: s for s in submissions.find(tmp_path, "14_classification.ipynb")}
+    assert found["gina"].notebook == tmp_path / "gina" / "11_classification-exercises.ipynb"
+    assert found["hal"].notebook is None and "several notebooks" in found["hal"].problem
+    assert found["ivy"].notebook is None and "several notebooks" in found["ivy"].problem

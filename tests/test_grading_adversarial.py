@@ -75,7 +75,7 @@ except OSError:
     blocked.append("network")
 if "MLKIT_TEST_SECRET_TOKEN" not in os.environ and not os.path.exists(os.path.expanduser("~root/.bashrc")):
     blocked.append("environment")
-blocked.append("solutions" if not os.path.exists({str(ROOT / 'solutions' / '11_classification.ipynb')!r}) else "")
+blocked.append("solutions" if not os.path.exists({str(ROOT / 'solutions' / '14_classification.ipynb')!r}) else "")
 answer = "C" if sorted(blocked) == ["environment", "network", "repository", "sentinel", "solutions"] else repr(blocked)
 """
 
@@ -281,8 +281,8 @@ def test_the_command_grades_the_kits_own_notebooks_and_resumes(tmp_path, capsys)
 
     subs, out = tmp_path / "subs", tmp_path / "out"
     (subs / "sol").mkdir(parents=True)
-    shutil.copy(ROOT / "solutions" / "11_classification.ipynb", subs / "sol" / "11_classification.ipynb")
-    shutil.copy(ROOT / "exercises" / "11_classification.ipynb", subs / "stub.ipynb")
+    shutil.copy(ROOT / "solutions" / "14_classification.ipynb", subs / "sol" / "14_classification.ipynb")
+    shutil.copy(ROOT / "exercises" / "14_classification.ipynb", subs / "stub.ipynb")
     roster = tmp_path / "roster.txt"
     roster.write_text("sol\nstub\nabsent\n")
     args = ["grade", str(subs), "--assignment", "classification", "--out", str(out), "--jobs", "2",

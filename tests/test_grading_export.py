@@ -139,6 +139,6 @@ def test_an_export_lists_every_stored_learner_once_in_gradebook_order(graded):
 def test_skipped_entries_are_listed_with_the_formula_guard(tmp_path):
     (tmp_path / "=HYPERLINK(x).txt").write_text("x")
     (tmp_path / "alice.ipynb").write_text("{}")
-    found = submissions.scan(tmp_path, "11_classification.ipynb")
+    found = submissions.scan(tmp_path, "14_classification.ipynb")
     path = gradebook.write_skipped(tmp_path, found.skipped)
     assert read(path) == [["name", "reason"], ["'=HYPERLINK(x).txt", "skipped: not a notebook (.ipynb) or a learner's folder"]]

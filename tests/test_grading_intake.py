@@ -21,7 +21,7 @@ from mlkit.errors import InputError
 from mlkit.grading import INVALID, MISSING, assignment, batch, gradebook, intake, sandbox, submissions
 
 UNIT = "classification"
-EXPECTED = "11_classification.ipynb"
+EXPECTED = "14_classification.ipynb"
 
 
 def notebook_text(*sources: str, unit: str = UNIT) -> str:

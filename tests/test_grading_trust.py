@@ -265,12 +265,12 @@ def test_the_kits_unit_13_stub_is_not_credited_with_labels_set_by_a_later_exerci
     """Exercise 2's set-up reassigns ``labels``; exercise 1's answer is read before it."""
     subs = tmp_path / "subs"
     subs.mkdir()
-    shutil.copy(ROOT / "exercises" / "13_clustering.ipynb", subs / "stub.ipynb")
-    nb = nbformat.read(str(ROOT / "exercises" / "13_clustering.ipynb"), as_version=4)
+    shutil.copy(ROOT / "exercises" / "16_clustering.ipynb", subs / "stub.ipynb")
+    nb = nbformat.read(str(ROOT / "exercises" / "16_clustering.ipynb"), as_version=4)
     for cell in nb.cells:  # tags removed: the check call still places the answer
         cell.metadata.pop("tags", None)
     nbformat.write(nb, str(subs / "untagged.ipynb"))
-    shutil.copy(ROOT / "solutions" / "13_clustering.ipynb", subs / "solution.ipynb")
+    shutil.copy(ROOT / "solutions" / "16_clustering.ipynb", subs / "solution.ipynb")
     limits = sandbox.Limits(timeout_cell=60, timeout=300, memory_mb=2048, max_processes=20)
     results = grade(tmp_path, subs, unit="clustering", limits=limits)
     for learner in ("stub", "untagged"):

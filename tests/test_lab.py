@@ -107,8 +107,8 @@ def test_lab_serves_the_workspace_start_page_only_with_the_token(running_lab):
     status, listing = _get_json(port, f"/api/contents?token={token}")
     names = sorted(item["name"] for item in listing["content"])
     assert status == 200 and names == sorted(p.name for p in (tmp_path / "workspace").iterdir())
-    assert "00_start_here.ipynb" in names and "11_classification-lesson.ipynb" in names
-    assert "11_classification-exercises.ipynb" in names and "tests" not in names and "notebooks" not in names
+    assert "00_start_here.ipynb" in names and "14_classification-lesson.ipynb" in names
+    assert "14_classification-exercises.ipynb" in names and "tests" not in names and "notebooks" not in names
     assert _get(port, f"/api/contents/notebooks/00_start_here.ipynb?token={token}") == 404
     assert _get(port, f"/api/contents/../notebooks/00_start_here.ipynb?token={token}") in (400, 403, 404)
 
@@ -257,14 +257,14 @@ def test_lab_makes_the_copies_before_starting_and_never_overwrites_one(tmp_path,
     monkeypatch.setenv("MLKIT_HOME", str(tmp_path / "home"))
     workspace = tmp_path / "ws"
     workspace.mkdir()
-    mine = workspace / "11_classification-exercises.ipynb"
+    mine = workspace / "14_classification-exercises.ipynb"
     mine.write_text('{"my": "work"}', encoding="utf-8")
     assert main(["lab", "--no-browser", "--port", "8901", "--dest", str(workspace)]) == 0
     assert mine.read_text(encoding="utf-8") == '{"my": "work"}'
     names = {p.name for p in workspace.iterdir()}
-    assert {"00_start_here.ipynb", "11_classification-lesson.ipynb", "02_linear_algebra-exercises.ipynb"} <= names
-    assert not any(name.startswith("11_classification-solutions") for name in names)
+    assert {"00_start_here.ipynb", "14_classification-lesson.ipynb", "02_linear_algebra-exercises.ipynb"} <= names
+    assert not any(name.startswith("14_classification-solutions") for name in names)
     assert f"--ServerApp.root_dir={workspace}" in started[0]
     out = capsys.readouterr().out
-    assert "kept     " in out and "11_classification-exercises.ipynb (your copy; it does not say which kit version" in out
+    assert "kept     " in out and "14_classification-exercises.ipynb (your copy; it does not say which kit version" in out
     assert f"Your workspace: {workspace}" in out

@@ -32,7 +32,7 @@ CHROMIUM = os.environ.get("MLKIT_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 LONG = 180_000  # ms: the machine may be busy running other notebooks
-LESSON = "09_analysis_visualisation-lesson.ipynb"  # few cells: the test stays short
+LESSON = "12_analysis_visualisation-lesson.ipynb"  # few cells: the test stays short
 AUTOSAVE_SECONDS = 3
 TOKEN = "b" * 40
 
@@ -159,7 +159,7 @@ def test_using_the_kit_in_lab_leaves_its_checkout_clean(lab):
             listing = page.locator(".jp-DirListing-content .jp-DirListing-itemName")
             expect(listing.get_by_text(LESSON, exact=True)).to_be_visible(timeout=LONG)
             shown = set(listing.all_inner_texts())
-            assert {"00_start_here.ipynb", "11_classification-exercises.ipynb"} <= shown
+            assert {"00_start_here.ipynb", "14_classification-exercises.ipynb"} <= shown
             assert not shown & {"notebooks", "exercises", "tests", "mlkit", "pyproject.toml"}, shown
 
             _run_all(page, "00_start_here.ipynb")

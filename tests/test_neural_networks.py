@@ -1,4 +1,4 @@
-"""Unit 15 (neural networks): the NumPy module mlkit.topics.neural, and the exercise checks."""
+"""Unit 18 (neural networks): the NumPy module mlkit.topics.neural, and the exercise checks."""
 
 import doctest
 

@@ -8,7 +8,7 @@ import re
 from mlkit.course.checks import exercises
 
 UNIT = "pandas"
-NOTEBOOK = "06_pandas.ipynb"
+NOTEBOOK = "09_pandas.ipynb"
 EX = exercises(UNIT)
 CHECK_CALL = re.compile(r"^ex\.(\w+)\.check\((.*)\)\s*$", re.MULTILINE)
 GENERIC = "is not the", "does not hold", "does not have one row", " misses "

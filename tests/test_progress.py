@@ -156,16 +156,16 @@ def test_a_store_of_the_first_schema_gains_lesson_openings_and_keeps_its_attempt
         connection.execute("INSERT INTO attempts (exercise, unit, status, message, created_at) "
                            "VALUES ('pandas.merge', 'pandas', 'passed', '', '2026-11-20T10:00:00+00:00')")
         connection.execute("PRAGMA user_version = 1")
-    progress.record_opening("pandas", "06_pandas.ipynb", when="2026-11-21T10:00:00+00:00")
+    progress.record_opening("pandas", "09_pandas.ipynb", when="2026-11-21T10:00:00+00:00")
     assert [a.exercise for a in progress.attempts()] == ["pandas.merge"]
-    assert progress.openings() == [progress.Opening("pandas", "06_pandas.ipynb", "2026-11-21T10:00:00+00:00")]
+    assert progress.openings() == [progress.Opening("pandas", "09_pandas.ipynb", "2026-11-21T10:00:00+00:00")]
 
 
 # --- the command: the dashboard and one unit -------------------------------------------------
 
 
 def _work_in_classification():
-    progress.record_opening("classification", "11_classification.ipynb", when="2026-11-24T08:00:00+00:00")
+    progress.record_opening("classification", "14_classification.ipynb", when="2026-11-24T08:00:00+00:00")
     progress.record_attempt("classification.split", "classification", "incorrect", when="2026-11-25T09:00:00+00:00")
     progress.record_attempt("classification.split", "classification", "passed", when="2026-11-25T09:10:00+00:00")
     progress.record_attempt("classification.baseline", "classification", "not_attempted", when="2026-11-25T09:12:00+00:00")
@@ -227,7 +227,7 @@ def test_command_per_unit_shows_each_exercise_by_title_with_status_attempts_and_
     assert main(["progress", "classification"]) == 0
     assert capsys.readouterr().out == by_number
     lines = by_number.splitlines()
-    assert lines[:3] == ["Unit 11: Supervised learning: classification", "Lesson: opened", "Exercises: 1 of 6 passed"]
+    assert lines[:3] == ["Unit 14: Supervised learning: classification", "Lesson: opened", "Exercises: 1 of 6 passed"]
     rows = {line.split("  ")[0].strip(): line for line in lines[6:]}
     assert rows["1"].startswith("1  Split the data into training and test sets") and rows["1"].split()[-4:] == ["passed", "2", "today", "10:10"]
     assert rows["2"].split()[-4:] == ["not", "tried", "0", "-"]  # checking the stub is no attempt

@@ -221,7 +221,7 @@ def test_widget_shows_the_result_with_links_and_offers_a_retake(tmp_path):
     html += " ".join(o["data"]["text/html"] for child in app.result_box.children if hasattr(child, "outputs") for o in child.outputs)
     assert html_module.escape(score(SAMPLE).summary) in html
     # relative links to the learner's lesson copies (same JupyterLab, no new tab) that look like links
-    assert '<a href="04_calculus_optimisation-lesson.ipynb" style="color:#0b57d0;text-decoration:underline">' in html
+    assert '<a href="07_calculus_optimisation-lesson.ipynb" style="color:#0b57d0;text-decoration:underline">' in html
     assert "target=" not in html and "://" not in html
     assert load_prior(tmp_path).completion_probability == 0.58
 

@@ -1,4 +1,4 @@
-"""Unit 16 (reinforcement learning): mlkit.topics.reinforcement, its figure, and the exercise checks."""
+"""Unit 20 (reinforcement learning): mlkit.topics.reinforcement, its figure, and the exercise checks."""
 
 import doctest
 

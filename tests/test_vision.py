@@ -1,4 +1,4 @@
-"""Unit 18 (computer vision): the NumPy module mlkit.topics.vision and its figure, mlkit.plots.vision."""
+"""Unit 22 (computer vision): the NumPy module mlkit.topics.vision and its figure, mlkit.plots.vision."""
 
 import doctest
 

@@ -111,19 +111,19 @@ def test_release_copies_the_notebooks_lock_and_a_readme(tmp_path, capsys):
     out = tmp_path / "handout"
     assert main(["workshop", "release", "--units", "classification", "--out", str(out)]) == 0
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and p.parts[len(out.parts)] != "kit")
-    assert files == ["README.md", "exercises/11_classification.ipynb", "notebooks/11_classification.ipynb", "requirements-lock.txt"]
+    assert files == ["README.md", "exercises/14_classification.ipynb", "notebooks/14_classification.ipynb", "requirements-lock.txt"]
     kit = sorted(str(p.relative_to(out / "kit" / "mlkit")) for p in (out / "kit" / "mlkit").rglob("*") if p.is_file())
     assert kit == sorted(
         str(p.relative_to(ROOT / "mlkit")) for p in (ROOT / "mlkit").rglob("*") if p.is_file() and "__pycache__" not in p.parts
     )
     assert (out / "kit" / "pyproject.toml").read_bytes() == (ROOT / "pyproject.toml").read_bytes()
     assert not (out / ".git").exists() and not (out / "solutions").exists()
-    assert (out / "exercises" / "11_classification.ipynb").read_bytes() == (ROOT / "exercises" / "11_classification.ipynb").read_bytes()
+    assert (out / "exercises" / "14_classification.ipynb").read_bytes() == (ROOT / "exercises" / "14_classification.ipynb").read_bytes()
     assert (out / "requirements-lock.txt").read_text() == (ROOT / "requirements" / "lock.txt").read_text()
     readme = (out / "README.md").read_text()
     assert "must be\ninstalled" in readme and ".venv/bin/pip install --no-deps -r requirements-lock.txt\n.venv/bin/pip install --no-deps ./kit\n" in readme
     assert "Python and NumPy for ML" in readme  # a prerequisite outside the handout
-    nb = json.loads((out / "exercises" / "11_classification.ipynb").read_text())
+    nb = json.loads((out / "exercises" / "14_classification.ipynb").read_text())
     assert "from mlkit.datasets import breast_cancer" in "".join("".join(c["source"]) for c in nb["cells"])
     capsys.readouterr()
     assert main(["workshop", "release", "--units", "classification", "--out", str(out)]) == 2
@@ -274,7 +274,7 @@ def test_the_graded_release_is_one_commit_without_solutions_in_its_history(grade
     assert git("rev-list", "--all", "--count").strip() == "1"
     assert git("status", "--porcelain") == ""
     objects = git("rev-list", "--all", "--objects").split()
-    assert any(o.endswith("11_classification.ipynb") for o in objects)
+    assert any(o.endswith("14_classification.ipynb") for o in objects)
     assert not [o for o in objects if "solutions" in o.split("/") or "authoring" in o.split("/")]
     assert git("branch", "--show-current").strip() == "graded"
 

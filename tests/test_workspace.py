@@ -252,15 +252,15 @@ def make_course(root: Path) -> Path:
     (root / "README.md").write_text("# kit\n", encoding="utf-8")
     start = v4.new_notebook()
     start.cells = [v4.new_code_cell("show()", outputs=[v4.new_output(
-        "display_data", data={"text/markdown": "Next: [Classification](../notebooks/11_classification.ipynb)"})])]
+        "display_data", data={"text/markdown": "Next: [Classification](../notebooks/14_classification.ipynb)"})])]
     start.cells[0].id = "s0"
     nbformat.write(start, str(root / "notebooks" / "00_start_here.ipynb"))
-    nbformat.write(lesson("Before: [Python](05_python_numpy.ipynb). Then [the exercises](../exercises/11_classification.ipynb#top)"
+    nbformat.write(lesson("Before: [Python](08_python_numpy.ipynb). Then [the exercises](../exercises/14_classification.ipynb#top)"
                           " and the [README](../README.md), ![a figure](../img.png), [web](https://example.org)."),
-                   str(root / "notebooks" / "11_classification.ipynb"))
-    nbformat.write(lesson("Python."), str(root / "notebooks" / "05_python_numpy.ipynb"))
-    nb = solution(title="# Exercises on [the lesson](../notebooks/11_classification.ipynb)", unit="classification")
-    return make_kit(root, {"11_classification.ipynb": nb})
+                   str(root / "notebooks" / "14_classification.ipynb"))
+    nbformat.write(lesson("Python."), str(root / "notebooks" / "08_python_numpy.ipynb"))
+    nb = solution(title="# Exercises on [the lesson](../notebooks/14_classification.ipynb)", unit="classification")
+    return make_kit(root, {"14_classification.ipynb": nb})
 
 
 def _relative_links(path: Path) -> list[str]:
@@ -277,12 +277,12 @@ def test_names_say_what_each_copy_is_and_solutions_are_never_copied(tmp_path):
     placed = work(root)
     assert [(p.kind, p.unit, p.copy.name) for p in placed] == [
         (workspace.START, "start", "00_start_here.ipynb"),
-        (workspace.LESSON, "python-numpy", "05_python_numpy-lesson.ipynb"),
-        (workspace.LESSON, "classification", "11_classification-lesson.ipynb"),
-        (workspace.EXERCISES, "classification", "11_classification-exercises.ipynb"),
+        (workspace.LESSON, "python-numpy", "08_python_numpy-lesson.ipynb"),
+        (workspace.LESSON, "classification", "14_classification-lesson.ipynb"),
+        (workspace.EXERCISES, "classification", "14_classification-exercises.ipynb"),
     ]
     assert sorted(p.name for p in (root / "workspace").iterdir()) == sorted(p.copy.name for p in placed)
-    assert (root / "solutions" / "11_classification.ipynb").exists()
+    assert (root / "solutions" / "14_classification.ipynb").exists()
 
 
 def test_work_dest_outside_the_kit_rewrites_links_to_work_from_there(tmp_path, monkeypatch):
@@ -290,17 +290,17 @@ def test_work_dest_outside_the_kit_rewrites_links_to_work_from_there(tmp_path, m
     monkeypatch.setattr("mlkit.paths.repo_root", lambda: root)
     dest = tmp_path / "elsewhere" / "mine"
     assert main(["work", "--dest", str(dest), "classification"]) == 0
-    assert sorted(p.name for p in dest.iterdir()) == ["11_classification-exercises.ipynb", "11_classification-lesson.ipynb"]
-    lesson_copy = nbformat.read(str(dest / "11_classification-lesson.ipynb"), as_version=4).cells[0]
-    python = (root / "notebooks" / "05_python_numpy.ipynb").resolve().as_posix()
+    assert sorted(p.name for p in dest.iterdir()) == ["14_classification-exercises.ipynb", "14_classification-lesson.ipynb"]
+    lesson_copy = nbformat.read(str(dest / "14_classification-lesson.ipynb"), as_version=4).cells[0]
+    python = (root / "notebooks" / "08_python_numpy.ipynb").resolve().as_posix()
     readme = (root / "README.md").resolve().as_posix()
     assert lesson_copy.source == (
-        f"Before: Python (the kit's file `{python}`). Then [the exercises](11_classification-exercises.ipynb#top)"
+        f"Before: Python (the kit's file `{python}`). Then [the exercises](14_classification-exercises.ipynb#top)"
         f" and the README (the kit's file `{readme}`), ![a figure](attachment:img.png), [web](https://example.org)."
     )
     assert lesson_copy.attachments["img.png"]["image/png"] == __import__("base64").b64encode((root / "img.png").read_bytes()).decode()
-    exercise_copy = nbformat.read(str(dest / "11_classification-exercises.ipynb"), as_version=4)
-    assert exercise_copy.cells[1].source == "# Exercises on [the lesson](11_classification-lesson.ipynb)"
+    exercise_copy = nbformat.read(str(dest / "14_classification-exercises.ipynb"), as_version=4)
+    assert exercise_copy.cells[1].source == "# Exercises on [the lesson](14_classification-lesson.ipynb)"
     for copy in dest.iterdir():
         for target in _relative_links(copy):
             assert (dest / target.split("#")[0]).is_file(), f"{copy.name}: {target} does not work from {dest}"
@@ -310,11 +310,11 @@ def test_links_point_at_copies_already_in_the_workspace(tmp_path):
     root = make_course(tmp_path / "kit")
     work(root, ["python-numpy"])
     work(root, ["classification"])
-    copy = nbformat.read(str(root / "workspace" / "11_classification-lesson.ipynb"), as_version=4)
-    assert copy.cells[0].source.startswith("Before: [Python](05_python_numpy-lesson.ipynb). Then [the exercises]")
+    copy = nbformat.read(str(root / "workspace" / "14_classification-lesson.ipynb"), as_version=4)
+    assert copy.cells[0].source.startswith("Before: [Python](08_python_numpy-lesson.ipynb). Then [the exercises]")
     work(root)
     start = nbformat.read(str(root / "workspace" / "00_start_here.ipynb"), as_version=4)
-    assert start.cells[0].outputs[0]["data"]["text/markdown"] == "Next: [Classification](11_classification-lesson.ipynb)"
+    assert start.cells[0].outputs[0]["data"]["text/markdown"] == "Next: [Classification](14_classification-lesson.ipynb)"
 
 
 def test_the_kits_files_are_unchanged_by_work(tmp_path):
@@ -368,3 +368,77 @@ def test_the_start_pages_table_links_to_the_copies_when_run_again_in_the_workspa
     targets = re.findall(r"\]\(([^)]+)\)", curriculum.markdown_table(link=workspace.lesson_copy_name))
     assert len(targets) >= 15
     assert [t for t in targets if not (dest / t).is_file()] == []
+
+
+def _renumber(root: Path, old: str, new: str) -> None:
+    """The kit moves a unit to another number, as when units are inserted before it."""
+    for folder in ("solutions", "exercises"):
+        (root / folder / f"{old}.ipynb").rename(root / folder / f"{new}.ipynb")
+    build(root)
+
+
+def test_a_copy_made_before_the_catalogue_was_renumbered_is_still_the_learners_copy(tmp_path):
+    """`05_demo-exercises.ipynb` stays the learner's copy when the unit becomes 08: no second copy, nothing lost."""
+    root = make_kit(tmp_path, {"05_demo.ipynb": solution()})
+    work(root)
+    old = root / "workspace" / "05_demo-exercises.ipynb"
+    edited = learner_edit(old)
+    _renumber(root, "05_demo", "08_demo")
+    short = fingerprint(root / "exercises" / "08_demo.ipynb")[:8]  # the new notebook names the new copy: it changed
+    placed = work(root)
+    assert [(p.copy, p.action, p.beside.name) for p in placed] == [
+        (old, workspace.CHANGED, f"08_demo-exercises.kit-{short}.ipynb")
+    ]
+    assert old.read_bytes() == edited
+    assert sorted(p.name for p in old.parent.iterdir()) == ["05_demo-exercises.ipynb", f"08_demo-exercises.kit-{short}.ipynb"]
+    assert [(p.copy, p.action) for p in work(root)] == [(old, workspace.BESIDE)]
+
+
+def test_an_exercise_copy_of_the_earliest_naming_is_found_after_renumbering(tmp_path):
+    root = make_kit(tmp_path, {"05_demo.ipynb": solution()})
+    work(root)
+    earliest = root / "workspace" / "05_demo.ipynb"
+    (root / "workspace" / "05_demo-exercises.ipynb").rename(earliest)
+    edited = learner_edit(earliest)
+    _renumber(root, "05_demo", "08_demo")
+    make_kit(root, {"08_demo.ipynb": solution("# Demo, second edition")})
+    short = fingerprint(root / "exercises" / "08_demo.ipynb")[:8]
+    placed = work(root)
+    assert [(p.copy, p.action, p.beside.name) for p in placed] == [
+        (earliest, workspace.CHANGED, f"08_demo-exercises.kit-{short}.ipynb")
+    ]
+    assert earliest.read_bytes() == edited
+
+
+def test_a_copy_of_another_unit_or_folder_with_a_similar_name_is_not_taken(tmp_path):
+    """Only the same slug from the same kit folder counts: `05_demo_extra`, a lesson's copy or another origin do not."""
+    root = make_kit(tmp_path, {"08_demo.ipynb": solution()})
+    (root / "workspace").mkdir()
+    strangers = {
+        "05_demo_extra-exercises.ipynb": "exercises/05_demo_extra.ipynb",
+        "05_demo-lesson.ipynb": "notebooks/05_demo.ipynb",
+        "05_demo-exercises.ipynb": "notebooks/05_demo.ipynb",
+    }
+    for name, origin in strangers.items():
+        nb = v4.new_notebook()
+        nb.metadata["mlkit"] = {"copied_from": origin}
+        nbformat.write(nb, str(root / "workspace" / name))
+    before = {name: (root / "workspace" / name).read_bytes() for name in strangers}
+    placed = work(root)
+    assert [(p.copy.name, p.action) for p in placed] == [("08_demo-exercises.ipynb", workspace.COPIED)]
+    assert {name: (root / "workspace" / name).read_bytes() for name in strangers} == before
+
+
+def test_links_after_renumbering_point_at_the_learners_existing_copies(tmp_path):
+    root = make_course(tmp_path / "kit")
+    work(root)
+    ws = root / "workspace"
+    for kind in ("lesson", "exercises"):
+        (ws / f"14_classification-{kind}.ipynb").rename(ws / f"11_classification-{kind}.ipynb")
+    (ws / "00_start_here.ipynb").unlink()
+    placed = work(root)
+    names = sorted(p.name for p in ws.iterdir())
+    assert "14_classification-lesson.ipynb" not in names and "14_classification-exercises.ipynb" not in names
+    assert {p.copy.name for p in placed} >= {"11_classification-lesson.ipynb", "11_classification-exercises.ipynb"}
+    start = nbformat.read(str(ws / "00_start_here.ipynb"), as_version=4)
+    assert start.cells[0].outputs[0]["data"]["text/markdown"] == "Next: [Classification](11_classification-lesson.ipynb)"

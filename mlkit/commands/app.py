@@ -1,7 +1,7 @@
 """``mlkit app``: serve the decision workbook as a web app with Voila (code hidden).
 
 The app is ``app/decision_workbook.ipynb``: a title, a short explanation and the workbook
-widget, nothing else (``notebooks/21_is_an_ml_masters_worth_it.ipynb`` is the lesson that
+widget, nothing else (``notebooks/25_is_an_ml_masters_worth_it.ipynb`` is the lesson that
 explains it). Voila runs it in a kernel per visitor and shows its widgets without code,
 with the kit's page template (``app/voila/templates/mlkit``), which loads nothing from other
 hosts.

@@ -11,7 +11,7 @@ Examples
 >>> unit.area
 'methods'
 >>> unit.lesson
-'notebooks/11_classification.ipynb'
+'notebooks/14_classification.ipynb'
 """
 
 from __future__ import annotations

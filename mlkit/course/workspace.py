@@ -13,7 +13,9 @@ A copy's name says what it is: the start page keeps its name
 (``00_start_here.ipynb``), a lesson becomes ``NN_slug-lesson.ipynb`` and an exercise
 notebook ``NN_slug-exercises.ipynb``; solutions are never copied. Copies made before
 these names (an exercise copy called ``NN_slug.ipynb``) are still recognised as the
-learner's copy of that exercise notebook, and are never renamed.
+learner's copy of that exercise notebook, and are never renamed; so are copies made before
+the catalogue was renumbered (``05_python_numpy-exercises.ipynb`` for what is now unit 08): a
+copy is the learner's when its name has the unit's slug and it came from the same kit folder.
 
 Each copy records, in its notebook metadata, the sha256 of the kit file it came
 from. When the kit's notebook changes later, :func:`work` notices the different
@@ -21,7 +23,7 @@ fingerprint and puts the new version *beside* the learner's copy
 (``NN_slug-exercises.kit-<hash>.ipynb``), so the learner can compare and take what
 they want; merging notebooks automatically would risk their work.
 
-Relative links in a copy (``../notebooks/11_classification.ipynb``, images) are
+Relative links in a copy (``../notebooks/14_classification.ipynb``, images) are
 rewritten so they work from the workspace: to the learner's copy of the linked
 notebook when there is one, an image is embedded in the cell, and any other kit file
 is named by its absolute path in plain text (Lab cannot open files outside the folder
@@ -99,10 +101,10 @@ def learner_name(kit_path: str | Path, kind: str) -> str:
 
     Examples
     --------
-    >>> learner_name("notebooks/11_classification.ipynb", LESSON)
-    '11_classification-lesson.ipynb'
-    >>> learner_name("exercises/11_classification.ipynb", EXERCISES)
-    '11_classification-exercises.ipynb'
+    >>> learner_name("notebooks/14_classification.ipynb", LESSON)
+    '14_classification-lesson.ipynb'
+    >>> learner_name("exercises/14_classification.ipynb", EXERCISES)
+    '14_classification-exercises.ipynb'
     >>> learner_name("notebooks/00_start_here.ipynb", START)
     '00_start_here.ipynb'
     """
@@ -115,8 +117,8 @@ def learner_name(kit_path: str | Path, kind: str) -> str:
 def lesson_copy_name(kit_path: str | Path) -> str:
     """The file name of the learner's copy of a lesson, beside the start page in the workspace.
 
-    >>> lesson_copy_name("notebooks/11_classification.ipynb")
-    '11_classification-lesson.ipynb'
+    >>> lesson_copy_name("notebooks/14_classification.ipynb")
+    '14_classification-lesson.ipynb'
     """
     return learner_name(kit_path, START if Path(kit_path).name == "00_start_here.ipynb" else LESSON)
 
@@ -124,9 +126,9 @@ def lesson_copy_name(kit_path: str | Path) -> str:
 def lesson_link(kit_lesson: str | Path, folder: str | Path | None = None) -> str:
     """A relative link, from a notebook in ``folder``, to a lesson: the learner's copy when it is there.
 
-    ``kit_lesson`` is the lesson's kit path (``notebooks/11_classification.ipynb``); ``folder``
+    ``kit_lesson`` is the lesson's kit path (``notebooks/14_classification.ipynb``); ``folder``
     is where the linking notebook is (default: the current folder, which is the notebook's own
-    folder in a Jupyter kernel). The link is the learner's copy (``11_classification-lesson.ipynb``)
+    folder in a Jupyter kernel). The link is the learner's copy (``14_classification-lesson.ipynb``)
     if it is in ``folder``, else the kit's lesson if it is there (a page of the kit itself), else
     the copy's name, which ``mlkit work`` creates.
     """
@@ -210,24 +212,57 @@ def _link_targets(root: Path, folder: Path, placing: list[KitNotebook]) -> dict[
     """Kit notebook (resolved path) -> file name of the learner's copy, for copies there or being made."""
     targets = {}
     for nb in kit_notebooks(root):
-        name = learner_name(nb.path, nb.kind)
-        if nb in placing or (folder / name).exists():
-            targets[nb.path.resolve()] = name
-        elif nb.kind == EXERCISES and (folder / nb.path.name).exists():
-            targets[nb.path.resolve()] = nb.path.name  # a copy made under the earlier name
+        copy = _existing_copy(root, nb, folder)
+        if nb in placing or copy.exists():
+            targets[nb.path.resolve()] = copy.name
     return targets
 
 
 def _existing_copy(root: Path, nb: KitNotebook, folder: Path) -> Path:
-    """The learner's copy of ``nb``: its present name, or the earlier ``NN_slug.ipynb`` of an exercise copy."""
+    """The learner's copy of ``nb``: its present name, else a copy made under an earlier name.
+
+    Earlier names are the ``NN_slug.ipynb`` of an exercise copy, and the names a copy got
+    before the catalogue was renumbered (``05_python_numpy-exercises.ipynb`` for what is now
+    unit 08): same slug, another number. Such a copy is used where it is and never renamed.
+    """
     copy = folder / learner_name(nb.path, nb.kind)
-    if copy.exists() or nb.kind != EXERCISES:
+    if copy.exists() or nb.kind == START:
         return copy
-    earlier = folder / nb.path.name
-    copied_from = _metadata(earlier).get("copied_from") if earlier.exists() else None
-    if earlier.exists() and copied_from in (None, nb.path.relative_to(root).as_posix()):
-        return earlier
-    return copy
+    earlier = _earlier_copies(root, nb, folder)
+    return earlier[0] if earlier else copy
+
+
+def _earlier_copies(root: Path, nb: KitNotebook, folder: Path) -> list[Path]:
+    """Copies of ``nb`` in ``folder`` under an earlier name, present number first, then by name."""
+    slug = _slug(nb.path.name)
+    suffix = f"-{nb.kind}" if nb.kind in (LESSON, EXERCISES) else ""
+    names = [rf"\d\d_{re.escape(slug)}{re.escape(suffix)}\.ipynb"]
+    if nb.kind == EXERCISES:
+        names.append(rf"\d\d_{re.escape(slug)}\.ipynb")
+    pattern = re.compile("|".join(names))
+    try:
+        found = [p for p in folder.iterdir() if pattern.fullmatch(p.name) and p.is_file()]
+    except OSError:
+        return []
+    source = nb.path.relative_to(root).as_posix()
+    found = [p for p in found if _copied_from_this(_metadata(p).get("copied_from"), source)]
+    return sorted(found, key=lambda p: (not p.name.startswith(nb.path.name[:3]), p.name))
+
+
+def _copied_from_this(copied_from: object, source: str) -> bool:
+    """Whether a copy's recorded origin is ``source``, under this or an earlier number (or not recorded)."""
+    if copied_from is None:
+        return True
+    if not isinstance(copied_from, str):
+        return False
+    was, now = Path(copied_from), Path(source)
+    return was.parent == now.parent and _slug(was.name) == _slug(now.name)
+
+
+def _slug(name: str) -> str:
+    """``"08_python_numpy.ipynb"`` -> ``"python_numpy"``: a kit notebook's name without its number."""
+    stem = Path(name).stem
+    return stem[3:] if re.fullmatch(r"\d\d_.+", stem) else stem
 
 
 def _place(root: Path, nb: KitNotebook, folder: Path, links: dict[Path, str]) -> Placement:

@@ -2,10 +2,11 @@
 
 A submission is either a notebook directly in the folder (``alice.ipynb``, any
 case of ``.ipynb``: learner ``alice``) or a folder per learner holding one
-notebook (``alice/11_classification.ipynb``). A learner folder with no notebook,
+notebook (``alice/14_classification.ipynb``). A learner folder with no notebook,
 or a learner named in the roster with nothing handed in, is *missing*. A folder
 with several notebooks is graded with the one named like the kit's exercise
-notebook, and otherwise counted invalid.
+notebook (or like the learner's copy of it, ``14_classification-exercises.ipynb``, under this
+or an earlier unit number), and otherwise counted invalid.
 
 Every entry of the folder ends up somewhere: as a learner's submission, as a
 learner's row with a problem (a symbolic link, a special file, a notebook and a
@@ -221,11 +222,26 @@ def _folder_submission(learner: str, path: Path, expected_name: str) -> Submissi
         if refused:
             return Submission(learner, None, f"the learner's folder holds no notebook the grader can read{note}")
         return Submission(learner, None, "the learner's folder holds no notebook", missing=True)
-    named = [p for p in notebooks if p.name == expected_name] or [p for p in notebooks if p.name.lower() == expected_name.lower()]
+    named = (
+        [p for p in notebooks if p.name == expected_name]
+        or [p for p in notebooks if p.name.lower() == expected_name.lower()]
+        or [p for p in notebooks if expected_name and _exercise_slug(p.name) == _exercise_slug(expected_name)]
+    )
     if len(named) == 1:
         return Submission(learner, named[0])
     names = ", ".join(display_id(p.name) for p in notebooks[:10]) + (", …" if len(notebooks) > 10 else "")
     return Submission(learner, None, f"the learner's folder holds several notebooks ({names}) and none is {expected_name}")
+
+
+def _exercise_slug(name: str) -> str:
+    """The unit a notebook name stands for, whatever its number and copy suffix.
+
+    ``14_classification.ipynb``, ``11_classification-exercises.ipynb`` (a learner's copy made
+    before the catalogue was renumbered) -> ``classification``.
+    """
+    stem = re.sub(r"\.ipynb$", "", name, flags=re.IGNORECASE)
+    stem = re.sub(r"-exercises$", "", stem, flags=re.IGNORECASE)
+    return re.sub(r"^\d\d_", "", stem).casefold()
 
 
 def _entry_submission(entry: os.DirEntry, expected_name: str) -> Submission:

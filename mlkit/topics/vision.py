@@ -1,6 +1,6 @@
 """Small image operations in NumPy: simple features, shifting, a convolutional filter and pooling.
 
-The computer-vision unit (``notebooks/18_computer_vision.ipynb``) writes these
+The computer-vision unit (``notebooks/22_computer_vision.ipynb``) writes these
 by hand first; this module holds the reusable versions the lesson applies to
 whole data sets, and that the unit's exercise checks use as their reference.
 An image is a 2-D array (rows x columns); a stack of images is a 3-D array

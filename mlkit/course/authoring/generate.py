@@ -149,7 +149,7 @@ def solution_parts(solution_notebook_path: str | Path, exercise_id: str) -> tupl
     Examples
     --------
     >>> from mlkit.course.authoring import solution_text
-    >>> print(solution_text("solutions/11_classification.ipynb", "split"))  # doctest: +SKIP
+    >>> print(solution_text("solutions/14_classification.ipynb", "split"))  # doctest: +SKIP
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
     """
     from mlkit.course.notebook_store import read
@@ -195,7 +195,7 @@ def solution_text(solution_notebook_path: str | Path, exercise_id: str) -> str:
     Examples
     --------
     >>> from mlkit.course.authoring import solution_text
-    >>> print(solution_text("solutions/11_classification.ipynb", "split"))  # doctest: +SKIP
+    >>> print(solution_text("solutions/14_classification.ipynb", "split"))  # doctest: +SKIP
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
     """
     code, text = solution_parts(solution_notebook_path, exercise_id)

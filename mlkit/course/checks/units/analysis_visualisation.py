@@ -1,4 +1,4 @@
-"""Exercises of unit 09, analysis and visualisation (``solutions/09_analysis_visualisation.ipynb``).
+"""Exercises of unit 12, analysis and visualisation (``solutions/12_analysis_visualisation.ipynb``).
 
 Data: the tidy Palmer penguins of :mod:`mlkit.datasets.penguins_raw`, loaded
 by the checks themselves.

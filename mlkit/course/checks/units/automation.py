@@ -1,4 +1,4 @@
-"""Exercises of unit 19, automation with ML (``solutions/19_automation.ipynb``).
+"""Exercises of unit 23, automation with ML (``solutions/23_automation.ipynb``).
 
 Data: :mod:`mlkit.datasets.support_messages`, split into ``train`` and
 ``test`` as in the NLP unit (a quarter, stratified, ``random_state=0``); the

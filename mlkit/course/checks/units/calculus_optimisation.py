@@ -1,4 +1,4 @@
-"""Exercises of unit 04, calculus and optimisation (``solutions/04_calculus_optimisation.ipynb``).
+"""Exercises of unit 07, calculus and optimisation (``solutions/07_calculus_optimisation.ipynb``).
 
 Data: scikit-learn's bundled diabetes data in original units
 (``load_diabetes(scaled=False)``), standardised feature by feature, loaded by

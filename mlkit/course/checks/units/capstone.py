@@ -1,4 +1,4 @@
-"""Exercises of unit 20, the capstone project (``solutions/20_capstone.ipynb``).
+"""Exercises of unit 24, the capstone project (``solutions/24_capstone.ipynb``).
 
 Data: :mod:`mlkit.topics.capstone`, the Palmer penguins whose sex is known. The learner works with
 ``load()``, split as the notebook gives it (a quarter for the test, stratified,

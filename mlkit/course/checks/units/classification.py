@@ -1,4 +1,4 @@
-"""Exercises of unit 11, supervised classification (``solutions/11_classification.ipynb``).
+"""Exercises of unit 14, supervised classification (``solutions/14_classification.ipynb``).
 
 Data: :mod:`mlkit.datasets.breast_cancer`. The learner works with
 ``load()``; scores are measured on ``holdout()``, which no notebook uses.

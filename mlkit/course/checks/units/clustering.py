@@ -1,4 +1,4 @@
-"""Exercises of unit 13, clustering (``solutions/13_clustering.ipynb``).
+"""Exercises of unit 16, clustering (``solutions/16_clustering.ipynb``).
 
 Data: :mod:`mlkit.datasets.wine`, 178 wines and their cultivars (grape varieties). Clustering
 never sees the cultivars; the checks use them only to judge clusters, as the

@@ -1,4 +1,4 @@
-"""Exercises of unit 18, computer vision (``solutions/18_computer_vision.ipynb``).
+"""Exercises of unit 22, computer vision (``solutions/22_computer_vision.ipynb``).
 
 Data: :mod:`mlkit.datasets.digits` as 8 x 8 images, split as the notebook
 splits it (a quarter for testing, stratified, ``random_state=0``; then a quarter

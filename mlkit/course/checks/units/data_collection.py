@@ -1,4 +1,4 @@
-"""Exercises of unit 07, data collection (``solutions/07_data_collection.ipynb``).
+"""Exercises of unit 10, data collection (``solutions/10_data_collection.ipynb``).
 
 Data: the sources of :mod:`mlkit.topics.collection` (the raw CSV file, the recorded
 API page, the field-station database and the local API's pages), which the

@@ -1,4 +1,4 @@
-"""Exercises of unit 08, data preparation (``solutions/08_data_preparation.ipynb``).
+"""Exercises of unit 11, data preparation (``solutions/11_data_preparation.ipynb``).
 
 Data: :mod:`mlkit.datasets.penguins_raw` (the Palmer penguins' field records
 and their tidy version), loaded by the checks themselves.

@@ -1,4 +1,4 @@
-"""Exercises of unit 14, dimensionality reduction (``solutions/14_dimensionality_reduction.ipynb``).
+"""Exercises of unit 17, dimensionality reduction (``solutions/17_dimensionality_reduction.ipynb``).
 
 Data: :mod:`mlkit.datasets.digits` (8 x 8 images of handwritten digits) and
 :mod:`mlkit.datasets.wine` (chemical measurements in different units).

@@ -1,4 +1,4 @@
-"""Exercises of unit 15, neural networks and deep learning (``solutions/15_neural_networks.ipynb``).
+"""Exercises of unit 18, neural networks and deep learning (``solutions/18_neural_networks.ipynb``).
 
 Data: :mod:`mlkit.datasets.digits`, split as the notebook splits it
 (a quarter for testing, stratified, ``random_state=0``; of the training images, the

@@ -1,4 +1,4 @@
-"""Exercises of unit 17, natural language processing (``solutions/17_nlp.ipynb``).
+"""Exercises of unit 21, natural language processing (``solutions/21_nlp.ipynb``).
 
 Data: :mod:`mlkit.datasets.support_messages`, short messages to an online
 shop's help desk labelled with their queue. The notebook splits ``load()``

@@ -1,4 +1,4 @@
-"""Exercises of unit 06, pandas for data analysis (``solutions/06_pandas.ipynb``).
+"""Exercises of unit 09, pandas for data analysis (``solutions/09_pandas.ipynb``).
 
 Data: :mod:`mlkit.datasets.penguins` (the Palmer penguins tables), loaded by
 the checks themselves; the learner's tables are compared with the ones the

@@ -1,4 +1,4 @@
-"""Exercises of unit 10, pipelines and data architecture (``solutions/10_pipelines_architecture.ipynb``).
+"""Exercises of unit 13, pipelines and data architecture (``solutions/13_pipelines_architecture.ipynb``).
 
 Data: the Palmer penguins' raw records of :mod:`mlkit.datasets.penguins_raw`,
 loaded by the checks themselves. Checks that run the learner's batch job give

@@ -1,4 +1,4 @@
-"""Exercises of unit 03, probability and statistics (``solutions/03_probability_statistics.ipynb``).
+"""Exercises of unit 04, probability and statistics (``solutions/04_probability_statistics.ipynb``).
 
 Data: the Palmer penguins of the ``palmerpenguins`` package (CC0), loaded by
 the checks themselves. Checks of simulations accept any correct simulation:

@@ -1,4 +1,4 @@
-"""Exercises of unit 05, Python and NumPy for ML (``solutions/05_python_numpy.ipynb``).
+"""Exercises of unit 08, Python and NumPy for ML (``solutions/08_python_numpy.ipynb``).
 
 Data: scikit-learn's bundled iris flowers and handwritten digits, loaded by
 the checks themselves. Each exercise is a check function decorated with

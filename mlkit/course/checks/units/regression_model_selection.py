@@ -1,4 +1,4 @@
-"""Exercises of unit 12, regression and model selection (``solutions/12_regression_model_selection.ipynb``).
+"""Exercises of unit 15, regression and model selection (``solutions/15_regression_model_selection.ipynb``).
 
 Data: :mod:`mlkit.datasets.diabetes`. The learner works with ``load()``;
 models are scored on ``holdout()``, which no notebook uses. Exercise 4 uses

@@ -1,4 +1,4 @@
-"""Exercises of unit 16, reinforcement learning (``solutions/16_reinforcement_learning.ipynb``).
+"""Exercises of unit 20, reinforcement learning (``solutions/20_reinforcement_learning.ipynb``).
 
 Data: a Bernoulli bandit the checks define, and gymnasium's ``CliffWalking-v1``
 grid world. A learner's functions are called on cases the checks make
