@@ -75,7 +75,7 @@ def test_old_imports_of_learners_copies_run_in_a_fresh_interpreter():
 @pytest.mark.slow
 def test_a_copy_made_with_the_previous_release_runs_top_to_bottom(tmp_path):
     """The previous release's automation exercises, untouched: every check says "not attempted"."""
-    notebook = nbformat.reads((DATA / "old_paths_23_automation.ipynb.json").read_text(), as_version=4)
+    notebook = nbformat.reads((DATA / "old_paths_19_automation.ipynb.json").read_text(), as_version=4)
     sources = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
     assert "from mlkit.routing import" in sources and "from mlkit.checks import exercises" in sources
     NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
