@@ -56,7 +56,7 @@ clean-venv:  ## remove the virtual environment
 
 # The second numeric configuration: another OpenBLAS kernel and NumPy without its AVX2/AVX-512
 # code paths. Stored outputs must not change (see README, Testing).
-NUMERIC_ENV := OPENBLAS_CORETYPE=Prescott NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR"
+NUMERIC_ENV := OPENBLAS_CORETYPE=Prescott NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR" XLA_FLAGS=--xla_cpu_max_isa=SSE4_2
 
 test-numeric: $(STAMP)  ## re-run the lessons and solutions under a second numeric configuration
 	$(NUMERIC_ENV) $(PY) -m pytest -n $(TEST_JOBS) --dist loadfile notebooks solutions

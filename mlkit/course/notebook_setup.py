@@ -8,8 +8,12 @@ that the lesson was opened, for the learner's dashboard (:mod:`mlkit.course.prog
 
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass
+
+KERAS_BACKEND = "jax"  # the deep-learning framework's backend the kit installs (jax[cpu])
+XLA_ONE_THREAD = ("--xla_cpu_multi_thread_eigen=false", "intra_op_parallelism_threads=1")
 
 
 @dataclass(frozen=True, repr=False)
@@ -55,6 +59,7 @@ def setup(seed: int = 0, *, plots: bool = True) -> Settings:
 
     random.seed(seed)
     np.random.seed(seed)
+    configure_framework()
     pd.set_option("display.max_columns", 20)
     pd.set_option("display.width", 100)
     pd.set_option("display.precision", 4)
@@ -62,6 +67,23 @@ def setup(seed: int = 0, *, plots: bool = True) -> Settings:
     if plots:
         _set_plot_style()
     return Settings(seed=seed, plots=plots, note=_record_opening())
+
+
+def configure_framework() -> None:
+    """Make the deep-learning framework deterministic and CPU-only, before anything imports it.
+
+    Sets ``KERAS_BACKEND`` to ``"jax"`` unless the learner chose another backend, and makes
+    XLA run on one thread (results then do not depend on how many cores the machine has).
+    Imports nothing: JAX and Keras read these variables when they are first imported, so
+    this runs in :func:`setup`, the first cell of every notebook. A learner's own
+    ``XLA_FLAGS`` are kept; the kit's are added after them.
+    """
+    os.environ.setdefault("KERAS_BACKEND", KERAS_BACKEND)
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")
+    flags = os.environ.get("XLA_FLAGS", "").split()
+    missing = [flag for flag in XLA_ONE_THREAD if flag.split("=")[0] not in {f.split("=")[0] for f in flags}]
+    if missing:
+        os.environ["XLA_FLAGS"] = " ".join(flags + missing)
 
 
 def _record_opening() -> str:
