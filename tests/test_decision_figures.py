@@ -124,3 +124,39 @@ def test_kind_defaults_come_from_the_figures():
     certificate = make_option("certificate")
     assert certificate.tuition_per_year * certificate.years == pytest.approx(49 * 6)
     assert dataclasses.replace(make_option("stay"), name="x").total_direct_cost == 0
+
+
+def test_programme_lengths_cite_public_sources_with_a_year_not_notes_or_the_guide():
+    with open(data_dir() / figures.FILE_NAME, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        cited = row["source"].lower()
+        assert "decision.md" not in cited and "design note" not in cited, row["key"]
+    for key in ("masters.part_time.years", "low_cost_masters.years", "bootcamp.full_time.weeks"):
+        row = figures.figure(key)
+        assert "the guide" not in row.source and "DECISION.md" not in row.source, key
+        assert any(str(year) in row.source for year in range(2010, 2027)) or row.year.isdigit(), key
+        assert row.assumption, f"{key} is an approximation of published ranges: flagged as an assumption"
+    assert "UT Austin" in figures.figure("masters.part_time.years").note or "Austin" in figures.figure("masters.part_time.years").source
+    weeks = figures.figure("bootcamp.full_time.weeks")
+    assert "12.9 weeks" in weeks.source and weeks.note.startswith("weak evidence")
+
+
+def test_state_income_tax_is_left_out_unless_entered():
+    # No citable national average effective rate is shipped: the default is 0, and the report says so in words.
+    from mlkit.decision.report import inputs_table, tax_basis
+
+    assert not any(f.key == "tax.state.effective_rate" for f in figures.all_figures())
+    assert Assumptions().state_rate == 0.0
+    s = decision_example()
+    assert "no state income tax (none is included unless you enter your state's effective rate)" in tax_basis(s)
+    taxed = dataclasses.replace(s, assumptions=dataclasses.replace(s.assumptions, state_rate=0.05))
+    assert "a state income tax rate of 5.0%" in tax_basis(taxed)
+    assert "not included unless you enter your state" in inputs_table(s)
+    assert "not included unless you enter your state" not in inputs_table(taxed)
+
+
+def decision_example():
+    from mlkit.decision import example_scenario
+
+    return example_scenario()

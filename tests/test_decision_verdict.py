@@ -127,4 +127,13 @@ def test_a_figure_with_weak_evidence_is_named_in_the_verdict(example):
     # The person's own figure is not a shipped figure: no warning.
     option = dataclasses.replace(s.option("Full-time bootcamp"), p_land_role=0.55)
     mine = dataclasses.replace(s, options=tuple(option if o.name == option.name else o for o in s.options))
-    assert not any("Full-time bootcamp (" in w for w in verdict(decision.evaluate(mine), []).weak_evidence)
+    assert not any("landing the target role after Full-time bootcamp (" in w for w in verdict(decision.evaluate(mine), []).weak_evidence)
+
+
+def test_the_bootcamp_length_is_named_as_weak_evidence_until_you_enter_yours(example):
+    # Course Report's 2016 average is 12.9 weeks; the shipped 14 weeks is a rounding, flagged as weak evidence.
+    s, e, bars, sim = example
+    assert any("the length of study for Full-time bootcamp (14 weeks" in w for w in verdict(e, bars, sim).weak_evidence)
+    option = dataclasses.replace(s.option("Full-time bootcamp"), years=0.25)
+    mine = dataclasses.replace(s, options=tuple(option if o.name == option.name else o for o in s.options))
+    assert not any("length of study" in w for w in verdict(decision.evaluate(mine), []).weak_evidence)

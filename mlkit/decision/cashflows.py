@@ -589,34 +589,31 @@ def _loan_flows(option: Option, person: Person, assumptions: Assumptions, study_
 
 @lru_cache(maxsize=4096)
 def _loan_flows_of(money, kind: str, study_years: float, person: Person, assumptions: Assumptions, salary: float | None) -> np.ndarray:
-    from mlkit.decision.loans import build_loans, monthly_payment, summarise
+    from mlkit.decision.loans import repayment_terms
 
     horizon = person.horizon_years
     out = np.zeros(horizon)
     start = assumptions.start
     studied = Option("loans", kind, years=study_years, financing=money)
-    summary = summarise(studied, person, assumptions)
-    if summary is None:
+    if not money.borrows:
         return out
-    loans, _notes, repay = build_loans(studied, start)
+    terms = repayment_terms(studied, start)
+    loans = list(terms.loans)
     years_after = 50 + horizon  # long enough for the longest plan
     yearly = np.zeros(horizon + years_after)
     real = 1 + assumptions.inflation  # nominal dollars at time t are worth 1 / real ** t of today's
     for loan in loans:
         t = (date.fromisoformat(loan.disbursed) - start).days / 365.25
         yearly[int(t)] += loan.principal * (1 - loan.fee) / real**t
-    private = [loan for loan in loans if loan.kind == "private"]
-    private_payment = sum(monthly_payment(loan.principal + loan.accrued_interest, loan.rate, summary.private_months) for loan in private)
-    federal_payment = summary.monthly_payment - private_payment
-    first = (repay - start).days / 365.25
-    schedule = [(private_payment, summary.private_months)]
-    if studied.financing.plan == "rap":
+    first = (terms.repay - start).days / 365.25
+    schedule = [(terms.private_payment, terms.private_months)]
+    if terms.plan == "rap":
         salary = person.salary if salary is None else salary
-        schedule += _rap_payments(loans, person, assumptions, first, salary, studied.financing.dependants)
+        schedule += _rap_payments(terms, person, assumptions, salary, money.dependants)
     else:
-        schedule.append((federal_payment, summary.federal_months))
+        schedule.append((terms.federal_payment, terms.federal_months))
     interest = np.zeros_like(yearly)
-    for (payment, months), share in zip(schedule, _interest_shares(loans, schedule, studied.financing.plan)):
+    for (payment, months), share in zip(schedule, _interest_shares(loans, schedule, terms.plan)):
         payment = np.broadcast_to(np.asarray(payment, dtype=float), (months,)) if months > 0 else payment
         if np.any(payment) and months > 0:
             times = first + np.arange(months) / 12
@@ -652,21 +649,16 @@ def _interest_shares(loans, schedule, plan: str) -> list[float]:
     return shares
 
 
-def _rap_payments(
-    loans, person: Person, assumptions: Assumptions, first: float, salary: float, dependants: int
-) -> list[tuple[np.ndarray, int]]:
-    """The federal loans' monthly payments on RAP: ``[(payments, months)]`` (nominal dollars)."""
-    from mlkit.decision.repayment import rap_schedule
+def _rap_payments(terms, person: Person, assumptions: Assumptions, salary: float, dependants: int) -> list[tuple[np.ndarray, int]]:
+    """The federal loans' monthly payments on RAP: ``[(payments, months)]`` (nominal dollars).
 
-    federal = [loan for loan in loans if loan.kind != "private"]
-    balance = sum(loan.principal + loan.accrued_interest for loan in federal)
-    if balance <= 0:
+    From :func:`mlkit.decision.loans.federal_rap_schedule`, the schedule the financing view reports.
+    """
+    from mlkit.decision.loans import federal_rap_schedule
+
+    plan = federal_rap_schedule(terms, person, assumptions, salary, dependants)
+    if plan is None:
         return []
-    rate = sum(loan.rate * (loan.principal + loan.accrued_interest) for loan in federal) / balance
-    years = 30
-    t = first + np.arange(years)
-    agi = salary * (1 + person.salary_growth) ** t * (1 + assumptions.inflation) ** t
-    plan = rap_schedule(balance, rate, agi, dependants=dependants)
     monthly = np.repeat(np.asarray(plan.payment, dtype=float) / 12, 12)
     return [(monthly, monthly.size)]
 

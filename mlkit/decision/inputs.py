@@ -37,7 +37,7 @@ FILING_STATUSES = ("single", "married_filing_jointly")
 
 
 def default_state_rate() -> float:
-    """The shipped effective state income tax rate (``tax.state.effective_rate``), else 0."""
+    """The shipped effective state income tax rate (``tax.state.effective_rate``), else 0 (none shipped: state tax left out unless entered)."""
     from mlkit.decision.figures import all_figures, value
 
     key = "tax.state.effective_rate"
@@ -390,9 +390,11 @@ class Assumptions:
         :mod:`mlkit.decision.tax`), with the Lifetime Learning Credit on graduate tuition,
         IRC section 127's exclusion of employer aid and the student-loan interest deduction.
     state_rate : float or None
-        Effective state income tax rate on AGI (fraction); default: the shipped
-        ``tax.state.effective_rate`` figure when there is one, else 0 (a state without
-        income tax): enter your state's.
+        Effective state income tax rate on AGI (fraction, 0 to 0.15). Default 0: **state income
+        tax is not included unless you enter your state's rate** (several states levy none on
+        wages; elsewhere the effective rate depends on the state and the income, and the kit
+        ships no citable national average). A ``tax.state.effective_rate`` row in
+        ``decision_figures.csv`` would become the default.
     filing_status : {"single", "married_filing_jointly"}
         For the federal brackets, the standard deduction and the phase-outs.
 

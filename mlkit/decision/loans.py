@@ -17,7 +17,8 @@ Rules (figures and sources in ``decision_figures.csv``):
   rules; ``tiered`` (10, 15, 20 or 25 years for a balance under $25k, $50k, $100k or
   from $100k) for loans first disbursed from 1 July 2026. The income-based Repayment
   Assistance Plan (and the tiered plan over many balances at once) is in
-  :mod:`mlkit.decision.repayment`.
+  :mod:`mlkit.decision.repayment`; :func:`federal_rap_schedule` applies it to an option's
+  federal loans, and :func:`summarise` reports that schedule, the one the NPV uses.
 - **Private loans**: fixed rate, fixed term, interest accrues in school and grace and is
   capitalised.
 
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+import numpy as np
 import numpy_financial as npf
 
 from mlkit.decision.figures import figure, value
@@ -45,6 +47,7 @@ from mlkit.decision.financing import (  # the rules' dates, also the previous re
     old_rules_apply,
     study_end,
 )
+from mlkit.decision.repayment import RapSchedule, monthly_payment, rap_schedule  # monthly_payment: the previous release's name here
 
 if TYPE_CHECKING:  # pragma: no cover
     from mlkit.decision.inputs import Assumptions, Option, Person
@@ -65,21 +68,6 @@ def simple_interest(principal: float, annual_rate: float, days: float, days_in_y
     98.63
     """
     return principal * annual_rate * days / days_in_year
-
-
-def monthly_payment(balance: float, annual_rate: float, months: int) -> float:
-    """The level monthly payment that repays ``balance`` in ``months`` (``numpy_financial.pmt``).
-
-    Examples
-    --------
-    >>> round(monthly_payment(27_000, 0.055, 120), 2)
-    293.02
-    """
-    if balance <= 0:
-        return 0.0
-    if annual_rate * months < 1e-9:  # (1 + r) ** n rounds to 1: no interest to speak of
-        return balance / months
-    return float(-npf.pmt(annual_rate / 12, months, balance))
 
 
 def level_payment_uncapitalised(principal: float, unpaid_interest: float, annual_rate: float, months: int) -> float:
@@ -144,62 +132,6 @@ class Loan:
         return dict(self.__dict__)
 
 
-@dataclass(frozen=True)
-class LoanSummary:
-    """The financing view of one option (completing it), in nominal dollars.
-
-    Attributes
-    ----------
-    borrowed : float
-        Total principal owed (gross of origination fees).
-    received : float
-        What reaches the student after fees.
-    accrued_interest : float
-        Interest accrued in school and grace.
-    balance_at_repayment : float
-        Principal plus accrued interest when repayment starts.
-    repayment_start : str
-        Six months after study ends.
-    plan : str
-        Federal plan used (``standard`` or ``tiered``; ``none`` without federal loans).
-    federal_months, private_months : int
-        Number of monthly payments of each.
-    monthly_payment : float
-        First monthly payment (federal plus private).
-    total_paid, total_interest : float
-        Over the life of the loans; interest = paid - borrowed.
-    payment_share_land, payment_share_fallback : float
-        Monthly payment as a share of monthly take-home pay (after ``tax_rate``) in the first
-        year of repayment, with the target role and with the fallback salary (``None``
-        without take-home pay, i.e. under $1 a month).
-    notes : tuple of str
-        Which rules applied and which figures were carried forward.
-    """
-
-    borrowed: float
-    received: float
-    fees: float
-    accrued_interest: float
-    balance_at_repayment: float
-    repayment_start: str
-    plan: str
-    federal_months: int
-    private_months: int
-    monthly_payment: float
-    total_paid: float
-    total_interest: float
-    payment_share_land: float | None
-    payment_share_fallback: float | None
-    loans: tuple[Loan, ...]
-    notes: tuple[str, ...]
-
-    def to_dict(self) -> dict:
-        out = {k: v for k, v in self.__dict__.items() if k not in ("loans", "notes")}
-        out["loans"] = [loan.to_dict() for loan in self.loans]
-        out["notes"] = list(self.notes)
-        return out
-
-
 def build_loans(option: Option, start: date) -> tuple[list[Loan], list[str], date]:
     """Every disbursement of the option's financing, with interest accrued until repayment."""
     money = option.financing
@@ -231,8 +163,251 @@ def build_loans(option: Option, start: date) -> tuple[list[Loan], list[str], dat
     return loans, notes, repay
 
 
+@dataclass(frozen=True)
+class RepaymentTerms:
+    """How an option's loans are repaid, before any income enters (what every plan shares).
+
+    Attributes
+    ----------
+    loans : tuple of Loan
+        Every disbursement, with its interest accrued until repayment.
+    repay : date
+        First month of repayment (six months after study ends).
+    plan : str
+        ``standard``, ``tiered`` or ``rap`` (``none`` without federal loans).
+    federal_months, federal_payment, federal_paid : int, float, float
+        Term, level monthly payment and total of the federal loans on the standard or tiered
+        plan (0 on RAP: its payments follow income, see :func:`federal_rap_schedule`).
+    private_months, private_payment : int, float
+        Term and level monthly payment of the private loans.
+    notes : tuple of str
+        Which rules applied.
+    """
+
+    loans: tuple[Loan, ...]
+    repay: date
+    plan: str
+    federal_months: int
+    federal_payment: float
+    federal_paid: float
+    private_months: int
+    private_payment: float
+    notes: tuple[str, ...]
+
+    @property
+    def federal(self) -> list[Loan]:
+        return [loan for loan in self.loans if loan.kind != "private"]
+
+    @property
+    def private(self) -> list[Loan]:
+        return [loan for loan in self.loans if loan.kind == "private"]
+
+
+def repayment_terms(option: Option, start: date) -> RepaymentTerms:
+    """The plan, terms and level payments of ``option``'s loans (study starting ``start``).
+
+    ``auto`` becomes the standard plan when every federal loan follows the rules before
+    1 July 2026, else the tiered plan; the standard plan's $50 minimum may shorten its term.
+    """
+    money = option.financing
+    loans, notes, repay = build_loans(option, start)
+    federal = [loan for loan in loans if loan.kind != "private"]
+    private = [loan for loan in loans if loan.kind == "private"]
+    plan, federal_months, federal_payment, federal_paid = "none", 0, 0.0, 0.0
+    if federal:
+        all_old = all(old_rules_apply(date.fromisoformat(loan.disbursed), start, money.legacy_borrower) for loan in federal)
+        plan = money.plan if money.plan != "auto" else ("standard" if all_old else "tiered")
+        if plan == "rap":
+            notes.append("federal plan: Repayment Assistance Plan (payments follow income; up to 360 payments, the rest forgiven)")
+        else:
+            federal_months, federal_payment, federal_paid = _level_plan(federal, plan, money.capitalise, notes)
+    private_months = 12 * money.private_years if private else 0
+    private_payment = sum(monthly_payment(loan.principal + loan.accrued_interest, loan.rate, private_months) for loan in private)
+    return RepaymentTerms(tuple(loans), repay, plan, federal_months, federal_payment, federal_paid, private_months, private_payment, tuple(notes))
+
+
+def _level_plan(federal: list[Loan], plan: str, capitalise: bool, notes: list[str]) -> tuple[int, float, float]:
+    """(months, monthly payment, total paid) of the federal loans on the ``standard`` or ``tiered`` plan."""
+    balance = sum(loan.principal + loan.accrued_interest for loan in federal)
+    months = int(value("loan.standard.payments")) if plan == "standard" else 12 * tiered_term_years(balance)
+    payment = 0.0
+    for loan in federal:
+        if capitalise:
+            payment += monthly_payment(loan.principal + loan.accrued_interest, loan.rate, months)
+        else:
+            payment += level_payment_uncapitalised(loan.principal, loan.accrued_interest, loan.rate, months)
+    paid = payment * months
+    minimum = value("loan.standard.minimum_payment")
+    if plan == "standard" and payment < minimum:
+        # The $50 minimum shortens the term; months at the balance-weighted rate.
+        mean_rate = sum(loan.rate * (loan.principal + loan.accrued_interest) for loan in federal) / balance
+        exact = float(npf.nper(mean_rate / 12, -minimum, balance)) if mean_rate > 0 else balance / minimum
+        payment, months, paid = minimum, math.ceil(exact), minimum * exact
+        notes.append(f"federal payment raised to the ${minimum:.0f} minimum: {months} payments")
+    notes.append(f"federal plan: {plan} ({months} payments)" + ("" if capitalise else "; accrued interest not capitalised"))
+    return months, payment, paid
+
+
+#: Years of income a RAP schedule covers: forgiveness comes with the 360th monthly payment.
+RAP_YEARS = 30
+
+
+def federal_rap_schedule(
+    terms: RepaymentTerms, person: Person, assumptions: Assumptions, salary: float, dependants: int, *, monthly: bool = False
+) -> RapSchedule | None:
+    """The federal loans of ``terms`` repaid on the Repayment Assistance Plan, with ``salary`` after study.
+
+    The one RAP schedule of the model: the NPV's loan flows
+    (:func:`mlkit.decision.cashflows.loan_flows`) and the financing view (:func:`summarise`)
+    both read it. The federal loans are taken as one balance at their balance-weighted rate;
+    the AGI of repayment year ``k`` is ``salary * (1 + salary_growth) ** t * (1 + inflation) ** t``
+    with ``t`` the years from the start of study to that year (nominal: the plan's income bands
+    are fixed dollars), over :data:`RAP_YEARS` years.
+
+    Parameters
+    ----------
+    terms : RepaymentTerms
+        From :func:`repayment_terms`.
+    person, assumptions : Person, Assumptions
+        Salary growth, inflation and the start of study.
+    salary : float
+        Yearly salary (today's dollars) in the first year after study.
+    dependants : int
+        Dependants on the borrower's return.
+    monthly : bool
+        Also keep the balance after every month (for the loan chart).
+
+    Returns
+    -------
+    RapSchedule or None
+        Yearly arrays of shape ``(RAP_YEARS,)`` in nominal dollars; ``None`` without federal loans.
+    """
+    federal = terms.federal
+    balance = sum(loan.principal + loan.accrued_interest for loan in federal)
+    if balance <= 0:
+        return None
+    rate = sum(loan.rate * (loan.principal + loan.accrued_interest) for loan in federal) / balance
+    first = (terms.repay - assumptions.start).days / 365.25
+    t = first + np.arange(RAP_YEARS)
+    agi = salary * (1 + person.salary_growth) ** t * (1 + assumptions.inflation) ** t
+    return rap_schedule(balance, rate, agi, dependants=dependants, monthly=monthly)
+
+
+@dataclass(frozen=True)
+class LoanSummary:
+    """The financing view of one option (completing it), in nominal dollars.
+
+    On the Repayment Assistance Plan (``plan == "rap"``) the federal figures are those of
+    :func:`federal_rap_schedule` with the target role's salary, the schedule the NPV's
+    land-the-role branch uses; the ``*_fallback`` figures are those of the schedule with the
+    fallback salary (finishing without the role).
+
+    Attributes
+    ----------
+    borrowed : float
+        Total principal owed (gross of origination fees).
+    received : float
+        What reaches the student after fees.
+    accrued_interest : float
+        Interest accrued in school and grace.
+    balance_at_repayment : float
+        Principal plus accrued interest when repayment starts.
+    repayment_start : str
+        Six months after study ends.
+    plan : str
+        Federal plan used (``standard``, ``tiered`` or ``rap``; ``none`` without federal loans).
+    federal_months, private_months : int
+        Number of monthly payments of each (on RAP: the payments made until the loans are
+        repaid or the 360th payment, with the target role).
+    monthly_payment : float
+        First monthly payment (federal plus private), with the target role on RAP.
+    total_paid, total_interest : float
+        Over the life of the loans: what the borrower pays, and the interest charged
+        (``total_paid - borrowed``, plus on RAP the principal support and the forgiven balance,
+        which the borrower does not repay).
+    payment_share_land, payment_share_fallback : float
+        First monthly payment as a share of monthly take-home pay (after ``tax_rate``) in the
+        first year of repayment, with the target role and with the fallback salary (``None``
+        without take-home pay, i.e. under $1 a month). On RAP each uses its own payment.
+    monthly_payment_fallback, total_paid_fallback : float
+        The same as ``monthly_payment`` and ``total_paid`` when finishing without the role
+        (they differ only on RAP).
+    interest_waived, principal_support, forgiven : float
+        RAP only (0 otherwise), with the target role: interest not charged because the
+        payment did not cover it, the matching principal payments, and the balance forgiven
+        after 360 payments.
+    forgiven_fallback : float
+        The balance forgiven on RAP when finishing without the role.
+    notes : tuple of str
+        Which rules applied and which figures were carried forward.
+    """
+
+    borrowed: float
+    received: float
+    fees: float
+    accrued_interest: float
+    balance_at_repayment: float
+    repayment_start: str
+    plan: str
+    federal_months: int
+    private_months: int
+    monthly_payment: float
+    total_paid: float
+    total_interest: float
+    payment_share_land: float | None
+    payment_share_fallback: float | None
+    loans: tuple[Loan, ...]
+    notes: tuple[str, ...]
+    monthly_payment_fallback: float = 0.0
+    total_paid_fallback: float = 0.0
+    interest_waived: float = 0.0
+    principal_support: float = 0.0
+    forgiven: float = 0.0
+    forgiven_fallback: float = 0.0
+
+    def to_dict(self) -> dict:
+        out = {k: v for k, v in self.__dict__.items() if k not in ("loans", "notes")}
+        out["loans"] = [loan.to_dict() for loan in self.loans]
+        out["notes"] = list(self.notes)
+        return out
+
+
+@dataclass(frozen=True)
+class _Repaid:
+    """One way the loans are repaid: first monthly payment, months, total paid, and RAP's extras."""
+
+    payment: float
+    federal_months: int
+    paid: float
+    waived: float = 0.0
+    support: float = 0.0
+    forgiven: float = 0.0
+
+
+def _repaid(terms: RepaymentTerms, person: Person, assumptions: Assumptions, salary: float, dependants: int) -> _Repaid:
+    """How ``terms`` are repaid with ``salary`` after study (the salary matters on RAP only)."""
+    private_paid = terms.private_payment * terms.private_months
+    if terms.plan != "rap":
+        return _Repaid(terms.federal_payment + terms.private_payment, terms.federal_months, terms.federal_paid + private_paid)
+    rap = federal_rap_schedule(terms, person, assumptions, salary, dependants)
+    if rap is None:  # pragma: no cover - a federal plan has federal loans
+        return _Repaid(terms.private_payment, 0, private_paid)
+    return _Repaid(
+        payment=float(rap.payment[0]) / 12 + terms.private_payment,
+        federal_months=int(rap.payments_made[-1]),
+        paid=float(rap.total_paid) + private_paid,
+        waived=float(rap.interest_waived.sum()),
+        support=float(rap.principal_support.sum()),
+        forgiven=float(rap.forgiven.sum()),
+    )
+
+
 def summarise(option: Option, person: Person, assumptions: Assumptions) -> LoanSummary | None:
     """The financing view of ``option`` (``None`` when it borrows nothing).
+
+    On the Repayment Assistance Plan the payments, totals and shares come from
+    :func:`federal_rap_schedule`, with the target role's salary (and, for the ``*_fallback``
+    figures, the fallback salary): the schedules the NPV uses.
 
     Examples
     --------
@@ -243,58 +418,23 @@ def summarise(option: Option, person: Person, assumptions: Assumptions) -> LoanS
     >>> s.borrowed, s.plan, s.federal_months
     (41000.0, 'tiered', 180)
     """
-    money = option.financing
-    if not money.borrows:
+    if not option.financing.borrows:
         return None
     start = assumptions.start
-    loans, notes, repay = build_loans(option, start)
-    federal = [loan for loan in loans if loan.kind != "private"]
-    private = [loan for loan in loans if loan.kind == "private"]
-    capitalise = money.capitalise
+    terms = repayment_terms(option, start)
+    dependants = option.financing.dependants
+    land_salary, fallback_salary = option.target_salary_value(person), option.fallback_salary_value(person)
+    land = _repaid(terms, person, assumptions, land_salary, dependants)
+    fallback = land if terms.plan != "rap" else _repaid(terms, person, assumptions, fallback_salary, dependants)
 
-    federal_balance = sum(loan.principal + loan.accrued_interest for loan in federal)
-    plan = "none"
-    federal_months = 0
-    federal_payment = 0.0
-    federal_paid = 0.0
-    if federal:
-        all_old = all(old_rules_apply(date.fromisoformat(loan.disbursed), start, money.legacy_borrower) for loan in federal)
-        plan = money.plan if money.plan != "auto" else ("standard" if all_old else "tiered")
-        if plan == "standard":
-            federal_months = int(value("loan.standard.payments"))
-        else:
-            federal_months = 12 * tiered_term_years(federal_balance)
-        for loan in federal:
-            if capitalise:
-                federal_payment += monthly_payment(loan.principal + loan.accrued_interest, loan.rate, federal_months)
-            else:
-                federal_payment += level_payment_uncapitalised(loan.principal, loan.accrued_interest, loan.rate, federal_months)
-        federal_paid = federal_payment * federal_months
-        minimum = value("loan.standard.minimum_payment")
-        if plan == "standard" and federal_payment < minimum:
-            # The $50 minimum shortens the term; months at the balance-weighted rate.
-            mean_rate = sum(loan.rate * (loan.principal + loan.accrued_interest) for loan in federal) / federal_balance
-            months = float(npf.nper(mean_rate / 12, -minimum, federal_balance)) if mean_rate > 0 else federal_balance / minimum
-            federal_payment, federal_months = minimum, math.ceil(months)
-            federal_paid = minimum * months
-            notes.append(f"federal payment raised to the ${minimum:.0f} minimum: {federal_months} payments")
-        notes.append(f"federal plan: {plan} ({federal_months} payments)" + ("" if capitalise else "; accrued interest not capitalised"))
-
-    private_months = 12 * money.private_years if private else 0
-    private_payment = sum(monthly_payment(loan.principal + loan.accrued_interest, loan.rate, private_months) for loan in private)
-    private_paid = private_payment * private_months
-
-    borrowed = sum(loan.principal for loan in loans)
-    fees = sum(loan.principal * loan.fee for loan in loans)
-    accrued = sum(loan.accrued_interest for loan in loans)
-    payment = federal_payment + private_payment
-    total_paid = federal_paid + private_paid
-
-    years_to_repay = (repay - start).days / 365.25
+    borrowed = sum(loan.principal for loan in terms.loans)
+    fees = sum(loan.principal * loan.fee for loan in terms.loans)
+    accrued = sum(loan.accrued_interest for loan in terms.loans)
+    years_to_repay = (terms.repay - start).days / 365.25
     growth = (1 + person.salary_growth) ** years_to_repay
     keep = 1 - assumptions.tax_rate
 
-    def share(salary: float) -> float | None:
+    def share(payment: float, salary: float) -> float | None:
         take_home = salary * growth * keep / 12
         return payment / take_home if take_home >= 1 else None  # under $1 a month: no share to speak of
 
@@ -304,16 +444,21 @@ def summarise(option: Option, person: Person, assumptions: Assumptions) -> LoanS
         fees=fees,
         accrued_interest=accrued,
         balance_at_repayment=borrowed + accrued,
-        repayment_start=repay.isoformat(),
-        plan=plan,
-        federal_months=federal_months,
-        private_months=private_months,
-        monthly_payment=payment,
-        total_paid=total_paid,
-        total_interest=total_paid - borrowed,
-        payment_share_land=share(option.target_salary_value(person)),
-        payment_share_fallback=share(option.fallback_salary_value(person)),
-        loans=tuple(loans),
-        notes=tuple(dict.fromkeys(notes)),
+        repayment_start=terms.repay.isoformat(),
+        plan=terms.plan,
+        federal_months=land.federal_months,
+        private_months=terms.private_months,
+        monthly_payment=land.payment,
+        total_paid=land.paid,
+        total_interest=land.paid - borrowed + land.support + land.forgiven,
+        payment_share_land=share(land.payment, land_salary),
+        payment_share_fallback=share(fallback.payment, fallback_salary),
+        loans=terms.loans,
+        notes=tuple(dict.fromkeys(terms.notes)),
+        monthly_payment_fallback=fallback.payment,
+        total_paid_fallback=fallback.paid,
+        interest_waived=land.waived,
+        principal_support=land.support,
+        forgiven=land.forgiven,
+        forgiven_fallback=fallback.forgiven,
     )
-

@@ -33,14 +33,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy_financial as npf
 from numpy.typing import ArrayLike
 
-from mlkit.decision import loans
 from mlkit.decision.figures import figure, value
 from mlkit.errors import InputError
 
 #: Academic year from which the rules of P.L. 119-21 apply.
 NEW_RULES_YEAR = "2026-27"
+
+
+def monthly_payment(balance: float, annual_rate: float, months: int) -> float:
+    """The level monthly payment that repays ``balance`` in ``months`` (``numpy_financial.pmt``).
+
+    Examples
+    --------
+    >>> round(monthly_payment(27_000, 0.055, 120), 2)
+    293.02
+    """
+    if balance <= 0:
+        return 0.0
+    if annual_rate * months < 1e-9:  # (1 + r) ** n rounds to 1: no interest to speak of
+        return balance / months
+    return float(-npf.pmt(annual_rate / 12, months, balance))
 
 
 def _dependants(dependants: ArrayLike) -> np.ndarray:
@@ -126,6 +141,9 @@ class RapSchedule:
         Balance forgiven in each year: non-zero only in the year of the 360th payment.
     payments_made : ndarray
         Qualifying monthly payments made by the end of each year.
+    monthly_balance : ndarray or None
+        With ``monthly=True``: principal outstanding after each month, shape
+        ``batch + (12 * years,)`` (0 once repaid or forgiven); else ``None``.
     """
 
     payment: np.ndarray
@@ -135,6 +153,7 @@ class RapSchedule:
     balance: np.ndarray
     forgiven: np.ndarray
     payments_made: np.ndarray
+    monthly_balance: np.ndarray | None = None
 
     @property
     def total_paid(self) -> np.ndarray:
@@ -142,7 +161,9 @@ class RapSchedule:
         return self.payment.sum(axis=-1)
 
 
-def rap_schedule(balance: ArrayLike, annual_rate: ArrayLike, agi_by_year: ArrayLike, *, dependants: ArrayLike = 0) -> RapSchedule:
+def rap_schedule(
+    balance: ArrayLike, annual_rate: ArrayLike, agi_by_year: ArrayLike, *, dependants: ArrayLike = 0, monthly: bool = False
+) -> RapSchedule:
     """Repay ``balance`` under RAP month by month, with the AGI of each year of repayment.
 
     Interest accrues monthly at ``annual_rate / 12`` on the principal; each month's payment
@@ -163,6 +184,8 @@ def rap_schedule(balance: ArrayLike, annual_rate: ArrayLike, agi_by_year: ArrayL
         30th are zero.
     dependants : int or array, broadcast with ``batch``
         As for :func:`rap_monthly_payment` (held for every year).
+    monthly : bool
+        Also keep the balance after every month (:attr:`RapSchedule.monthly_balance`).
 
     Returns
     -------
@@ -206,6 +229,7 @@ def rap_schedule(balance: ArrayLike, annual_rate: ArrayLike, agi_by_year: ArrayL
     out = {name: np.zeros((years,) + batch) for name in names}
     reduced = np.zeros((years,) + batch)  # principal repaid plus principal support
     interest, room, paid, charged, cut = (np.empty(batch) for _ in range(5))
+    by_month = np.zeros((12 * years,) + batch) if monthly else None
     months = 0
     forgiven = False
     for year in range(years):
@@ -229,15 +253,21 @@ def rap_schedule(balance: ArrayLike, annual_rate: ArrayLike, agi_by_year: ArrayL
             out["interest_charged"][year] += charged
             out["interest_waived"][year] += interest
             reduced[year] += cut
+            if by_month is not None:
+                by_month[months] = owed
             months += 1
         if months == limit and not forgiven:
             out["forgiven"][year] = owed
             owed = np.zeros_like(owed)
             forgiven = True
+            if by_month is not None:
+                by_month[months - 1] = 0.0
         out["balance"][year] = owed
     out["interest_waived"] -= out["interest_charged"]
     out["principal_support"] = np.maximum(reduced - (out["payment"] - out["interest_charged"]), 0.0)
     out["payments_made"] = np.cumsum(out["payments_made"], axis=0)
+    if by_month is not None:
+        out["monthly_balance"] = by_month
     return RapSchedule(**{name: np.moveaxis(array, 0, -1) for name, array in out.items()})
 
 
@@ -290,7 +320,7 @@ class StandardSchedule:
 def tiered_standard_schedule(balance: float, annual_rate: float) -> StandardSchedule:
     """Repay ``balance`` on the tiered standard plan: level payments over its term.
 
-    The payment is :func:`mlkit.decision.loans.monthly_payment` over
+    The payment is :func:`monthly_payment` over
     ``12 * tiered_standard_term(balance)`` months. Scalar inputs (the balance of one option
     when repayment starts).
 
@@ -310,7 +340,7 @@ def tiered_standard_schedule(balance: float, annual_rate: float) -> StandardSche
             raise InputError(f"{name} = {x!r}; expected a finite number, 0 or more")
     years = int(tiered_standard_term(balance))
     months = 12 * years
-    payment = loans.monthly_payment(balance, annual_rate, months)
+    payment = monthly_payment(balance, annual_rate, months)
     r = annual_rate / 12
     k = 12 * np.arange(1, years + 1)
     if r * months < 1e-9:

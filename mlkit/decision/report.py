@@ -27,7 +27,7 @@ from mlkit.decision.montecarlo import MonteCarloResult
 from mlkit.decision.questions import QUESTIONS, SCALE, summarise_ratings
 from mlkit.decision.results import Evaluation
 from mlkit.decision.sources import input_rows
-from mlkit.decision.summary import option_rows
+from mlkit.decision.summary import option_rows, payment_text
 from mlkit.decision.verdict import Verdict, money
 
 STYLE = """
@@ -87,7 +87,7 @@ def results_table(evaluation: Evaluation, simulation: MonteCarloResult | None = 
             f"<td class='num'>{_e(money(row.npv))}",
             f"<td class='num'>{'year ' + str(row.break_even_year) if row.break_even_year else 'never'}",
             f"<td>{irr}",
-            f"<td class='num'>{'—' if row.monthly_payment is None else _e(f'${row.monthly_payment:,.0f}')}",
+            f"<td class='num'>{_e(payment_text(row))}",
             f"<td class='num'>{_percent(row.payment_share_land)} / {_percent(row.payment_share_fallback)}",
         ]
         if simulation is not None:
@@ -108,8 +108,24 @@ def tax_basis(scenario: Scenario) -> str:
         return f"All figures are after a flat effective tax rate of {a.tax_rate:.1%} on earnings."
     state = a.state_rate if a.state_rate is not None else default_state_rate()
     return (f"All figures are after tax: federal income tax (2026 brackets, {a.filing_status.replace('_', ' ')}), "
-            f"payroll taxes and a state income tax rate of {state:.1%}, with the education credit, the student-loan "
+            f"payroll taxes and {state_tax_words(state)}, with the education credit, the student-loan "
             "interest deduction and the $5,250 tax-free employer tuition aid where they apply.")
+
+
+def state_tax_words(rate: float) -> str:
+    """The state income tax the figures include, in words.
+
+    The kit ships no state rate (no citable average effective rate was found), so with the
+    default of 0 the sentence says state income tax is left out until the person enters theirs.
+
+    >>> state_tax_words(0.0)
+    "no state income tax (none is included unless you enter your state's effective rate)"
+    >>> state_tax_words(0.05)
+    'a state income tax rate of 5.0%'
+    """
+    if rate == 0:
+        return "no state income tax (none is included unless you enter your state's effective rate)"
+    return f"a state income tax rate of {rate:.1%}"
 
 
 def inputs_table(scenario: Scenario) -> str:

@@ -21,10 +21,10 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from mlkit.decision.figures import Figure, figure
-from mlkit.decision.inputs import Option, Scenario
+from mlkit.decision.inputs import Assumptions, Financing, Option, Scenario
 
 #: A candidate figure for a field, and how an option turns the figure into the field's value.
 Candidate = tuple[str, Callable[[Option], float]]
@@ -156,12 +156,31 @@ def _own(default: Figure | None) -> Source:
     return Source(None, "your figure", f"default {default.value:g} from {default.source}, {default.year}")
 
 
+def _default_of(cls: type, field: str) -> object:
+    """The dataclass default of ``cls.field`` (``None`` when it has none)."""
+    for item in fields(cls):
+        if item.name == field:
+            return item.default
+    return None
+
+
+def _choice(value: object, default: object) -> Source:
+    """The source of a switch or a choice (a plan, a filing status): the kit's default or the person's."""
+    return Source(None, "the kit's default") if value == default else Source(None, "your choice")
+
+
 def source_of(scenario: Scenario, owner: str, field: str) -> Source:
     """The source of ``field`` of ``owner`` (``"person"``, ``"assumptions"`` or an option's name)."""
     if owner in ("person", "assumptions"):
+        value = getattr(getattr(scenario, owner), field)
+        if owner == "assumptions" and isinstance(value, (bool, str)):
+            return _choice(value, _default_of(Assumptions, field))
+        if owner == "assumptions" and field == "state_rate":
+            from mlkit.decision.inputs import default_state_rate
+
+            return state_rate_default_source() if _close(float(value), default_state_rate()) else _own(None)
         table = PERSON_FIGURES if owner == "person" else ASSUMPTION_FIGURES
         key = table.get(field)
-        value = getattr(getattr(scenario, owner), field)
         if key is None:
             return _own(None)
         row = figure(key)
@@ -171,7 +190,14 @@ def source_of(scenario: Scenario, owner: str, field: str) -> Source:
         return _target_salary_source(option)
     if field == "fallback_salary" and option.fallback_salary is None:
         return Source(None, "your current salary")
-    value = getattr(option.financing, field) if field in FINANCING_FIELDS else getattr(option, field)
+    if field == "entry_salary" and option.entry_salary is None:
+        return _entry_salary_source(option)
+    financing = field in _FINANCING_NAMES
+    value = getattr(option.financing, field) if financing else getattr(option, field)
+    if isinstance(value, (bool, str)):
+        return _choice(value, _default_of(Financing if financing else Option, field))
+    if field == "borrow_share" and value is None:
+        return Source(None, "not used: the yearly loan amounts apply")
     if value is None:
         return _own(None)
     if option.kind == "stay":
@@ -187,6 +213,14 @@ def source_of(scenario: Scenario, owner: str, field: str) -> Source:
         if _close(float(value), row.value * factor(option)):
             return _from_figure(row)
     return _own(figure(candidates[0][0]) if candidates else None)
+
+
+def _entry_salary_source(option: Option) -> Source:
+    """The default entry salary: the role's shipped entry figure scaled to the target, else the target itself."""
+    if option.target_role is None:
+        return Source(None, "the target salary (no career stages)")
+    row = figure(f"role.{option.target_role}.entry_salary")
+    return Source(row.key, f"scaled from {row.source}, {row.year}; an assumption", row.note, True)
 
 
 def _target_salary_source(option: Option) -> Source:
@@ -231,6 +265,12 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "fallback_salary": ("salary if you finish without the role", "$/year"),
     "state_rate": ("state income tax rate (effective)", "fraction"),
     "inflation": ("inflation (turns loan payments into today's dollars)", "fraction/year"),
+    "pre_tax": ("earnings compared", "after or before tax"),
+    "filing_status": ("tax filing status", "single or married filing jointly"),
+    "plan": ("federal repayment plan", "plan"),
+    "borrow_share": ("share of the cost of attendance borrowed", "fraction; blank: the yearly loans above"),
+    "dependants": ("dependants on your tax return", "people"),
+    "entry_salary": ("starting salary in the target role", "$/year; blank: the default"),
 }
 PERSON_FIELDS = ("age", "salary", "salary_growth", "retirement_age")
 ASSUMPTION_FIELDS = ("discount_rate", "tax_rate", "dropout_point")
@@ -245,6 +285,19 @@ REPORT_OPTION_FIELDS = OPTION_FIELDS + (
 )
 REPORT_ASSUMPTION_FIELDS = ASSUMPTION_FIELDS + ("state_rate", "inflation")
 FINANCING_FIELDS = ("federal_unsubsidised_per_year", "private_per_year", "private_rate", "private_years")
+#: Every field of :class:`~mlkit.decision.inputs.Financing` (an option's field of that name lives in its financing).
+_FINANCING_NAMES = frozenset(f.name for f in fields(Financing))
+
+
+def state_rate_default_source() -> Source:
+    """Where the default state income tax rate comes from: a shipped figure, else none (state tax left out)."""
+    from mlkit.decision.figures import all_figures
+
+    key = "tax.state.effective_rate"
+    if any(f.key == key for f in all_figures()):
+        return _from_figure(figure(key))
+    return Source(None, "not included unless you enter your state's effective rate",
+                  "the kit ships no state rate: no citable national average effective rate was found")
 
 
 @dataclass(frozen=True)
@@ -279,8 +332,8 @@ def input_rows(scenario: Scenario, *, every: bool = False) -> list[InputRow]:
         add("person", field, getattr(scenario.person, field))
     for field in REPORT_ASSUMPTION_FIELDS if every else ASSUMPTION_FIELDS:
         value = getattr(scenario.assumptions, field, None)
-        if field == "state_rate" and value is None:
-            add("assumptions", field, default_state_rate(), Source(None, "the kit's default: enter your state's rate"))
+        if field == "state_rate" and (value is None or value == default_state_rate()):
+            add("assumptions", field, default_state_rate(), state_rate_default_source())
         elif field in ("state_rate", "inflation"):
             add("assumptions", field, value, Source(None, "your figure" if field == "state_rate" else "Federal Reserve's longer-run goal; an assumption"))
         else:

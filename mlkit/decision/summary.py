@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -43,7 +44,11 @@ COLUMNS = {
 
 @dataclass(frozen=True)
 class OptionRow:
-    """One option's line in the results table (``None`` where a figure does not apply)."""
+    """One option's line in the results table (``None`` where a figure does not apply).
+
+    ``monthly_payment_fallback`` is the first payment when finishing without the role: it
+    differs from ``monthly_payment`` on the Repayment Assistance Plan (``plan == "rap"``) only.
+    """
 
     name: str
     kind: str
@@ -57,6 +62,8 @@ class OptionRow:
     prob_loss: float | None
     prob_best: float | None
     total_direct_cost: float
+    monthly_payment_fallback: float | None = None
+    plan: str | None = None
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -82,6 +89,8 @@ def option_rows(evaluation: Evaluation, simulation: MonteCarloResult | None = No
                 prob_loss=dist.prob_loss if dist else None,
                 prob_best=dist.prob_best if dist else None,
                 total_direct_cost=result.total_direct_cost,
+                monthly_payment_fallback=loan.monthly_payment_fallback if loan else None,
+                plan=loan.plan if loan else None,
             )
         )
     return rows
@@ -134,7 +143,10 @@ class LoanSchedule:
     repayment_years : float
         When repayment starts (years since study started).
     monthly_payment : float
-        The first monthly payment (federal plus private).
+        The first monthly payment (federal plus private; on RAP, with the target role's salary).
+    plan : str
+        The federal plan (``standard``, ``tiered``, ``rap``; ``none`` without federal loans): on
+        ``rap`` the payment follows income, so ``monthly_payment`` is only the first one.
     """
 
     option: str
@@ -142,6 +154,7 @@ class LoanSchedule:
     balance: np.ndarray
     repayment_years: float
     monthly_payment: float
+    plan: str = "none"
 
 
 def loan_schedule(option: Option, person: Person, assumptions: Assumptions) -> LoanSchedule | None:
@@ -150,7 +163,10 @@ def loan_schedule(option: Option, person: Person, assumptions: Assumptions) -> L
     Before repayment each disbursement owes its principal plus simple interest to date;
     from repayment every loan is paid down by its level payment over its term (federal:
     the plan's months; private: its term). Where the $50 minimum shortens a federal term
-    the schedule keeps the level payment, an approximation of a few months at most.
+    the schedule keeps the level payment, an approximation of a few months at most. On the
+    Repayment Assistance Plan the federal balance is that of
+    :func:`mlkit.decision.loans.federal_rap_schedule` with the target role's salary (the
+    schedule the NPV and the financing view use), month by month.
     """
     summary = summarise(option, person, assumptions)
     if summary is None:
@@ -159,6 +175,7 @@ def loan_schedule(option: Option, person: Person, assumptions: Assumptions) -> L
     loans, _notes, repay = build_loans(option, start)
     days_in_year = 365.0
     months_to_repay = _months_between(start, repay)
+    rap = summary.plan == "rap"
     terms = [summary.private_months if loan.kind == "private" else summary.federal_months for loan in loans]
     total = months_to_repay + max(terms) + 1
     points = [add_months(start, m) for m in range(total)]
@@ -175,14 +192,50 @@ def loan_schedule(option: Option, person: Person, assumptions: Assumptions) -> L
                 balance[m] += loan.principal + simple_interest(loan.principal, loan.rate, (day - disbursed).days, days_in_year)
                 continue
             k = m - months_to_repay
-            if k >= term:
+            if k >= term or (rap and loan.kind != "private"):
                 break
             if payment == -np.inf:
                 payment = owed / term if r == 0 else owed * r / (1 - (1 + r) ** -term)
             left = owed - payment * k if r == 0 else owed * (1 + r) ** k - payment * ((1 + r) ** k - 1) / r
             balance[m] += max(left, 0.0)
+    if rap:
+        balance[months_to_repay:] += _rap_balance(option, person, assumptions, total - months_to_repay)
     years = np.arange(total) / 12
-    return LoanSchedule(option.name, years, balance, months_to_repay / 12, summary.monthly_payment)
+    return LoanSchedule(option.name, years, balance, months_to_repay / 12, summary.monthly_payment, summary.plan)
+
+
+def _rap_balance(option: Option, person: Person, assumptions: Assumptions, months: int) -> np.ndarray:
+    """Federal balance on RAP at each of the first ``months`` months of repayment (target role's salary)."""
+    from mlkit.decision.loans import federal_rap_schedule, repayment_terms
+
+    terms = repayment_terms(option, assumptions.start)
+    rap = federal_rap_schedule(terms, person, assumptions, option.target_salary_value(person), option.financing.dependants, monthly=True)
+    if rap is None:  # pragma: no cover - a RAP plan has federal loans
+        return np.zeros(months)
+    owed = sum(loan.principal + loan.accrued_interest for loan in terms.federal)
+    path = np.concatenate([[owed], np.asarray(rap.monthly_balance, dtype=float)])
+    return np.pad(path, (0, max(0, months - path.size)))[:months]
+
+
+def payment_text(row: OptionRow, unit: str = "") -> str:
+    """The first monthly loan payment of ``row`` in words: ``$1,753``; on RAP, with the role and without.
+
+    ``unit`` follows each amount (``"/mo"``); ``—`` without loans.
+
+    Examples
+    --------
+    >>> row = OptionRow("MS", "masters_in_person", 0.0, None, None, "", 750.0, 0.12, 0.06, None, None, 0.0, 250.0, "rap")
+    >>> payment_text(row)
+    '$750 with the role, $250 without (income-driven, RAP)'
+    >>> payment_text(dataclasses.replace(row, plan="tiered"), "/mo")
+    '$750/mo'
+    """
+    if row.monthly_payment is None:
+        return "—"
+    if row.plan == "rap" and row.monthly_payment_fallback is not None:
+        return (f"${row.monthly_payment:,.0f}{unit} with the role, ${row.monthly_payment_fallback:,.0f}{unit} without "
+                "(income-driven, RAP)")
+    return f"${row.monthly_payment:,.0f}{unit}"
 
 
 def loan_schedules(scenario: Scenario) -> dict[str, LoanSchedule]:

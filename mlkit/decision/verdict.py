@@ -25,8 +25,8 @@ Examples
 ['target_salary', 'target_salary', 'p_land_role']
 >>> v.drivers[2].sentence
 "the answer changes if your chance of landing the target role after Full-time bootcamp falls below 43% (it is 50% now): then Low-cost online master's (OMSCS) comes out ahead"
->>> v.weak_evidence[0][:95]
-'this answer depends on a figure with weak evidence: the chance of landing the target role after'
+>>> [w[52:104] for w in v.weak_evidence]
+['the length of study for Full-time bootcamp (14 weeks', 'the chance of landing the target role after Full-tim']
 """
 
 from __future__ import annotations
@@ -60,6 +60,8 @@ def format_value(input_name: str, value: float) -> str:
     --------
     >>> format_value("p_land_role", 0.4444), format_value("discount_rate", 0.0048), format_value("tuition", 98765.4)
     ('44%', '0.5%', '$98,800')
+    >>> format_value("years", 0.2692), format_value("years", 3.0)
+    ('14 weeks', '3 years')
     """
     if input_name in ("p_complete", "p_land_role"):
         return f"{value:.0%}"
@@ -71,6 +73,8 @@ def format_value(input_name: str, value: float) -> str:
         return f"{value:.1f} months"
     if input_name == "retirement_age":
         return f"{value:.0f}"
+    if input_name == "years":
+        return f"{value:g} years" if value >= 1 else f"{value * 52:.0f} weeks"
     return f"{value:g}"
 
 
@@ -139,6 +143,8 @@ class Verdict:
 
 #: A figure whose note starts with this is marked as resting on weak evidence.
 WEAK_MARK = "weak evidence"
+#: How a weak figure's input is tied to its option in words ("the chance of landing the target role after X").
+_PREPOSITION = {"p_land_role": "after", "target_salary": "after", "job_search_months": "after"}
 
 
 def weak_evidence(evaluation: Evaluation, names: list[str]) -> tuple[str, ...]:
@@ -162,7 +168,7 @@ def weak_evidence(evaluation: Evaluation, names: list[str]) -> tuple[str, ...]:
             value = option.target_salary_value(scenario.person) if field == "target_salary" else getattr(option, field)
             reason = source.note[len(WEAK_MARK):].lstrip(" :")
             found.append(
-                f"this answer depends on a figure with weak evidence: the {FIELD_LABELS[field][0]} after {name} "
+                f"this answer depends on a figure with weak evidence: the {FIELD_LABELS[field][0]} {_PREPOSITION.get(field, 'for')} {name} "
                 f"({format_value(field, value)}, {source.text}): {reason}"
             )
     return tuple(dict.fromkeys(found))

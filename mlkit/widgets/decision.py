@@ -1,6 +1,6 @@
 """The decision workbook as an ipywidgets app: the whole of ``app/decision_workbook.ipynb`` (``mlkit app``), and embedded in notebook 21.
 
-Controls are grouped (about you; the option; loans; outcomes; assumptions), pre-filled
+Controls are grouped (about you; the option; loans; outcomes; assumptions; taxes), pre-filled
 from a scenario (by default :func:`mlkit.decision.example_scenario`, built from the
 shipped figures) with each value's source next to it. A change recomputes through the
 core (:func:`~mlkit.decision.evaluate`, :func:`~mlkit.decision.simulate`,
@@ -42,7 +42,7 @@ import ipywidgets as w
 from mlkit import decision
 from mlkit.decision.questions import QUESTIONS, SCALE, rating_from_prior, summarise_ratings
 from mlkit.decision.sources import FIELD_LABELS, FINANCING_FIELDS, source_of
-from mlkit.decision.summary import loan_schedules, option_rows
+from mlkit.decision.summary import loan_schedules, option_rows, payment_text
 from mlkit.decision.verdict import money, verdict
 from mlkit.errors import InputError
 
@@ -51,12 +51,30 @@ UPDATING_AFTER = 0.25
 
 GROUPS = {
     "about you": ("person", ("age", "salary", "salary_growth", "retirement_age")),
-    "the option": ("option", ("years", "tuition_per_year", "programme_price", "extra_housing_per_month", "relocation", "income_share_while_studying")),
-    "loans": ("option", FINANCING_FIELDS),
-    "outcomes": ("option", ("p_complete", "p_land_role", "target_salary", "job_search_months")),
+    "the option": ("option", ("years", "tuition_per_year", "programme_price", "extra_housing_per_month", "relocation",
+                              "income_share_while_studying", "study_income_per_year", "health_insurance_per_year",
+                              "lost_benefits_per_year")),
+    "loans": ("option", FINANCING_FIELDS + ("plan", "dependants", "borrow_share")),
+    "outcomes": ("option", ("p_complete", "p_land_role", "target_salary", "entry_salary", "fallback_salary", "job_search_months")),
     "assumptions": ("assumptions", ("discount_rate", "tax_rate", "dropout_point")),
+    "taxes": ("assumptions", ("pre_tax", "state_rate", "filing_status")),
 }
-INTEGER_FIELDS = ("private_years",)
+INTEGER_FIELDS = ("private_years", "dependants")
+#: Inputs chosen from a list: ``(what the list shows, the model's value)``.
+CHOICE_FIELDS: dict[str, tuple[tuple[str, object], ...]] = {
+    "pre_tax": (("after tax: federal, payroll and state income tax", False), ("before tax (as FREOPP counts it)", True)),
+    "filing_status": (("single", "single"), ("married filing jointly", "married_filing_jointly")),
+    "plan": (
+        ("automatic: standard or tiered, by the loans' dates", "auto"),
+        ("standard: 10 years (loans before 1 July 2026 only)", "standard"),
+        ("tiered standard: 10 to 25 years by balance", "tiered"),
+        ("Repayment Assistance Plan: payments follow income", "rap"),
+    ),
+}
+#: Optional numbers, typed as text: blank means the model's default (shown as the placeholder).
+OPTIONAL_FIELDS = ("entry_salary", "fallback_salary", "borrow_share")
+#: Every field of :class:`~mlkit.decision.inputs.Financing`: an option's input of that name lives in its financing.
+FINANCING_NAMES = frozenset(f.name for f in dataclasses.fields(decision.Financing))
 CHARTS = ("Cash flow", "NPV distribution", "Tornado", "Loan balance")
 
 
@@ -134,9 +152,12 @@ def in_words(message: str) -> str:
 
     >>> in_words('option "A": financing.federal_unsubsidised_per_year = -5.0: a negative amount is not allowed')
     'option "A": federal unsubsidised loan = -5.0: a negative amount is not allowed'
+    >>> in_words("assumptions.state_rate = 0.3: outside the allowed range [0, 0.15]")
+    'state income tax rate (effective) = 0.3: outside the allowed range [0, 0.15]'
     """
     message = message.replace(", or replace it on purpose (overwrite=True)", "")
     message = message.replace("financing.", "")
+    message = re.sub(r"\b(?:person|assumptions)\.(?=\w+ =)", "", message)
     for field, (label, _) in sorted(FIELD_LABELS.items(), key=lambda item: -len(item[0])):
         message = re.sub(rf"(?<![\w.]){re.escape(field)}(?= =)", label, message)
     return message
@@ -151,6 +172,88 @@ def _row(*children) -> w.HBox:
 
 def _css(field: str) -> str:
     return "mlkit-input-" + field.replace("_", "-")
+
+
+def option_value(option: decision.Option, field: str) -> object:
+    """The model's value of an option's input ``field`` (from its financing for a loan input)."""
+    return getattr(option.financing, field) if field in FINANCING_NAMES else getattr(option, field)
+
+
+def _shown(field: str, value: object) -> object:
+    """A model value as its control holds it: an optional number as text (blank for ``None``)."""
+    if field not in OPTIONAL_FIELDS:
+        return value
+    return "" if value is None else f"{value:.10g}"
+
+
+def _parsed(where: str, field: str, value: object) -> object:
+    """A control's value as the model takes it: an optional number's text read as a number, blank as ``None``.
+
+    Raises
+    ------
+    InputError
+        For text that is not a number, naming the field (so the message lands beside it).
+    """
+    if field not in OPTIONAL_FIELDS:
+        return value
+    text = str(value).strip().replace(",", "").replace("$", "")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        unit = FIELD_LABELS[field][1].split(";")[0]
+        raise InputError(f"{where}{field} = {str(value)!r}: expected a number ({unit}), or leave it blank for the default") from None
+
+
+def field_help(owner_kind: str, field: str) -> str:
+    """The tooltip of an input: what it is, its unit and the range the model accepts (:data:`~mlkit.decision.validation.RANGES`).
+
+    >>> field_help("assumptions", "state_rate")
+    'state income tax rate (effective), a fraction: 0 to 0.15 accepted (0.05 for 5%); 0 leaves state income tax out'
+    """
+    from mlkit.decision.validation import RANGES
+
+    label, unit = FIELD_LABELS[field]
+    if field in CHOICE_FIELDS:
+        return f"{label}: one of " + "; ".join(shown for shown, _ in CHOICE_FIELDS[field])
+    owner = "financing" if owner_kind == "option" and field in FINANCING_NAMES else owner_kind
+    spec = RANGES.get(f"{owner}.{field}")
+    text = f"{label}, {_unit_words(unit.split(';')[0].strip())}"
+    if spec is not None and spec.kind == "money":
+        text += f": ${spec.low:,.0f} to ${spec.high:,.0f} accepted"
+    elif spec is not None:
+        text += f": {spec.low:,.10g} to {spec.high:,.10g} accepted"
+        if spec.kind in ("rate", "probability"):
+            text += " (0.05 for 5%)"
+    return text + EXTRA_HELP.get(field, "")
+
+
+#: What a tooltip adds for some inputs (how a blank or a 0 is read).
+EXTRA_HELP = {
+    "state_rate": "; 0 leaves state income tax out",
+    "borrow_share": "; blank borrows the yearly amounts above (set them to 0 to use a share)",
+    "entry_salary": "; blank: the role's entry salary scaled to the target",
+    "fallback_salary": "; blank: your current salary",
+    "dependants": "; each lowers the Repayment Assistance Plan payment by $50 a month",
+    "study_income_per_year": "; on top of the share of your salary you keep",
+}
+
+
+def _unit_words(unit: str) -> str:
+    words = {"$/year": "dollars a year", "$/month": "dollars a month", "$ once": "dollars, once", "fraction": "a fraction",
+             "fraction/year": "a fraction a year", "probability": "a probability", "people": "a number of people"}
+    return words.get(unit, f"in {unit}")
+
+
+def default_text(field: str, option: decision.Option, person: decision.Person) -> str:
+    """The placeholder of an optional input: what a blank means for ``option`` (``$72,600 (the default)``)."""
+    if field == "borrow_share":
+        return "blank: the yearly loan amounts"
+    if field == "fallback_salary":
+        return f"blank: ${person.salary:,.0f} (your current salary)"
+    ratio, _years = option.career_stage(person)
+    return f"blank: ${ratio * option.target_salary_value(person):,.0f} (the default)"
 
 
 @dataclasses.dataclass
@@ -228,28 +331,31 @@ class DecisionWorkbook:
 
     def _load_values(self, scenario) -> None:
         self.values = {}
-        for field in GROUPS["about you"][1]:
-            self.values[("person", field)] = getattr(scenario.person, field)
-        for field in GROUPS["assumptions"][1]:
-            self.values[("assumptions", field)] = getattr(scenario.assumptions, field)
-        for option in scenario.options:
-            for group in ("the option", "outcomes"):
-                for field in GROUPS[group][1]:
-                    self.values[(option.name, field)] = getattr(option, field)
-            for field in FINANCING_FIELDS:
-                self.values[(option.name, field)] = getattr(option.financing, field)
+        for owner_kind, fields in GROUPS.values():
+            for field in fields:
+                if owner_kind == "option":
+                    for option in scenario.options:
+                        self.values[(option.name, field)] = _shown(field, option_value(option, field))
+                else:
+                    self.values[(owner_kind, field)] = _shown(field, getattr(getattr(scenario, owner_kind), field))
 
     def build_scenario(self):
         """The scenario the controls describe (raises the model's :class:`InputError`)."""
         with self._lock:
             values = dict(self.values)
-        person = dataclasses.replace(self.base.person, **{f: values[("person", f)] for f in GROUPS["about you"][1]})
-        assumptions = dataclasses.replace(self.base.assumptions, **{f: values[("assumptions", f)] for f in GROUPS["assumptions"][1]})
+
+        def own(owner: str, kind: str, where: str = "") -> dict:
+            names = [f for owner_kind, fields in GROUPS.values() if owner_kind == kind for f in fields]
+            return {f: _parsed(where + ("financing." if f in FINANCING_NAMES else ""), f, values[(owner, f)]) for f in names}
+
+        person = dataclasses.replace(self.base.person, **own("person", "person"))
+        assumptions = dataclasses.replace(self.base.assumptions, **own("assumptions", "assumptions"))
         options = []
         for option in self.base.options:
-            own = {f: values[(option.name, f)] for g in ("the option", "outcomes") for f in GROUPS[g][1]}
-            money_ = dataclasses.replace(option.financing, **{f: values[(option.name, f)] for f in FINANCING_FIELDS})
-            options.append(dataclasses.replace(option, financing=money_, **own))
+            where = f'option "{option.name}": '
+            chosen = own(option.name, "option", where)
+            money_ = {f: chosen.pop(f) for f in list(chosen) if f in FINANCING_NAMES}
+            options.append(dataclasses.replace(option, financing=dataclasses.replace(option.financing, **money_), **chosen))
         return decision.Scenario(person, tuple(options), assumptions)
 
     @property
@@ -262,10 +368,15 @@ class DecisionWorkbook:
     def _control(self, owner_kind: str, field: str) -> FieldControl:
         label, unit = FIELD_LABELS[field]
         description = f"{label} ({unit})"
-        if field in INTEGER_FIELDS:
-            widget = w.IntText(description=description)
+        help_text = field_help(owner_kind, field)
+        if field in CHOICE_FIELDS:
+            widget = w.Dropdown(options=CHOICE_FIELDS[field], description=label, tooltip=help_text)
+        elif field in OPTIONAL_FIELDS:
+            widget = w.Text(description=description, placeholder="blank: the default", continuous_update=False, tooltip=help_text)
+        elif field in INTEGER_FIELDS:
+            widget = w.IntText(description=description, tooltip=help_text)
         else:
-            widget = w.FloatText(description=description)
+            widget = w.FloatText(description=description, tooltip=help_text)
         widget.add_class(_css(field))
         widget.add_class("mlkit-field")
         source = w.HTML()
@@ -385,13 +496,19 @@ class DecisionWorkbook:
                 value = self.values[(self._owner(control), field)]
                 if field == "target_salary" and value is None:
                     value = self.scenario.option(self.chosen).target_salary_value(self.scenario.person)
-                control.widget.value = int(value) if field in INTEGER_FIELDS else float(value)
+                if field in CHOICE_FIELDS or field in OPTIONAL_FIELDS:
+                    control.widget.value = value
+                else:
+                    control.widget.value = int(value) if field in INTEGER_FIELDS else float(value)
         finally:
             self._suspended = False
         self._show_sources()
 
     def _show_sources(self) -> None:
+        option = self.scenario.option(self.chosen)
         for field, control in self.controls.items():
+            if field in OPTIONAL_FIELDS:
+                control.widget.placeholder = default_text(field, option, self.scenario.person)
             try:
                 src = source_of(self.scenario, self._owner(control), field)
                 title = html.escape(src.note, quote=True)
@@ -526,13 +643,13 @@ class DecisionWorkbook:
         """Put the model's message next to the control it names (else above the controls), in words."""
         self._clear_errors()
         text = f"<span style='color:#b00'>{html.escape(in_words(message))}</span>"
-        target = None
+        target, first = None, len(message)
         for field, control in self.controls.items():
-            if re.search(rf"(^|[\s.]){re.escape(field)} =", message):
+            found = re.search(rf"(^|[\s.]){re.escape(field)} =", message)
+            if found and found.start() < first:
                 owner = self._owner(control)
                 if control.owner_kind != "option" or f'"{owner}"' in message:
-                    target = control
-                    break
+                    target, first = control, found.start()
         if target is not None:
             target.message.value = text
         else:
@@ -764,7 +881,7 @@ def results_html(evaluation, simulation) -> str:
 
     for row in option_rows(evaluation, simulation):
         irr = f"{row.irr:.1%}" if row.irr is not None else f"<span title='{html.escape(row.irr_reason, quote=True)}'>n/a</span>"
-        payment = "—" if row.monthly_payment is None else f"${row.monthly_payment:,.0f}/mo"
+        payment = payment_text(row, "/mo")
         values = (
             ("mlkit-option-name", "", html.escape(row.name)),
             ("mlkit-npv mlkit-num", f" data-value='{row.npv:.2f}'", money(row.npv)),
