@@ -105,3 +105,23 @@ def test_the_loan_chart_follows_the_rap_balance():
     tiered = loan_schedule(dataclasses.replace(s.option("MS"), financing=dataclasses.replace(s.option("MS").financing, plan="tiered")),
                            s.person, s.assumptions)
     assert not np.allclose(chart.balance[start:start + 60], tiered.balance[start:start + 60])
+
+
+def test_the_command_names_the_state_tax_it_leaves_out_and_the_rap_payment_without_the_role(tmp_path, capsys):
+    """`mlkit decide` never prints "0.0% state tax", and on RAP it gives the payment and forgiveness without the role."""
+    import json
+
+    from mlkit.cli import main
+
+    scenario = tmp_path / "s.json"
+    assert main(["decide", "--example", str(scenario)]) == 0
+    data = json.loads(scenario.read_text())
+    borrower = next(o for o in data["options"] if o["financing"]["federal_unsubsidised_per_year"] > 0)
+    borrower["financing"]["plan"] = "rap"
+    scenario.write_text(json.dumps(data))
+    capsys.readouterr()
+    assert main(["decide", str(scenario), "--draws", "500"]) == 0
+    out = capsys.readouterr().out
+    assert "0.0% state tax" not in out and "without state income tax unless you enter" in out
+    line = next(l for l in out.splitlines() if l.startswith(borrower["name"] + ": borrows"))
+    assert "rap plan" in line and "/month without the role" in line and "forgiven at the end" in line

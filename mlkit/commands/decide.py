@@ -150,7 +150,10 @@ def _tax_text(report: dict) -> str:
         return "before tax"
     if model == "flat":
         return "after a flat effective tax"
-    return f"after federal, payroll and {report.get('state_rate', 0):.1%} state tax"
+    rate = report.get("state_rate", 0) or 0
+    if rate == 0:  # the kit ships no state rate: say it is left out, not "0.0% state tax"
+        return "after federal and payroll tax, without state income tax unless you enter your state's rate"
+    return f"after federal, payroll and {rate:.1%} state tax"
 
 
 def format_table(report: dict) -> str:
@@ -174,6 +177,11 @@ def format_table(report: dict) -> str:
             share_text = f", {share:.0%} of take-home pay with the role" if share is not None else ""
             fallback = o["loan"]["payment_share_fallback"]
             fallback_text = f", {fallback:.0%} without it" if fallback is not None else ""
+            if o["loan"]["plan"] == "rap" and o["loan"].get("monthly_payment_fallback") is not None:
+                fallback_text += (
+                    f"; {_money(o['loan']['monthly_payment_fallback'])}/month without the role, "
+                    f"{_money(o['loan'].get('forgiven_fallback'))} forgiven at the end"
+                )
             notes.append(
                 f"{o['name']}: borrows {_money(o['loan']['borrowed'])}, pays {_money(o['loan']['total_interest'])} interest "
                 f"({o['loan']['plan']} plan{share_text}{fallback_text}); the loans cost {_money(o['financing_cost'])} "
