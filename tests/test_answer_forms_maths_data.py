@@ -367,8 +367,9 @@ def test_an_island_summary_with_text_counts_is_refused_without_raising():
     from mlkit.topics.collection import connect
 
     query = (
-        "SELECT b.island, COUNT(*) AS birds, AVG(m.body_mass_g) AS mean_body_mass_g FROM birds AS b "
-        "JOIN measurements AS m ON m.study = b.study AND m.individual = b.individual WHERE b.study = ? "
+        "SELECT b.island, COUNT(*) AS birds, AVG(m.body_mass_g) AS mean_body_mass_g, COUNT(s.individual) AS sampled "
+        "FROM birds AS b JOIN measurements AS m ON m.study = b.study AND m.individual = b.individual "
+        "LEFT JOIN blood_samples AS s ON s.study = b.study AND s.individual = b.individual WHERE b.study = ? "
         "GROUP BY b.island ORDER BY b.island"
     )
     with connect() as db:

@@ -162,8 +162,10 @@ def _penguin_clusters():
 
 def test_penguin_cluster_labels_as_a_column_vector_are_accepted():
     labels, agreement = _penguin_clusters()
-    assert status(ANALYSIS.clusters, labels.reshape(-1, 1), agreement) == PASSED
-    assert status(ANALYSIS.clusters, labels.astype(float).tolist(), np.float32(agreement)) == PASSED
+    from mlkit.course.checks.units import analysis_visualisation as unit
+
+    assert status(ANALYSIS.clusters, labels.reshape(-1, 1), agreement, unit.supply_rule()) == PASSED
+    assert status(ANALYSIS.clusters, labels.astype(float).tolist(), np.float32(agreement), unit.supply_rule()) == PASSED
 
 
 def test_medians_given_as_text_are_refused_without_the_check_failing():

@@ -40,7 +40,7 @@ def start_attempt(home):
     The choices' order depends on the attempt's id, which exists once the first answer is saved.
     """
     first = mlkit(home, stdin=typed(quiz_steps()[0]) + "\nquit\n")
-    assert first.returncode == 0 and "[Linear algebra · 1 of 13 · step 1 of 60]" in first.stdout
+    assert first.returncode == 0 and "[Linear algebra · 1 of 10 · step 1 of 60]" in first.stdout
     [attempt] = saved_attempts(home)
     return [typed(step) for step in quiz_steps(attempt=json.loads(attempt.read_text())["id"])]
 
@@ -50,9 +50,10 @@ def test_piped_quiz_runs_to_the_result(tmp_path):
     run = mlkit(tmp_path, stdin="\n".join(lines[1:]) + "\n")
     assert run.returncode == 0, run.stderr
     assert score(SAMPLE).summary in run.stdout
-    assert "[Linear algebra · 2 of 13 · step 2 of 60]" in run.stdout
+    assert "[Linear algebra · 2 of 10 · step 2 of 60]" in run.stdout
     assert "  ?) I don't know" in run.stdout
-    assert "Then the kit's units: 9 units" in run.stdout
+    assert "Then the kit's units: 12 units" in run.stdout
+    assert "Multivariate calculus and automatic differentiation (2.5 h, learn) - coming" in run.stdout
     assert "a first-year university calculus course" in run.stdout
     assert "ca-04 (partial derivative) — you: don't know; right: 7." in run.stdout
     assert "completion probability 0.58" in run.stdout

@@ -202,7 +202,8 @@ def test_learning_path_is_in_prerequisite_order_with_hours_and_reasons():
     path = learning_path(sam())
     units = path.units
     assert units == [
-        "python-numpy", "linear-algebra", "probability-statistics", "calculus-optimisation", "pandas",
+        "python-numpy", "linear-algebra", "matrix-decompositions", "probability-statistics", "statistical-inference",
+        "multivariate-calculus", "calculus-optimisation", "pandas",
         "classification", "regression-model-selection", "clustering", "dimensionality-reduction",
     ]  # fmt: skip
     order = [u.id for u in curriculum.study_order()]
@@ -214,7 +215,12 @@ def test_learning_path_is_in_prerequisite_order_with_hours_and_reasons():
     assert calculus.priority == "learn"
     assert calculus.reasons[0] == "Calculus: score 13/100 (introductory course first)"
     assert [c.area for c in path.courses] == ["calculus"] and path.course_hours == (125, 150)
-    assert calculus.questions == ("ca-02", "ca-04", "ca-05", "ca-06", "ca-07", "ca-08")
+    assert calculus.questions == ("ca-06", "ca-08")
+    # the derivative rules, the sigmoid and the Jacobian are taught by the multivariate-calculus unit
+    assert steps["multivariate-calculus"].questions == ("ca-02", "ca-04", "ca-05", "ca-07")
+    assert steps["multivariate-calculus"].priority == "learn"
+    assert steps["matrix-decompositions"].questions == ("la-05", "la-07")
+    assert steps["statistical-inference"].questions == ("ps-05",)
     assert steps["python-numpy"].reasons == ("py-08 (closures and late binding): answered wrongly",)
     assert steps["python-numpy"].priority == "review"
     assert steps["linear-algebra"].priority == "refresh"

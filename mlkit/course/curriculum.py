@@ -42,7 +42,12 @@ class UnknownUnitError(KeyError):
 
 @dataclass(frozen=True)
 class Unit:
-    """One unit of the curriculum, as listed in the catalogue."""
+    """One unit of the curriculum, as listed in the catalogue.
+
+    ``topics`` (optional in the file, default ``()``) are short names of what the lesson
+    teaches; each one's words appear in a ``##``/``###`` heading of the lesson, and the
+    readiness questions route to a unit through them (:mod:`mlkit.readiness.routing`).
+    """
 
     id: str
     number: int
@@ -56,6 +61,7 @@ class Unit:
     objectives: tuple[str, ...]
     minutes: int
     roles: tuple[str, ...]
+    topics: tuple[str, ...] = ()
     area_title: str = field(default="", compare=False)
 
     @property
@@ -71,7 +77,7 @@ class Unit:
     def to_dict(self) -> dict:
         """A JSON-friendly dictionary of the unit's fields."""
         data = asdict(self)
-        for key in ("prerequisites", "objectives", "roles"):
+        for key in ("prerequisites", "objectives", "roles", "topics"):
             data[key] = list(data[key])
         return data
 
@@ -85,9 +91,12 @@ def _read(path: Path) -> tuple[dict[str, str], tuple[Unit, ...]]:
     return areas, units
 
 
+OPTIONAL_FIELDS = ("topics",)
+
+
 def _unit_from_row(row: dict, areas: dict[str, str], path: Path) -> Unit:
     names = {f for f in Unit.__dataclass_fields__ if f != "area_title"}
-    missing = sorted(names - set(row))
+    missing = sorted(names - set(row) - set(OPTIONAL_FIELDS))
     unit_id = row.get("id", "<no id>")
     if missing:
         raise CatalogueError(f"{path.name}: unit {unit_id!r} lacks the field(s) {', '.join(missing)}")
@@ -153,7 +162,7 @@ def study_order(unit_ids: list[str] | None = None, path: Path | None = None) -> 
 def validate(path: Path | None = None, root: Path | None = None) -> list[str]:
     """Check the catalogue's rules; return a list of problems (empty when valid).
 
-    Rules: ids unique; areas, statuses and roles known; 3-6 objectives;
+    Rules: ids unique; areas, statuses and roles known; 3-6 objectives; topics distinct;
     positive minutes; prerequisites exist and form no cycle; every notebook of
     an available unit exists under the repository ``root`` (checked only when a
     repository is present).
@@ -197,6 +206,15 @@ def _unit_problems(unit: Unit, area_ids: dict[str, str], seen: set[str]) -> list
         problems.append(f"{unit.id}: lesson must be under notebooks/")
     if bool(unit.exercises) != bool(unit.solutions):
         problems.append(f"{unit.id}: exercises and solutions come as a pair")
+    problems += _topic_problems(unit)
+    return problems
+
+
+def _topic_problems(unit: Unit) -> list[str]:
+    """Topics must be distinct, non-empty strings (their words are matched against the lesson's headings)."""
+    problems = [f"{unit.id}: topic {t!r} is not a non-empty string" for t in unit.topics if not (isinstance(t, str) and t.strip())]
+    names = [t.strip().lower() for t in unit.topics if isinstance(t, str)]
+    problems += [f"{unit.id}: topic {t!r} is listed twice" for t in sorted(set(names)) if names.count(t) > 1]
     return problems
 
 

@@ -73,7 +73,8 @@ class Question:
 
     A multiple-choice question has ``choices`` and a ``correct`` letter; a
     numeric one has ``answer`` and ``tolerance`` (right when
-    ``abs(given - answer) <= tolerance``).
+    ``abs(given - answer) <= tolerance``). ``topic_key`` names the topic as the
+    first unit lists it in its catalogue ``topics`` (see :mod:`mlkit.readiness.routing`).
     """
 
     id: str
@@ -91,6 +92,7 @@ class Question:
     language: str = ""
     setup: str = ""
     runnable: bool = False
+    topic_key: str = ""
 
     @property
     def kind(self) -> str:
@@ -240,6 +242,8 @@ def _build(raw: dict, name: str) -> Bank:
             need(row, key, str, where)
         need(row, "difficulty", int, where)
         need(row, "units", list, where)
+        if "topic_key" in row:
+            need(row, "topic_key", str, where)
         values = dict(row)
         values["units"] = tuple(row["units"])
         values["choices"] = tuple(row.get("choices", ()))

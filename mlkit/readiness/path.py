@@ -26,6 +26,11 @@ ready, so calculus never comes without the linear algebra it builds on. The
 units come in prerequisite order (:func:`mlkit.course.curriculum.study_order`),
 each with its time from the catalogue.
 
+A unit the catalogue lists as ``planned`` (its lesson is still being written)
+stays in the path when it is the one that teaches a missed question, with
+``available`` false: the reports show it as "coming" without a link, so the
+learner sees what to study and that the lesson is not there yet.
+
 Examples
 --------
 >>> from mlkit.readiness import learning_path, load_answers, sample_answers_path, score
@@ -33,7 +38,7 @@ Examples
 >>> [c.area for c in path.courses]
 ['calculus']
 >>> [(s.unit, s.priority) for s in path.steps][:3]
-[('python-numpy', 'review'), ('linear-algebra', 'refresh'), ('probability-statistics', 'refresh')]
+[('python-numpy', 'review'), ('linear-algebra', 'refresh'), ('matrix-decompositions', 'refresh')]
 """
 
 from __future__ import annotations
@@ -52,7 +57,11 @@ LEVEL_PRIORITY = {"course": "learn", "learn": "learn", "refresh": "refresh", "re
 
 @dataclass(frozen=True)
 class PathStep:
-    """One unit of the path: what it is, how long it takes, how urgent it is and why it is there."""
+    """One unit of the path: what it is, how long it takes, how urgent it is and why it is there.
+
+    ``available`` is false for a unit whose lesson is still being written (catalogue status
+    ``planned``): reports show it as coming, without a link.
+    """
 
     unit: str
     title: str
@@ -62,6 +71,7 @@ class PathStep:
     priority: str
     reasons: tuple[str, ...]
     questions: tuple[str, ...]
+    available: bool = True
 
     @property
     def hours(self) -> float:
@@ -78,6 +88,7 @@ class PathStep:
             "priority": self.priority,
             "reasons": list(self.reasons),
             "questions": list(self.questions),
+            "available": self.available,
         }
 
 
@@ -162,6 +173,7 @@ def learning_path(result: Result, bank: Bank | None = None) -> LearningPath:
                 priority=entry["priority"],
                 reasons=tuple(entry["reasons"]),
                 questions=tuple(entry["questions"]),
+                available=unit.available,
             )
         )
     return LearningPath(tuple(steps), _courses(result, bank))

@@ -21,6 +21,7 @@ SCORE_NOTE = (
     "a high one never raises it. Ready from 70; below 40 with the basics missed: introductory course first."
 )
 LINK_STYLE = "color:#0b57d0;text-decoration:underline"  # a link that looks like one in any Lab theme
+COMING = "coming: the lesson is being written"  # shown instead of a link for a planned unit
 
 
 def _percent(value: float | None) -> str:
@@ -104,7 +105,8 @@ def path_text(path: LearningPath) -> str:
     if path.steps:
         lines.append(_units_head(path))
     for i, step in enumerate(path.steps, start=1):
-        lines.append(f"{i:2d}. {step.title} ({step.hours:.1f} h, {step.priority}) - {step.lesson}")
+        where = step.lesson if step.available else COMING
+        lines.append(f"{i:2d}. {step.title} ({step.hours:.1f} h, {step.priority}) - {where}")
         lines += [f"      why: {reason}" for reason in step.reasons]
     return "\n".join(lines)
 
@@ -124,7 +126,8 @@ def path_markdown(path: LearningPath, link_prefix: str = "../") -> str:
     if path.steps:
         lines += [f"**{_units_head(path)}.**", ""]
     for i, step in enumerate(path.steps, start=1):
-        lines.append(f"{i}. [{step.title}]({link_prefix}{step.lesson}) — {step.hours:.1f} h, *{step.priority}*  ")
+        title = f"[{step.title}]({link_prefix}{step.lesson})" if step.available else f"{step.title} ({COMING})"
+        lines.append(f"{i}. {title} — {step.hours:.1f} h, *{step.priority}*  ")
         lines.append(f"   why: {'; '.join(step.reasons)}")
     return "\n".join(lines)
 
@@ -147,11 +150,14 @@ def path_html(path: LearningPath, link_prefix: str = "", link: Callable[[str], s
         parts.append(f"<p><small>{html.escape(_course_basis(path))}</small></p>")
     items = []
     for step in path.steps:
-        target = link(step.lesson) if link is not None else link_prefix + step.lesson.removeprefix("notebooks/")
-        href = html.escape(target, quote=True)
         reasons = html.escape("; ".join(step.reasons))
+        if step.available:
+            target = link(step.lesson) if link is not None else link_prefix + step.lesson.removeprefix("notebooks/")
+            title = f'<a href="{html.escape(target, quote=True)}" style="{LINK_STYLE}">{html.escape(step.title)}</a>'
+        else:
+            title = f"{html.escape(step.title)} <i>({COMING})</i>"
         items.append(
-            f'<li><a href="{href}" style="{LINK_STYLE}">{html.escape(step.title)}</a> — {step.hours:.1f} h, '
+            f"<li>{title} — {step.hours:.1f} h, "
             f"<i>{step.priority}</i><br><small>why: {reasons}</small></li>"
         )
     if items:

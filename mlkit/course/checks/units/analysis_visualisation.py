@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect
-from mlkit.course.checks.kinds import as_labels, expect_choice, expect_close, expect_number, expect_type
+from mlkit.course.checks.kinds import as_labels, as_vector, expect_choice, expect_close, expect_number, expect_type
 
 EXERCISES = ExerciseSet("analysis-visualisation", "Analysis and visualisation")
 
@@ -276,21 +276,75 @@ def relationship_secrets():
     return [f"{pooled:.2f}", *(f"{v:.2f}" for v in within)]
 
 
-# --- 4. natural groups ----------------------------------------------------------------------
+# --- 4. natural groups, and a frequent pattern ---------------------------------------------
+
+#: Orders of a field station's supply store (synthetic, written for the exercise); the
+#: exercise notebook holds the same list.
+SUPPLY_ORDERS = (
+    ("tent", "stove", "fuel"), ("stove", "fuel", "map"), ("rope", "map"), ("tent", "rope"),
+    ("stove", "fuel"), ("radio", "batteries"), ("tent", "stove", "fuel", "map"), ("radio", "batteries", "map"),
+    ("fuel",), ("tent", "map"), ("stove", "map"), ("radio", "batteries", "fuel"),
+    ("rope", "tent", "stove"), ("batteries",), ("fuel", "map"), ("stove", "fuel", "rope"),
+)
+RULE = ("stove", "fuel")  # the rule {stove} -> {fuel}
+
+
+def _shares(orders=SUPPLY_ORDERS, rule=RULE) -> tuple[float, float, float]:
+    """Shares of the orders holding the rule's 'if' item, its 'then' item, and both."""
+    first, then = rule
+    n = len(orders)
+    return (
+        sum(first in o for o in orders) / n,
+        sum(then in o for o in orders) / n,
+        sum(first in o and then in o for o in orders) / n,
+    )
+
+
+def supply_rule(orders=SUPPLY_ORDERS, rule=RULE) -> tuple[float, float, float]:
+    """(support, confidence, lift) of the rule ``rule[0] -> rule[1]`` in ``orders``."""
+    first, then, both = _shares(orders, rule)
+    return both, both / first, both / (first * then)
+
+
+def _check_rule(rule_stats) -> None:
+    import numpy as np
+
+    values = as_vector(rule_stats, name="rule_stats", length=3, what="three numbers, (support, confidence, lift)")
+    support, confidence, lift = values
+    first, then, both = _shares()
+    right = supply_rule()
+    if np.isclose(support, both * len(SUPPLY_ORDERS)) and not np.isclose(support, right[0]):
+        raise Incorrect("the support in `rule_stats` is a number of orders; support is a share of all the orders.")
+    expect_close(support, right[0], name="the support in rule_stats", rtol=1e-6)
+    if np.isclose(confidence, both / then):
+        raise Incorrect(
+            "the confidence in `rule_stats` is the share of fuel orders that also hold a stove: that is the rule "
+            "read backwards (fuel -> stove). Confidence divides by the orders that hold the rule's 'if' item."
+        )
+    expect_close(confidence, right[1], name="the confidence in rule_stats", rtol=1e-6)
+    if np.isclose(lift, right[1] / first):
+        raise Incorrect(
+            "the lift in `rule_stats` divides the confidence by the support of the 'if' item; lift compares the "
+            "confidence with how common the 'then' item is on its own."
+        )
+    expect_close(lift, right[2], name="the lift in rule_stats", rtol=1e-6)
 
 
 @EXERCISES.exercise(
     "clusters",
-    title="Find three natural groups and compare them with the species",
+    title="Find three natural groups, then a frequent pattern",
     hints=(
         "k-means needs the number of groups and, because it measures distances, standardised features: use `Z`.",
         "`KMeans(n_clusters=..., n_init=10, random_state=0).fit_predict(Z)` returns one group label per penguin. "
         "`adjusted_rand_score(true_labels, cluster_labels)` compares two groupings.",
         "`clusters = KMeans(n_clusters=3, n_init=10, random_state=0).fit_predict(Z)` and "
-        "`agreement = adjusted_rand_score(measured[\"species\"], clusters)`.",
+        "`agreement = adjusted_rand_score(measured[\"species\"], clusters)`. For the rule: `has = "
+        "pd.crosstab(pd.Series(orders).explode().index, pd.Series(orders).explode()).astype(bool)`, then "
+        "`support = (has[\"stove\"] & has[\"fuel\"]).mean()`, `confidence = support / has[\"stove\"].mean()`, "
+        "`lift = confidence / has[\"fuel\"].mean()`.",
     ),
 )
-def clusters(clusters, agreement):
+def clusters(clusters, agreement, rule_stats):
     import numpy as np
     from sklearn.metrics import adjusted_rand_score
 
@@ -316,7 +370,11 @@ def clusters(clusters, agreement):
             "Use a score that ignores how the groups are numbered."
         )
     expect_close(agreement, truth, name="agreement", rtol=1e-6)
-    return "the three groups found without labels largely match the species."
+    _check_rule(rule_stats)
+    return (
+        "the three groups found without labels largely match the species, and the rule's lift says how much "
+        "more often its items go together than by chance."
+    )
 
 
 @clusters.wrong_answer
@@ -325,7 +383,7 @@ def clusters_unscaled():
 
     measured, unscaled, _ = _measured()
     labels = _kmeans(unscaled)
-    return Answer.of(labels, adjusted_rand_score(measured["species"], labels))
+    return Answer.of(labels, adjusted_rand_score(measured["species"], labels), supply_rule())
 
 
 @clusters.wrong_answer
@@ -334,7 +392,7 @@ def clusters_two_groups():
 
     measured, _, Z = _measured()
     labels = _kmeans(Z, 2)
-    return Answer.of(labels, adjusted_rand_score(measured["species"], labels))
+    return Answer.of(labels, adjusted_rand_score(measured["species"], labels), supply_rule())
 
 
 @clusters.wrong_answer
@@ -343,7 +401,33 @@ def clusters_agreement_as_accuracy():
 
     measured, _, Z = _measured()
     labels = _kmeans(Z)
-    return Answer.of(labels, float(np.mean(labels == measured["species"].cat.codes.to_numpy())))
+    return Answer.of(labels, float(np.mean(labels == measured["species"].cat.codes.to_numpy())), supply_rule())
+
+
+def _right_clusters():
+    from sklearn.metrics import adjusted_rand_score
+
+    measured, _, Z = _measured()
+    labels = _kmeans(Z)
+    return labels, adjusted_rand_score(measured["species"], labels)
+
+
+@clusters.wrong_answer
+def clusters_rule_support_as_count():
+    support, confidence, lift = supply_rule()
+    return Answer.of(*_right_clusters(), (support * len(SUPPLY_ORDERS), confidence, lift))
+
+
+@clusters.wrong_answer
+def clusters_rule_read_backwards():
+    support, _, lift = supply_rule()
+    return Answer.of(*_right_clusters(), (support, support / _shares()[1], lift))
+
+
+@clusters.wrong_answer
+def clusters_rule_lift_over_antecedent():
+    support, confidence, _ = supply_rule()
+    return Answer.of(*_right_clusters(), (support, confidence, confidence / _shares()[0]))
 
 
 @clusters.secret_values
@@ -351,7 +435,8 @@ def clusters_secrets():
     from sklearn.metrics import adjusted_rand_score
 
     measured, _, Z = _measured()
-    return [f"{adjusted_rand_score(measured['species'], _kmeans(Z)):.2f}"]
+    support, confidence, lift = supply_rule()
+    return [f"{adjusted_rand_score(measured['species'], _kmeans(Z)):.2f}", f"{confidence:.3f}", f"{lift:.3f}"]
 
 
 # --- 5. one finding, one figure --------------------------------------------------------------

@@ -202,36 +202,49 @@ def flatten_whole_envelope():
     return Answer.of(pd.json_normalize(_recorded_results()))
 
 
-# --- 3. SQL with a parameter -----------------------------------------------------------
+# --- 3. SQL with a parameter and a LEFT JOIN ---------------------------------------------
 
 _SQL = """
-SELECT b.island, COUNT({count}) AS birds, AVG(m.body_mass_g) AS mean_body_mass_g
-FROM birds AS b JOIN measurements AS m ON m.study = b.study AND m.individual = b.individual
+SELECT b.island, COUNT({count}) AS birds, AVG(m.body_mass_g) AS mean_body_mass_g, COUNT({sampled}) AS sampled
+FROM birds AS b
+JOIN measurements AS m ON m.study = b.study AND m.individual = b.individual
+{join} JOIN blood_samples AS s ON s.study = b.study AND s.individual = b.individual
 {where}
 GROUP BY b.island ORDER BY b.island
 """
 
 
-def _island_summary(*, count="*", filtered=True):
+def _island_summary(*, count="*", filtered=True, join="LEFT", sampled="s.individual"):
+    """The exercise's query and its result; the keywords build its plausible wrong versions."""
     import pandas as pd
 
     from mlkit.topics.collection import connect
 
     where = "WHERE b.study = ?" if filtered else ""
-    query = _SQL.format(count=count, where=where)
+    query = _SQL.format(count=count, where=where, join=join, sampled=sampled)
     with connect() as db:
         return query, pd.read_sql_query(query, db, params=(SQL_SEASON,) if filtered else None)
 
 
+def _numeric_column(frame, column: str):
+    try:
+        return frame[column].to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise Incorrect(f"the `{column}` column of `island_summary` should hold numbers.") from None
+
+
 @EXERCISES.exercise(
     "sql",
-    title="Summarise a season with a parameterised SQL query",
+    title="Summarise a season with a parameterised SQL query and a LEFT JOIN",
     hints=(
-        "Join `birds` and `measurements` on both key columns, keep one season with `WHERE`, and `GROUP BY` island.",
+        "Join `birds` and `measurements` on both key columns, keep one season with `WHERE`, and `GROUP BY` island. "
+        "Not every bird has a row in `blood_samples`: the join to that table must keep the birds without one.",
         "Write `?` where the season goes, and pass the value separately: `pd.read_sql_query(query, db, "
-        "params=(\"PAL0708\",))`. `COUNT(*)` counts every bird; `AVG` skips missing masses.",
-        "`SELECT b.island, COUNT(*) AS birds, AVG(m.body_mass_g) AS mean_body_mass_g FROM birds AS b JOIN "
-        "measurements AS m ON m.study = b.study AND m.individual = b.individual WHERE b.study = ? "
+        "params=(\"PAL0708\",))`. `COUNT(*)` counts rows (every bird); `COUNT(column)` skips NULLs, and a "
+        "LEFT JOIN leaves NULLs in the columns of birds without a sample.",
+        "`SELECT b.island, COUNT(*) AS birds, AVG(m.body_mass_g) AS mean_body_mass_g, COUNT(s.individual) AS sampled "
+        "FROM birds AS b JOIN measurements AS m ON m.study = b.study AND m.individual = b.individual "
+        "LEFT JOIN blood_samples AS s ON s.study = b.study AND s.individual = b.individual WHERE b.study = ? "
         "GROUP BY b.island ORDER BY b.island`",
     ),
 )
@@ -256,22 +269,34 @@ def sql(query, island_summary):
     if set(mine.index) != set(theirs.index) or not mine.index.is_unique:
         raise Incorrect("`island_summary` should have one row per island visited in the season.")
     mine = mine.loc[theirs.index]
-    for column in ("birds", "mean_body_mass_g"):
-        try:
-            mine[column].to_numpy(dtype=float)
-        except (TypeError, ValueError):
-            raise Incorrect(f"the `{column}` column of `island_summary` should hold numbers.") from None
-    if (mine["birds"].to_numpy(dtype=float) > theirs["birds"].to_numpy()).any():
+    birds, sampled = _numeric_column(mine, "birds"), _numeric_column(mine, "sampled")
+    masses = _numeric_column(mine, "mean_body_mass_g")
+    if (birds > theirs["birds"].to_numpy()).any():
         raise Incorrect("`island_summary` counts more birds than the season has: filter on the season.")
-    if not np.array_equal(mine["birds"].to_numpy(dtype=float), theirs["birds"].to_numpy()):
+    if not np.array_equal(birds, theirs["birds"].to_numpy()):
+        if np.array_equal(birds, _island_summary(join="")[1]["birds"].to_numpy()):
+            raise Incorrect(
+                "`birds` counts only the birds that have a blood sample: an inner JOIN drops every bird without a "
+                "matching row in `blood_samples`. Which join keeps every row of the table on its left?"
+            )
         measured = _island_summary(count="m.body_mass_g")[1]["birds"].to_numpy()
-        if np.array_equal(mine["birds"].to_numpy(dtype=float), measured):
+        if np.array_equal(birds, measured):
             raise Incorrect("`birds` counts only birds with a measured mass; count every bird of the island.")
         raise Incorrect("the `birds` column is not the number of birds per island in the season.")
-    if not np.allclose(mine["mean_body_mass_g"].to_numpy(dtype=float), theirs["mean_body_mass_g"].to_numpy(dtype=float)):
-        refuse_rounded(mine["mean_body_mass_g"].to_numpy(dtype=float), theirs["mean_body_mass_g"].to_numpy(dtype=float), name="mean_body_mass_g")
+    if not np.allclose(masses, theirs["mean_body_mass_g"].to_numpy(dtype=float)):
+        refuse_rounded(masses, theirs["mean_body_mass_g"].to_numpy(dtype=float), name="mean_body_mass_g")
         raise Incorrect("`mean_body_mass_g` is not the mean body mass per island (do not round it).")
-    return "the database did the joining and grouping; the season travelled as a parameter."
+    if not np.array_equal(sampled, theirs["sampled"].to_numpy()):
+        if np.array_equal(sampled, birds):
+            raise Incorrect(
+                "`sampled` equals `birds` on every island, but some birds have no blood sample. After a LEFT JOIN "
+                "every bird has a row; count a column of `blood_samples`, which is NULL where nothing matched."
+            )
+        raise Incorrect("the `sampled` column is not the number of birds per island that have a blood sample.")
+    return (
+        "the database did the joining and grouping, the LEFT JOIN kept the birds without a sample, and the "
+        "season travelled as a parameter."
+    )
 
 
 @sql.wrong_answer
@@ -290,6 +315,24 @@ def sql_all_seasons():
 def sql_counts_measured_masses():
     query, table = _island_summary(count="m.body_mass_g")
     return Answer.of(query, table)
+
+
+@sql.wrong_answer
+def sql_inner_join_to_samples():
+    query, table = _island_summary(join="")
+    return Answer.of(query, table)
+
+
+@sql.wrong_answer
+def sql_sampled_counts_rows():
+    query, table = _island_summary(sampled="*")
+    return Answer.of(query, table)
+
+
+@sql.secret_values
+def sql_secrets():
+    table = _island_summary()[1]
+    return [", ".join(str(int(n)) for n in table["sampled"])]
 
 
 # --- 4. collect every page -------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
-from mlkit.course.checks.kinds import FLOAT32_RTOL, expect_array, expect_choice
+from mlkit.course.checks.kinds import FLOAT32_RTOL, as_vector, as_whole_number, expect_array, expect_choice
 
 EXERCISES = ExerciseSet("python-numpy", "Python and NumPy for ML")
 
@@ -440,6 +440,180 @@ def standardiser_instance_not_class():
             return (X - self.mean_) / self.scale_
 
     return Answer.of(Standardiser())
+
+
+# --- 5. three Python traps -----------------------------------------------------------
+
+_FACTORS = (2.0, -1.5, 0.25)
+
+
+def _sequence(value, *, name: str, what: str) -> list:
+    """``value`` as a list when it is a list, a tuple or a 1-D array, else :class:`Incorrect`."""
+    import numpy as np
+
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise Incorrect(f"`{name}` returned a {type(value).__name__}; {what} is asked for.")
+
+
+def _check_add_tag(add_tag) -> None:
+    if not callable(add_tag):
+        raise Incorrect(f"`add_tag` should be a function, but it is a {type(add_tag).__name__}.")
+    first = call_learner(add_tag, "draft")
+    if first is Ellipsis:
+        raise NotAttempted("`add_tag` still returns `...`; replace it with your answer.")
+    first = _sequence(first, name='add_tag("draft")', what="a list of tags")
+    if first != ["draft"]:
+        raise Incorrect('`add_tag("draft")`, called without a list, should return a list holding only that tag.')
+    second = _sequence(call_learner(add_tag, "final"), name='add_tag("final")', what="a list of tags")
+    if second != ["final"]:
+        raise Incorrect(
+            'a second call without a list, `add_tag("final")`, still holds the tag of the first call: the default '
+            "list is made once, when the function is defined, and every call shares it."
+        )
+    given = ["raw", "checked"]
+    third = _sequence(call_learner(add_tag, "final", given), name='add_tag("final", tags)', what="a list of tags")
+    if third != ["raw", "checked", "final"]:
+        raise Incorrect("called with a list of tags, `add_tag` should return that list with the new tag at its end.")
+
+
+def _check_vocabulary(Vocabulary) -> None:
+    if not isinstance(Vocabulary, type):
+        raise Incorrect(f"`Vocabulary` should be the class itself, but it is a {type(Vocabulary).__name__}.")
+    words = ["penguin", "gentoo", "penguin", "adelie", "gentoo"]
+    first = call_learner(Vocabulary)
+    numbers = [as_whole_number(call_learner(first.number, word), name=f"number({word!r})") for word in words]
+    if numbers[0] != 0:
+        raise Incorrect("the first word of a new vocabulary should get the number 0.")
+    if numbers[2] != numbers[0] or numbers[4] != numbers[1]:
+        raise Incorrect("a word seen before should get the number it was given the first time.")
+    if numbers != [0, 1, 0, 2, 1]:
+        raise Incorrect("each new word should get the next number: 0, 1, 2 and so on, in the order first seen.")
+    second = call_learner(Vocabulary)
+    fresh = as_whole_number(call_learner(second.number, "chinstrap"), name="number('chinstrap')")
+    if fresh != 0:
+        raise Incorrect(
+            "the first word of a second, new vocabulary did not get the number 0: the words of one vocabulary "
+            "leak into another, so they share one dictionary. Which attributes belong to the class, and which to "
+            "each object?"
+        )
+    again = as_whole_number(call_learner(first.number, "chinstrap"), name="number('chinstrap')")
+    if again != 3:
+        raise Incorrect("adding a word to one vocabulary changed the numbers another vocabulary gives.")
+
+
+def _check_make_scalers(make_scalers) -> None:
+    import numpy as np
+
+    if not callable(make_scalers):
+        raise Incorrect(f"`make_scalers` should be a function, but it is a {type(make_scalers).__name__}.")
+    scalers = call_learner(make_scalers, list(_FACTORS))
+    if scalers is Ellipsis:
+        raise NotAttempted("`make_scalers` still returns `...`; replace it with your answer.")
+    if not isinstance(scalers, (list, tuple)) or not all(callable(f) for f in scalers):
+        raise Incorrect("`make_scalers(factors)` should return a list of functions, one per factor.")
+    if len(scalers) != len(_FACTORS):
+        raise Incorrect(f"`make_scalers` returned {len(scalers)} functions for {len(_FACTORS)} factors.")
+    values = np.array([1.0, 4.0, -2.0])
+    results = [as_vector(call_learner(f, values.copy()), name="a scaler's result", length=3) for f in scalers]
+    wanted = [values * factor for factor in _FACTORS]
+    if all(np.allclose(r, wanted[-1]) for r in results):
+        raise Incorrect(
+            "every function multiplies by the same factor, the last one: a function made in a loop looks the loop "
+            "variable up when it is called, not when it is made."
+        )
+    for i, (result, expected) in enumerate(zip(results, wanted)):
+        if not np.allclose(result, expected):
+            raise Incorrect(f"function {i} of `make_scalers(factors)` does not multiply its input by `factors[{i}]`.")
+
+
+@EXERCISES.exercise(
+    "python_traps",
+    title="Fix three Python traps",
+    hints=(
+        "Each buggy version keeps state in the wrong place: a default made once, an attribute that belongs to "
+        "the class, a variable read too late.",
+        "Make the default `None` and build the list inside the call; create the dictionary in `__init__` "
+        "through `self`; bind each factor when its function is made (a default argument, or a factory "
+        "function called once per factor).",
+        "`if tags is None: tags = []`; in `__init__`: `self.numbers = {}`; "
+        "`return [lambda x, f=f: x * f for f in factors]`.",
+    ),
+)
+def python_traps(add_tag, Vocabulary, make_scalers):
+    _check_add_tag(add_tag)
+    _check_vocabulary(Vocabulary)
+    _check_make_scalers(make_scalers)
+    return "no state is shared by accident: each call, each object and each function keeps its own."
+
+
+def _good_add_tag():
+    def add_tag(tag, tags=None):
+        tags = [] if tags is None else tags
+        tags.append(tag)
+        return tags
+
+    return add_tag
+
+
+def _good_vocabulary():
+    class Vocabulary:
+        def __init__(self):
+            self.numbers = {}
+
+        def number(self, word):
+            return self.numbers.setdefault(word, len(self.numbers))
+
+    return Vocabulary
+
+
+def _good_scalers():
+    def make_scalers(factors):
+        return [lambda x, f=f: x * f for f in factors]
+
+    return make_scalers
+
+
+@python_traps.wrong_answer
+def python_traps_mutable_default():
+    def add_tag(tag, tags=[]):
+        tags.append(tag)
+        return tags
+
+    return Answer.of(add_tag, _good_vocabulary(), _good_scalers())
+
+
+@python_traps.wrong_answer
+def python_traps_class_attribute():
+    class Vocabulary:
+        numbers = {}
+
+        def number(self, word):
+            return self.numbers.setdefault(word, len(self.numbers))
+
+    return Answer.of(_good_add_tag(), Vocabulary, _good_scalers())
+
+
+@python_traps.wrong_answer
+def python_traps_late_binding():
+    def make_scalers(factors):
+        return [lambda x: x * f for f in factors]
+
+    return Answer.of(_good_add_tag(), _good_vocabulary(), make_scalers)
+
+
+@python_traps.wrong_answer
+def python_traps_numbers_from_one():
+    class Vocabulary:
+        def __init__(self):
+            self.numbers = {}
+
+        def number(self, word):
+            return self.numbers.setdefault(word, len(self.numbers) + 1)
+
+    return Answer.of(_good_add_tag(), Vocabulary, _good_scalers())
 
 
 # --- 5. a judgement -----------------------------------------------------------------
