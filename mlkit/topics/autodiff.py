@@ -2,7 +2,8 @@
 
 Both modes apply the chain rule mechanically to an expression built from a few elementary
 operations (``+ - * / **`` and :func:`exp`, :func:`log`, :func:`sin`, :func:`cos`,
-:func:`tanh`). They differ only in the order in which the local derivatives are multiplied:
+:func:`tanh`, :func:`sigmoid`). They differ only in the order in which the local derivatives
+are multiplied:
 
 - **forward mode** carries a value and its derivative along one input direction through
   every operation (:class:`Dual`); one pass gives one directional derivative, so a gradient
