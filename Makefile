@@ -10,20 +10,23 @@ STAMP := $(VENV)/.mlkit-installed
 TEST_JOBS ?= 2
 PORT ?=
 
-.PHONY: lab test test-numeric app bench lock notebooks exercises doctor clean-venv
+.PHONY: lab test test-numeric app site bench lock notebooks exercises doctor clean-venv
 
 $(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mlkit needs Python 3.11 or newer; set PYTHON=python3.x")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[test,site]'
 	@touch $(STAMP)
 
 lab: $(STAMP)  ## copy the notebooks into workspace/ (never overwriting yours) and open JupyterLab there
 	$(VENV)/bin/mlkit lab $(if $(PORT),--port $(PORT)) $(if $(DEST),--dest $(DEST))
 
 test: $(STAMP)  ## run the whole test suite (unit tests and every notebook), then the notebooks under a second numeric configuration
-	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile --durations=25
 	$(MAKE) --no-print-directory test-numeric
+
+site: $(STAMP)  ## build the course as a static website in build/site (offline); OUT=DIR elsewhere
+	$(VENV)/bin/mlkit site build $(if $(OUT),--out $(OUT))
 
 app: $(STAMP)  ## serve the decision workbook as a web app
 	$(VENV)/bin/mlkit app $(if $(PORT),--port $(PORT))
@@ -43,10 +46,10 @@ doctor: $(STAMP)  ## check the installation
 lock:  ## refresh requirements/lock.txt with the newest versions that install together
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet --disable-pip-version-check '.[test]'
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check '.[test,site]'
 	{ echo "# Exact versions the kit is tested with. Refresh with: make lock"; \
 	  echo "# Python $$(.lock-venv/bin/python -c 'import platform; print(platform.python_version())')"; \
-	  .lock-venv/bin/pip freeze --exclude mlkit-course; } > $(LOCK)
+	  .lock-venv/bin/pip freeze --all --exclude mlkit-course --exclude pip --exclude setuptools; } > $(LOCK)
 	rm -rf .lock-venv build mlkit_course.egg-info
 	bash deploy/tljh/make-requirements.sh
 	@echo "wrote $(LOCK) and deploy/tljh/requirements.txt; run make test before committing them"

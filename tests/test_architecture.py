@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("ground", ("mlkit.errors", "mlkit.paths", "mlkit.files", "mlkit.compat")),
     ("data sets", ("mlkit.datasets",)),
     ("topics", ("mlkit.topics",)),
-    ("core", ("mlkit.course", "mlkit.decision", "mlkit.readiness", "mlkit.grading")),
+    ("core", ("mlkit.course", "mlkit.decision", "mlkit.readiness", "mlkit.grading", "mlkit.publish")),
     ("figures", ("mlkit.plots",)),
     ("widgets", ("mlkit.widgets",)),
     ("interfaces", ("mlkit.commands", "mlkit.cli", "mlkit.__main__", "mlkit.data.sources")),

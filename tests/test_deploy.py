@@ -236,7 +236,7 @@ def test_the_images_package_set_passes_pip_check(tmp_path):
         argv = [str(venv / "bin" / "pip"), *words]
         done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=1500)
         assert done.returncode == 0, f"{command}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
-    frozen = subprocess.run([str(venv / "bin" / "pip"), "freeze"], capture_output=True, text=True, check=True).stdout
+    frozen = subprocess.run([str(venv / "bin" / "pip"), "freeze", "--all"], capture_output=True, text=True, check=True).stdout
     installed = {line.lower().replace("_", "-") for line in frozen.splitlines()}
     assert {pin.lower().replace("_", "-") for pin in pins(LOCK) + pins(HUB_REQUIREMENTS)} <= installed
     assert (venv / "bin" / "jupyterhub-singleuser").is_file() and (venv / "bin" / "mlkit").is_file()

@@ -41,6 +41,7 @@ import json
 import mimetypes
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -309,14 +310,22 @@ _HTML_LINK = re.compile(r'(?P<attr>\b(?:src|href))="(?P<target>[^"]+)"')
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|#|/)")
 
 
-def rewrite_links(text: str, base: Path, links: dict[Path, str], attachments: dict | None = None) -> str:
+def rewrite_links(
+    text: str,
+    base: Path,
+    links: dict[Path, str],
+    attachments: dict | None = None,
+    *,
+    name_outside: Callable[[Path], str] | None = None,
+) -> str:
     """``text`` (markdown or HTML) with its relative links made to work from the workspace.
 
     ``base`` is the kit folder the links are relative to; ``links`` maps a kit notebook
     (resolved path) to the file name of the learner's copy. A link to such a notebook
     points at the copy; an image is embedded into ``attachments`` (a markdown cell's
     attachments, when given) as ``attachment:<name>``; any other kit file is named by its
-    absolute path in plain text. URLs, anchors and absolute paths are left alone.
+    absolute path in plain text, or by ``name_outside(path)`` when given (the website names
+    it relative to the kit). URLs, anchors and absolute paths are left alone.
     """
 
     def markdown(match: re.Match) -> str:
@@ -325,6 +334,8 @@ def rewrite_links(text: str, base: Path, links: dict[Path, str], attachments: di
         if new is None:
             return match[0]
         if new.startswith("/"):  # not reachable from Lab: say where it is instead
+            if name_outside is not None:
+                return f"{match['text'] or target} ({name_outside(Path(new))})"
             kind = "image" if match["bang"] else "file"
             return f"{match['text'] or target} (the kit's {kind} `{new}`)"
         return f"{match['bang']}[{match['text']}]({new}{match['title'] or ''})"
