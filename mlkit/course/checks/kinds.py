@@ -65,6 +65,8 @@ def expect_number(value: Any, *, name: str) -> float:
     import numbers
 
     value = _read(value, name)
+    if getattr(value, "ndim", None) == 0 and hasattr(value, "dtype"):  # np.array(3.0): a number in a 0-d array
+        value = value[()]
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise Incorrect(f"`{name}` should be a number, but it is a {_type_name(value)}.")
     return float(value)
@@ -145,13 +147,21 @@ def expect_choice(answer: Any, *, name: str, correct: str, feedback: Mapping[str
     answer = _read(answer, name)
     if not isinstance(answer, str):
         raise Incorrect(f"`{name}` should be one of the letters {', '.join(repr(o) for o in options)} (a string).")
-    choice = answer.strip().upper()
+    choice = _option_letter(answer)
     if choice == correct.upper():
         return
     for option, message in feedback.items():
         if choice == option.upper():
             raise Incorrect(f"Option {option}: {message}")
     raise Incorrect(f"`{name}` is {answer!r}; choose one of {', '.join(repr(o) for o in options)}.")
+
+
+def _option_letter(answer: str) -> str:
+    """``"B"``, ``" b "``, ``"B."``, ``"(B)"``, ``"b)"`` and ``"option B"`` all name option B; anything else is kept as typed."""
+    import re
+
+    found = re.fullmatch(r"\(?\s*(?:option\s+)?([A-Za-z])\s*[.)]?\s*", answer.strip(), flags=re.IGNORECASE)
+    return found[1].upper() if found else answer.strip().upper()
 
 
 # --- functions ------------------------------------------------------------------
