@@ -241,7 +241,8 @@ HOOKS = (
 #: Libraries whose classes a check trusts to compare and convert honestly.
 TRUSTED_LIBRARIES = frozenset(
     {"builtins", "numpy", "pandas", "sklearn", "scipy", "matplotlib", "collections", "datetime", "decimal",
-     "fractions", "functools", "types", "pathlib", "enum", "abc", "mlkit", "_collections_abc", "typing"}
+     "fractions", "functools", "types", "pathlib", "enum", "abc", "mlkit", "_collections_abc", "typing",
+     "keras", "jax", "jaxlib"}
 )
 
 

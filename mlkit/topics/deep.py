@@ -1,0 +1,281 @@
+"""Deep learning with automatic differentiation: the unit-18 network in JAX, optimisers, early stopping.
+
+The network is the one of :mod:`mlkit.topics.neural` (inputs, one ReLU hidden layer, one score
+per class), with the same parameter dict ``{"W1", "b1", "W2", "b2"}``, so a gradient that JAX
+derives can be compared with the one backpropagation computes by hand. The optimiser steps are
+written with arithmetic only, so they work on NumPy arrays and on JAX arrays alike.
+
+JAX is imported inside the functions that need it: ``import mlkit`` stays light.
+
+Examples
+--------
+>>> import numpy as np
+>>> w, v = momentum_step(np.array([1.0]), np.array([0.0]), np.array([2.0]), learning_rate=0.1, beta=0.9)
+>>> w.tolist(), v.tolist()
+([0.8], [2.0])
+>>> stopping_epoch([0.9, 0.7, 0.6, 0.65, 0.62, 0.7, 0.5], patience=3)
+3
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mlkit.errors import InputError
+
+OPTIMISERS = ("sgd", "momentum", "adam")
+INITIALISATIONS = ("he", "zeros", "large")
+
+
+# --- the network and its loss, in JAX ----------------------------------------------------
+
+
+def mlp_logits(params: dict, X):
+    """Class scores (logits) of the two-layer ReLU network, one row per row of ``X``.
+
+    ``params`` holds ``W1`` (inputs x hidden), ``b1`` (hidden), ``W2`` (hidden x classes) and
+    ``b2`` (classes); NumPy or JAX arrays. Returns a JAX array of shape (rows, classes).
+    """
+    import jax.numpy as jnp
+
+    hidden = jnp.maximum(X @ params["W1"] + params["b1"], 0.0)
+    return hidden @ params["W2"] + params["b2"]
+
+
+def mlp_loss(params: dict, X, y, *, l2: float = 0.0):
+    """Mean cross-entropy of the integer labels ``y``, plus ``l2/2`` times the squared weights.
+
+    The same loss as :func:`mlkit.topics.neural.loss`, written with ``jax.numpy`` so that
+    ``jax.grad`` can differentiate it; computed from the logits by ``log_softmax``, which is
+    stable for large scores. Returns a JAX scalar.
+    """
+    import jax
+    import jax.numpy as jnp
+
+    log_probs = jax.nn.log_softmax(mlp_logits(params, X), axis=1)
+    data = -jnp.mean(jnp.take_along_axis(log_probs, jnp.asarray(y)[:, None], axis=1))
+    return data + 0.5 * l2 * (jnp.sum(params["W1"] ** 2) + jnp.sum(params["W2"] ** 2))
+
+
+def init_mlp(n_in: int, n_hidden: int, n_out: int, *, init: str = "he", seed: int = 0) -> dict:
+    """Parameters of the two-layer network as float32 NumPy arrays, biases zero.
+
+    ``init``: ``"he"`` (normal with variance 2 / fan-in for the ReLU layer, 1 / fan-in for the
+    output layer, as :func:`mlkit.topics.neural.init_params`), ``"zeros"`` (every weight 0: the
+    hidden units stay identical) or ``"large"`` (standard deviation 1 whatever the fan-in).
+
+    Raises
+    ------
+    InputError
+        If ``init`` is not one of :data:`INITIALISATIONS`.
+    """
+    if init not in INITIALISATIONS:
+        raise InputError(f"init must be one of {', '.join(INITIALISATIONS)}; got {init!r}")
+    rng = np.random.default_rng(seed)
+    scales = {"he": (np.sqrt(2.0 / n_in), np.sqrt(1.0 / n_hidden)), "zeros": (0.0, 0.0), "large": (1.0, 1.0)}[init]
+    params = {
+        "W1": rng.normal(0.0, 1.0, (n_in, n_hidden)) * scales[0],
+        "b1": np.zeros(n_hidden),
+        "W2": rng.normal(0.0, 1.0, (n_hidden, n_out)) * scales[1],
+        "b2": np.zeros(n_out),
+    }
+    return {name: value.astype(np.float32) for name, value in params.items()}
+
+
+# --- optimiser steps, one parameter array at a time ----------------------------------------
+
+
+def sgd_step(w, grad, learning_rate: float):
+    """Plain gradient descent: ``w - learning_rate * grad`` (arrays of one shape)."""
+    return w - learning_rate * grad
+
+
+def momentum_step(w, velocity, grad, learning_rate: float, beta: float = 0.9):
+    """One step of gradient descent with momentum; returns ``(new_w, new_velocity)``.
+
+    The velocity is a running sum of past gradients, each step's share shrinking by ``beta``:
+    ``velocity = beta * velocity + grad``, then ``w = w - learning_rate * velocity`` (the
+    convention of PyTorch's and Keras's SGD with momentum, up to the sign of the velocity).
+    """
+    velocity = beta * velocity + grad
+    return w - learning_rate * velocity, velocity
+
+
+def adam_step(w, m, v, grad, t: int, learning_rate: float, beta1: float = 0.9, beta2: float = 0.999,
+              eps: float = 1e-8):
+    """One Adam step (Kingma and Ba, 2015); returns ``(new_w, new_m, new_v)``.
+
+    ``m`` and ``v`` are running means of the gradient and of its square; ``t`` counts steps
+    from 1 and corrects their bias towards the zero they start from. Each weight moves by
+    about ``learning_rate`` at most, whatever the scale of its gradient.
+    """
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    m_hat = m / (1 - beta1**t)
+    v_hat = v / (1 - beta2**t)
+    return w - learning_rate * m_hat / (v_hat**0.5 + eps), m, v
+
+
+# --- early stopping ------------------------------------------------------------------------
+
+
+def stopping_epoch(val_losses, patience: int | None = None) -> int:
+    """The epoch (counted from 1) whose weights early stopping keeps.
+
+    Training stops once the validation loss has not fallen below its best value for
+    ``patience`` epochs in a row; the weights kept are those of the best epoch seen until
+    then. With ``patience=None`` the whole curve is seen, and the answer is the epoch of the
+    lowest loss. Ties keep the earlier epoch.
+
+    Raises
+    ------
+    InputError
+        If ``val_losses`` is empty or ``patience`` is below 1.
+    """
+    losses = np.asarray(val_losses, dtype=float).ravel()
+    if losses.size == 0:
+        raise InputError("val_losses is empty; give one validation loss per epoch")
+    if patience is not None and patience < 1:
+        raise InputError(f"patience must be at least 1 epoch; got {patience}")
+    best, waited = 0, 0
+    for epoch in range(1, losses.size):
+        if losses[epoch] < losses[best]:
+            best, waited = epoch, 0
+        else:
+            waited += 1
+            if patience is not None and waited >= patience:
+                break
+    return best + 1
+
+
+def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Row indices ``0..n-1`` shuffled by ``rng`` and cut into batches of ``batch_size`` (the last may be smaller)."""
+    if batch_size < 1:
+        raise InputError(f"batch_size must be at least 1; got {batch_size}")
+    order = rng.permutation(n)
+    return [order[start:start + batch_size] for start in range(0, n, batch_size)]
+
+
+# --- the training loop ---------------------------------------------------------------------
+
+
+@dataclass
+class History:
+    """Per-epoch curves of one training run, and the parameters early stopping keeps.
+
+    ``train_loss`` is measured on the fitting images after each epoch (with the network in
+    evaluation mode: no dropout, no penalty), ``val_loss`` and ``val_accuracy`` on the
+    validation images; ``best_epoch`` counts from 1 and ``params`` are its weights.
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+    best_epoch: int = 0
+    params: dict = field(default_factory=dict)
+
+
+def _gradients(params: dict, X, y, *, l2: float, dropout: float, rng: np.random.Generator) -> dict:
+    """Backpropagation of unit 18 (:func:`mlkit.topics.neural.gradients`), with inverted dropout.
+
+    With ``dropout`` > 0 each hidden unit is zeroed with that probability (a fresh draw from
+    ``rng`` per call) and the others are scaled by ``1 / (1 - dropout)``; the same mask
+    multiplies the gradient on its way back.
+    """
+    from mlkit.topics import neural
+
+    Z1 = X @ params["W1"] + params["b1"]
+    mask = (rng.random(Z1.shape) >= dropout) / (1.0 - dropout) if dropout > 0 else 1.0
+    H = np.maximum(Z1, 0.0) * mask
+    d_scores = (neural.softmax(H @ params["W2"] + params["b2"]) - neural.one_hot(y, params["b2"].size)) / len(X)
+    d_hidden = (d_scores @ params["W2"].T) * (Z1 > 0) * mask
+    return {
+        "W1": X.T @ d_hidden + l2 * params["W1"],
+        "b1": d_hidden.sum(axis=0),
+        "W2": H.T @ d_scores + l2 * params["W2"],
+        "b2": d_scores.sum(axis=0),
+    }
+
+
+def _update(name: str, params: dict, grads: dict, state: dict, t: int, learning_rate: float, beta: float):
+    """One optimiser step on every array of ``params``; ``state`` holds each array's running averages."""
+    for k in params:
+        if name == "sgd":
+            params[k] = sgd_step(params[k], grads[k], learning_rate)
+        elif name == "momentum":
+            params[k], state[k] = momentum_step(params[k], state.get(k, 0.0), grads[k], learning_rate, beta)
+        else:
+            m, v = state.get(k, (0.0, 0.0))
+            params[k], m, v = adam_step(params[k], m, v, grads[k], t, learning_rate, beta1=beta)
+            state[k] = (m, v)
+
+
+def evaluate(params: dict, X, y) -> tuple[float, float]:
+    """Mean cross-entropy and accuracy of the network (no dropout, no penalty) on ``X``, ``y``."""
+    from mlkit.topics import neural
+
+    probs, _ = neural.forward(params, X)
+    y = np.asarray(y)
+    return float(-np.mean(np.log(probs[np.arange(y.size), y] + 1e-12))), float(np.mean(probs.argmax(axis=1) == y))
+
+
+def train_mlp(
+    X_fit,
+    y_fit,
+    X_val,
+    y_val,
+    *,
+    n_hidden: int = 32,
+    optimiser: str = "adam",
+    learning_rate: float = 0.01,
+    beta: float = 0.9,
+    epochs: int = 20,
+    batch_size: int = 50,
+    l2: float = 0.0,
+    dropout: float = 0.0,
+    init: str = "he",
+    seed: int = 0,
+) -> History:
+    """Train the two-layer network with mini-batches, recording curves after each epoch.
+
+    The loop of the lesson's JAX section, with the gradients of unit 18's backpropagation
+    (which section 1 shows equal to ``jax.grad``'s): each epoch shuffles the fitting rows (a
+    NumPy generator seeded by ``seed``) and takes one optimiser step per mini-batch:
+    ``"sgd"``, ``"momentum"`` (``beta`` is the momentum) or ``"adam"`` (``beta`` is its
+    first-moment decay). The loss is the mean cross-entropy plus ``l2/2`` times the squared
+    weights (weight decay). With ``dropout`` > 0, each hidden unit is zeroed with that
+    probability during training and the others scaled by ``1 / (1 - dropout)`` (inverted
+    dropout), so evaluation uses the network as it is. The kept parameters are those of the
+    epoch with the lowest validation loss (early stopping, chosen on validation data).
+
+    ``X_*`` are float arrays (rows x inputs), ``y_*`` integer labels ``0..k-1``.
+
+    Raises
+    ------
+    InputError
+        For an unknown optimiser or initialisation, ``epochs`` below 1 or ``dropout`` outside [0, 1).
+    """
+    if optimiser not in OPTIMISERS:
+        raise InputError(f"optimiser must be one of {', '.join(OPTIMISERS)}; got {optimiser!r}")
+    if epochs < 1 or not 0.0 <= dropout < 1.0:
+        raise InputError(f"epochs must be at least 1 and dropout in [0, 1); got {epochs} and {dropout}")
+    X_fit, X_val = (np.asarray(a, dtype=float) for a in (X_fit, X_val))
+    y_fit, y_val = np.asarray(y_fit), np.asarray(y_val)
+    n_classes = int(max(y_fit.max(), y_val.max())) + 1
+    params = {k: w.astype(float) for k, w in init_mlp(X_fit.shape[1], n_hidden, n_classes, init=init, seed=seed).items()}
+    rng = np.random.default_rng(seed)
+    history, state, t = History(), {}, 0
+    for _ in range(epochs):
+        for batch in minibatches(len(X_fit), batch_size, rng):
+            t += 1
+            grads = _gradients(params, X_fit[batch], y_fit[batch], l2=l2, dropout=dropout, rng=rng)
+            _update(optimiser, params, grads, state, t, learning_rate, beta)
+        history.train_loss.append(evaluate(params, X_fit, y_fit)[0])
+        val_loss, val_accuracy = evaluate(params, X_val, y_val)
+        if not history.val_loss or val_loss < min(history.val_loss):
+            history.best_epoch, history.params = len(history.val_loss) + 1, {k: w.copy() for k, w in params.items()}
+        history.val_loss.append(val_loss)
+        history.val_accuracy.append(val_accuracy)
+    return history
