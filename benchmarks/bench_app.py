@@ -70,6 +70,8 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     visits = int(os.environ.get("MLKIT_BENCH_VISITS", "5"))
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    load_before = os.getloadavg()[0]
     port = _free_port()
     env = {**os.environ, "MLKIT_HOME": tempfile.mkdtemp(prefix="mlkit-bench-app-")}
     server = subprocess.Popen([sys.executable, "-m", "mlkit", "app", "--port", str(port), "--no-browser", "--cull-after", "600"],
@@ -90,7 +92,8 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    print(f"visits: {visits}, {GAP_S} s apart ({os.cpu_count()} CPU(s); load average {os.getloadavg()[0]:.1f})")
+    print(f"{started}: visits: {visits}, {GAP_S} s apart ({os.cpu_count()} CPU(s); load average "
+          f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after)")
     print(f"first paint to first result: median {statistics.median(seconds):.1f} s, slowest {max(seconds):.1f} s "
           f"(target: median <= {TARGET_S:g} s)")
     print(f"memory per visitor (kernel RSS): median {statistics.median(rss):.0f} MB over {len(rss)} kernel(s)")

@@ -4,7 +4,9 @@ The app is ``app/decision_workbook.ipynb``: a title, a short explanation and the
 widget, nothing else (``notebooks/25_is_an_ml_masters_worth_it.ipynb`` is the lesson that
 explains it). Voila runs it in a kernel per visitor and shows its widgets without code,
 with the kit's page template (``app/voila/templates/mlkit``), which loads nothing from other
-hosts.
+hosts and adds what the widgets leave out (its ``static/mlkit-app.js`` and ``.css``): input
+groups a keyboard opens, the results before the inputs in Tab order on a phone, a text
+alternative for every chart, and charts that fit a phone's width.
 
 - **Fast to first result**: one kernel is kept pre-heated (the notebook already run), so a
   visitor gets results as soon as the page is drawn; the next kernel warms up behind it.

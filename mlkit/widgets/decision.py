@@ -425,7 +425,7 @@ class DecisionWorkbook:
         self.table.add_class("mlkit-results")
         self.verdict_html = w.HTML()
         self.verdict_html.add_class("mlkit-verdict")
-        self.images = {name: w.Image(format="png", tooltip=CHART_DESCRIPTIONS[name]) for name in CHARTS}
+        self.images = {name: w.Image(format="png") for name in CHARTS}  # the page gives each its alt text from the PNG
         for name, image in self.images.items():
             image.add_class("mlkit-chart")
             image.add_class("mlkit-chart-" + name.lower().replace(" ", "-"))
