@@ -179,3 +179,30 @@ def test_files_the_cells_write_never_land_in_the_kit_or_the_working_folder(tmp_p
     monkeypatch.chdir(tmp_path)
     harness.verify_notebook(path, max_mutants=1, exemptions={})
     assert not (tmp_path / "written-by-a-cell.txt").exists() and not (ROOT / "written-by-a-cell.txt").exists()
+
+
+def _discounted_sum(gamma):
+    """Sums gamma**k until the terms are negligible: never ends for gamma >= 1."""
+    total, term = 0.0, 1.0
+    while abs(term) > 1e-12:
+        total, term = total + term, term * gamma
+    return total
+
+
+def _discounted_sum_off_by_one(gamma):
+    return _discounted_sum(gamma) - 1.0 if gamma < 1 else _discounted_sum(gamma)
+
+
+def test_a_battery_input_on_which_the_solution_never_ends_is_skipped_not_waited_for(monkeypatch):
+    """gamma=0.9 becomes 0.9 * 1.37 + 0.11 > 1 in the battery: the solution would loop forever."""
+    import time
+
+    from mlkit.course.verification import sameness
+
+    monkeypatch.setattr(sameness, "CALL_SECONDS", 1)
+    started = time.perf_counter()
+    same, where = same_function(_discounted_sum, _discounted_sum, [((0.9,), {})])
+    assert same and where == ""
+    assert time.perf_counter() - started < 10
+    different, where = same_function(_discounted_sum, _discounted_sum_off_by_one, [((0.9,), {})])
+    assert not different and where == "the check's input"

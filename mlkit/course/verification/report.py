@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import signal
 import tomllib
 import warnings
 import types
@@ -23,7 +22,7 @@ from typing import Any
 from mlkit.course.authoring.markers import Region, split_regions
 from mlkit.course.verification.capture import Call, ExerciseRun, run_exercise, run_solution
 from mlkit.course.verification.mutants import Mutant, mutants
-from mlkit.course.verification.sameness import same_function, same_value
+from mlkit.course.verification.sameness import MutantTimeout, same_function, same_value, time_limit  # noqa: F401 - MutantTimeout re-exported
 from mlkit.course.verification.variants import ROUNDED, ROUNDED_FRAME, function_variants, says_rounded, variants
 
 TARGET_VARIANTS = 1.0
@@ -78,25 +77,6 @@ def load_exemptions(path: Path = EXEMPTIONS_FILE) -> dict[str, dict]:
         return {}
     with open(path, "rb") as handle:
         return tomllib.load(handle).get("exercises", {})
-
-
-class MutantTimeout(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def time_limit(seconds: int):
-    """Stop a mutant that runs longer than ``seconds`` (a loop whose condition was mutated)."""
-    def stop(signum, frame):
-        raise MutantTimeout(f"ran longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def verify_notebook(path: Path, max_mutants: int = 40, exemptions: dict | None = None) -> list[ExerciseReport]:

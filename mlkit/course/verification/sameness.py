@@ -11,11 +11,40 @@ draw the same numbers.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import pickle
+import signal
 from typing import Any, Callable
 
 RTOL, ATOL = 1e-7, 1e-10
+CALL_SECONDS = 5
+"""Longest a function may run on one input of the battery: a solution that never ends on an
+input (value iteration with a discount above 1) has not been written for it, and a mutant that
+never ends differs from the solution."""
+
+
+class MutantTimeout(Exception):
+    """Code under verification ran past its time limit."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: int):
+    """Stop code that runs longer than ``seconds`` (a loop whose condition was mutated).
+
+    Raises :class:`MutantTimeout` inside the block when the time is up (``SIGALRM``; main
+    thread only).
+    """
+    def stop(signum, frame):
+        raise MutantTimeout(f"ran longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def same_value(a: Any, b: Any, data: tuple | None = None) -> bool:
@@ -263,12 +292,11 @@ _DATA_CHANGES: list[tuple[str, Callable]] = [
 
 
 def _call(function: Callable, args: tuple, kwargs: dict):
-    import contextlib
     import io
     import warnings
 
     try:
-        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(), time_limit(CALL_SECONDS):
             warnings.simplefilter("ignore")
             return True, function(*copy.deepcopy(args), **copy.deepcopy(kwargs))
     except Exception as error:  # noqa: BLE001 - a crash is an answer too
