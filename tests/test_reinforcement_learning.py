@@ -27,6 +27,138 @@ def test_epsilon_greedy_action_exploits_at_zero_and_explores_at_one():
     assert {rl.epsilon_greedy_action(estimates, 1.0, rng) for _ in range(200)} == {0, 1, 2}
 
 
+def test_argmax_random_shares_ties_evenly_where_np_argmax_takes_the_first():
+    rng = np.random.default_rng(0)
+    values = np.array([0.5, 2.0, 2.0, 1.0, 2.0 - 1e-12])   # round-off below atol is a tie too
+    counts = np.bincount([rl.argmax_random(values, rng) for _ in range(3000)], minlength=5)
+    assert counts[0] == counts[3] == 0
+    assert all(abs(n / 3000 - 1 / 3) < 0.05 for n in counts[[1, 2, 4]])
+    assert int(np.argmax(values)) == 1
+
+
+def test_argmax_random_works_row_by_row():
+    rng = np.random.default_rng(1)
+    rows = np.array([[0.0, 0.0], [1.0, 3.0], [5.0, 4.0]])
+    picks = np.array([rl.argmax_random(rows, rng) for _ in range(200)])
+    assert picks.shape == (200, 3)
+    assert set(picks[:, 0]) == {0, 1} and set(picks[:, 1]) == {1} and set(picks[:, 2]) == {0}
+
+
+def test_first_index_ties_lock_the_greedy_bandit_onto_arm_zero():
+    first = rl.simulate_bandit([0.2, 0.5, 0.8], "epsilon-greedy", epsilon=0.0, steps=200, runs=40, seed=2, ties="first")
+    fair = rl.simulate_bandit([0.2, 0.5, 0.8], "epsilon-greedy", epsilon=0.0, steps=200, runs=40, seed=2)
+    assert first.pulls[0] == pytest.approx(200) and fair.pulls[0] < 150
+    with pytest.raises(InputError, match="ties"):
+        rl.simulate_bandit([0.2, 0.5], "ucb", ties="last")
+
+
+# --- Markov decision processes -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cliff():
+    return rl.mdp_from_env(gym.make("CliffWalking-v1"))
+
+
+@pytest.fixture(scope="module")
+def lake():
+    return rl.mdp_from_env(gym.make("FrozenLake-v1"))
+
+
+def test_mdp_from_env_reads_the_model_and_adds_moves_to_the_same_state(cliff, lake):
+    assert cliff.probabilities.shape == (48, 4, 48) and cliff.start == 36
+    assert cliff.rewards[36, 1, 36] == -100 and cliff.ends[35, 2, 47]
+    assert np.allclose(lake.probabilities.sum(axis=2), 1)
+    # in the top-left corner, "left" slides left (a wall: stay), down, or up (a wall: stay)
+    assert lake.probabilities[0, 0, 0] == pytest.approx(2 / 3) and lake.probabilities[0, 0, 4] == pytest.approx(1 / 3)
+    assert lake.expected_reward[14, 2] == pytest.approx(1 / 3)
+    assert lake.continuing[14, 2, 15] == 0
+
+
+def test_mdp_from_env_refuses_an_environment_without_a_model():
+    with pytest.raises(InputError, match="no model"):
+        rl.mdp_from_env(gym.make("CartPole-v1"))
+
+
+def test_policy_evaluation_matches_the_linear_solve(lake):
+    gamma = 0.9
+    pi = np.full((16, 4), 0.25)
+    values = rl.policy_evaluation(lake, pi, gamma).V
+    R_pi = (pi * lake.expected_reward).sum(axis=1)
+    T_pi = np.einsum("sa,sat->st", pi, lake.continuing)
+    assert np.allclose(values, np.linalg.solve(np.eye(16) - gamma * T_pi, R_pi), atol=1e-7)
+
+
+def test_value_iteration_gives_minus_the_distance_on_the_cliff_and_satisfies_bellman(cliff, lake):
+    optimal = rl.value_iteration(cliff, 1.0)
+    assert optimal.V[36] == -13 and optimal.V[0] == -14
+    for mdp, gamma in ((cliff, 1.0), (lake, 0.95)):
+        result = rl.value_iteration(mdp, gamma)
+        assert np.allclose(result.V, rl.action_values(mdp, result.V, gamma).max(axis=1), atol=1e-7)
+        assert np.allclose(rl.policy_evaluation(mdp, result.policy, gamma).V, result.V, atol=1e-6)
+
+
+def test_value_iteration_of_a_policy_that_never_ends_is_refused(cliff):
+    with pytest.raises(InputError, match="did not settle"):
+        rl.policy_evaluation(cliff, np.zeros(48, dtype=int), 1.0, max_sweeps=200)   # "up" for ever
+    with pytest.raises(InputError, match="gamma"):
+        rl.value_iteration(cliff, 1.5)
+
+
+def test_policy_matrix_rejects_rows_that_are_not_probabilities():
+    assert rl.policy_matrix([1, 0], 2).tolist() == [[0.0, 1.0], [1.0, 0.0]]
+    with pytest.raises(InputError, match="add up to 1"):
+        rl.policy_matrix(np.full((3, 2), 0.3), 2)
+
+
+# --- SARSA against Q-learning ------------------------------------------------------------------
+
+
+def test_sarsa_walks_the_safe_path_and_q_learning_the_edge(cliff):
+    env = gym.make("CliffWalking-v1")
+    sarsa = rl.td_control(cliff, "sarsa", runs=8, episodes=200, seed=3)
+    q = rl.td_control(cliff, "q-learning", runs=8, episodes=200, seed=3)
+    assert sarsa.returns[:, -100:].mean() > q.returns[:, -100:].mean()
+    q_paths = [rl.rollout(env, rl.greedy_policy(table)) for table in q.Q]
+    sarsa_paths = [rl.rollout(env, rl.greedy_policy(table, rng=np.random.default_rng(0))) for table in sarsa.Q]
+    assert all(p.total_reward == -13 for p in q_paths)
+    assert np.median([len(p.states) - 1 for p in sarsa_paths if p.terminated]) > 13
+
+
+def test_td_control_repeats_for_a_seed_and_checks_its_input(cliff):
+    a = rl.td_control(cliff, "sarsa", runs=3, episodes=20, seed=5)
+    b = rl.td_control(cliff, "sarsa", runs=3, episodes=20, seed=5)
+    assert np.array_equal(a.returns, b.returns) and a.Q.shape == (3, 48, 4)
+    with pytest.raises(InputError, match="method"):
+        rl.td_control(cliff, "expected-sarsa")
+    with pytest.raises(InputError, match="alpha"):
+        rl.td_control(cliff, "sarsa", alpha=0.0)
+
+
+def test_sarsa_target_uses_the_next_action_value_unless_the_episode_ended():
+    assert rl.sarsa_target(-1.0, -4.0, terminated=False, gamma=0.5) == -3.0
+    assert rl.sarsa_target(-1.0, -4.0, terminated=True, gamma=0.5) == -1.0
+
+
+# --- function approximation ---------------------------------------------------------------------
+
+
+def test_rbf_features_are_bumps_plus_a_constant():
+    X = rl.rbf_features([[0.0, 0.0], [3.0, 4.0]], [[0.0, 0.0]], width=5.0)
+    assert X.shape == (2, 2) and X[:, 1].tolist() == [1.0, 1.0]
+    assert X[0, 0] == 1.0 and X[1, 0] == pytest.approx(np.exp(-0.5))
+    with pytest.raises(InputError, match="width"):
+        rl.rbf_features([[0.0]], [[0.0]], width=0)
+
+
+def test_semi_gradient_td_with_one_hot_features_recovers_the_table(lake):
+    gamma = 0.9
+    policy = rl.value_iteration(lake, gamma).policy
+    w = rl.semi_gradient_td(lake, policy, np.eye(16), gamma, alpha=1.0, batches=3000, batch_size=256, seed=0)
+    exact = rl.policy_evaluation(lake, policy, gamma).V
+    assert np.max(np.abs(w - exact)) < 0.05
+
+
 def test_ucb_scores_untried_arms_first_and_bonus_shrinks_with_pulls():
     scores = rl.ucb_scores([0.5, 0.5, 0.0], [1, 100, 0], t=101, c=1.0)
     assert np.isinf(scores[2]) and scores[0] > scores[1] > 0.5
@@ -118,6 +250,38 @@ def test_plot_policy_draws_the_grid_as_a_picture_with_cell_borders_and_no_style_
 
 # --- particular messages of the exercise checks (every check is run on its solution, stub
 # --- and wrong answers in test_exercises_discovered.py) ----------------------------------
+
+
+def test_a_removed_exercise_id_in_the_progress_store_is_ignored(tmp_path, monkeypatch):
+    from mlkit.course import progress
+
+    monkeypatch.setenv("MLKIT_HOME", str(tmp_path / "home"))
+    unit = "reinforcement-learning"
+    progress.record_attempt(f"{unit}.q_update", unit, "passed")          # an exercise the unit no longer has
+    progress.record_attempt(EX.sarsa_update.id, unit, "passed")
+    row = next(r for r in progress.summary() if r.unit == unit)
+    assert (row.exercises, row.attempted, row.passed) == (6, 1, 1)
+    detail = progress.unit_detail(unit)
+    assert [e.id for e in detail.exercise_list if e.status == progress.PASSED] == [EX.sarsa_update.id]
+
+
+def test_tied_best_arms_all_get_picked():
+    outcome = EX.epsilon_greedy.evaluate(lambda estimates, epsilon, rng: int(np.argmax(estimates))
+                                         if rng.random() >= epsilon else int(rng.integers(len(estimates))))
+    assert outcome.status == "incorrect" and "first" in outcome.message
+
+
+def test_value_iteration_check_names_a_single_sweep_and_accepts_a_tolerant_loop():
+    outcome = EX.value_iteration.evaluate(lambda T, R, gamma: R.max(axis=1))
+    assert outcome.status == "incorrect" and "one sweep" in outcome.message
+
+    def fixed_sweeps(T, R, gamma):
+        V = np.zeros(T.shape[0])
+        for _ in range(2000):
+            V = (R + gamma * T @ V).max(axis=1)
+        return V.tolist()
+
+    assert EX.value_iteration.evaluate(fixed_sweeps).status == "passed"
 
 
 def test_an_arm_out_of_range_is_named():

@@ -1,4 +1,4 @@
-"""Figures for the reinforcement-learning unit: a grid world's policy drawn as arrows.
+"""Figures for the reinforcement-learning unit: a grid world's policy drawn as arrows, and its values as a map.
 
 Presentation only: the values come from :mod:`mlkit.topics.reinforcement`.
 """
@@ -11,7 +11,7 @@ from mlkit.plots.style import image_axes
 from mlkit.topics.reinforcement import ACTION_ARROWS
 
 
-def plot_policy(ax, policy, shape, *, cliff=(), start=None, goal=None, path=(), title: str = ""):
+def plot_policy(ax, policy, shape, *, cliff=(), start=None, goal=None, path=(), title: str = "", arrows=None):
     """Draw one arrow per cell of a grid world, the cliff in grey and a followed path in colour.
 
     The grid is drawn as a picture (:func:`mlkit.plots.style.image_axes`: square cells, no
@@ -25,7 +25,11 @@ def plot_policy(ax, policy, shape, *, cliff=(), start=None, goal=None, path=(), 
     cliff : states drawn as cliff (no arrow)
     start, goal : states labelled S and G
     path : states visited by the policy, shaded
+    arrows : the arrow of each action, default :data:`~mlkit.topics.reinforcement.ACTION_ARROWS`
+        (CliffWalking); FrozenLake numbers its actions differently
+        (:data:`~mlkit.topics.reinforcement.FROZEN_LAKE_ARROWS`)
     """
+    arrows = ACTION_ARROWS if arrows is None else arrows
     rows, cols = shape
     policy = np.asarray(policy).reshape(rows, cols)
     shade = np.zeros(shape)
@@ -44,7 +48,7 @@ def plot_policy(ax, policy, shape, *, cliff=(), start=None, goal=None, path=(), 
             elif state == goal:
                 text = "G"
             else:
-                text = ACTION_ARROWS[int(policy[r, c])]
+                text = arrows[int(policy[r, c])]
                 if state == start:
                     text = "S" + text
             ax.text(c, r, text, ha="center", va="center", fontsize=12)
@@ -56,3 +60,36 @@ def plot_policy(ax, policy, shape, *, cliff=(), start=None, goal=None, path=(), 
     if title:
         ax.set_title(title)
     return ax
+
+
+def plot_values(ax, values, shape, *, skip=(), decimals: int = 0, label: str = "value", title: str = ""):
+    """Draw state values as a coloured map with each value written in its cell.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes to draw on
+    values : one value per state, states numbered row by row
+    shape : (rows, columns) of the grid
+    skip : states left blank (the cliff, holes)
+    decimals : digits written after the decimal point
+    label : the colour bar's label
+
+    Returns the ``AxesImage``.
+    """
+    rows, cols = shape
+    grid = np.asarray(values, dtype=float).reshape(rows, cols).copy()
+    blank = np.zeros(grid.shape, dtype=bool)
+    for state in skip:
+        blank[divmod(int(state), cols)] = True
+    shown = np.ma.masked_array(grid, mask=blank)
+    image = ax.imshow(shown, cmap="viridis")
+    for r in range(rows):
+        for c in range(cols):
+            if not blank[r, c]:
+                ax.text(c, r, f"{grid[r, c]:.{decimals}f}", ha="center", va="center", fontsize=8,
+                        color="white" if grid[r, c] < shown.mean() else "black")
+    image_axes(ax)
+    ax.figure.colorbar(image, ax=ax, label=label, shrink=0.8)
+    if title:
+        ax.set_title(title)
+    return image

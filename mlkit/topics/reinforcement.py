@@ -1,4 +1,4 @@
-"""Multi-armed bandits and tabular Q-learning, written out in NumPy.
+"""Bandits, Markov decision processes and tabular learning (Q-learning, SARSA), written out in NumPy.
 
 The reinforcement-learning unit writes the key steps by hand in the lesson;
 this module holds the reusable versions the lesson calls to run many
@@ -15,6 +15,9 @@ Examples
 [1.089, inf]
 >>> q_target(reward=-1.0, next_values=np.array([-3.0, -2.0]), terminated=False, gamma=1.0)
 -3.0
+>>> rng = np.random.default_rng(0)
+>>> sorted({argmax_random(np.array([1.0, 3.0, 3.0]), rng) for _ in range(20)})
+[1, 2]
 """
 
 from __future__ import annotations
@@ -27,7 +30,29 @@ from mlkit.errors import InputError
 
 STRATEGIES = ("epsilon-greedy", "ucb")
 ACTION_ARROWS = {0: "↑", 1: "→", 2: "↓", 3: "←"}
-"""Actions of gymnasium's grid worlds CliffWalking (0 up, 1 right, 2 down, 3 left)."""
+"""Actions of gymnasium's grid world CliffWalking (0 up, 1 right, 2 down, 3 left)."""
+FROZEN_LAKE_ARROWS = {0: "←", 1: "↓", 2: "→", 3: "↑"}
+"""Actions of gymnasium's grid world FrozenLake (0 left, 1 down, 2 right, 3 up)."""
+TIES = ("random", "first")
+METHODS = ("sarsa", "q-learning")
+
+
+# --- greedy choices ------------------------------------------------------------------------
+
+
+def argmax_random(values, rng: np.random.Generator, *, atol: float = 1e-9):
+    """Position of the largest value along the last axis, ties broken uniformly at random.
+
+    ``np.argmax`` returns the *first* of tied maxima, which biases a greedy agent towards
+    low-numbered actions. Here every entry within ``atol`` of the row's maximum is a tie,
+    and one of them is drawn with ``rng``. A 1-D ``values`` gives an ``int``; an array of
+    shape (n, k) gives n positions.
+    """
+    values = np.asarray(values, dtype=float)
+    best = values.max(axis=-1, keepdims=True)
+    ties = values >= best - atol
+    chosen = np.argmax(np.where(ties, rng.random(values.shape), -1.0), axis=-1)
+    return int(chosen) if values.ndim == 1 else chosen
 
 
 # --- bandits -------------------------------------------------------------------------
@@ -36,12 +61,12 @@ ACTION_ARROWS = {0: "↑", 1: "→", 2: "↓", 3: "←"}
 def epsilon_greedy_action(estimates, epsilon: float, rng: np.random.Generator) -> int:
     """With probability ``epsilon`` a random arm (exploration), otherwise the best estimate.
 
-    Ties between best estimates go to the lowest index, like ``np.argmax``.
+    Ties between best estimates are broken at random (:func:`argmax_random`).
     """
     estimates = np.asarray(estimates, dtype=float)
     if rng.random() < epsilon:
         return int(rng.integers(estimates.size))
-    return int(np.argmax(estimates))
+    return argmax_random(estimates, rng)
 
 
 def ucb_scores(estimates, counts, t: int, c: float = 2.0) -> np.ndarray:
@@ -77,6 +102,7 @@ def simulate_bandit(
     epsilon: float = 0.1,
     c: float = 2.0,
     seed: int = 0,
+    ties: str = "random",
 ) -> BanditResult:
     """Play a Bernoulli bandit ``runs`` times for ``steps`` pulls each, all runs at once.
 
@@ -87,7 +113,11 @@ def simulate_bandit(
     steps, runs : length and number of independent runs
     epsilon, c : the strategy's exploration setting
     seed : seed of the NumPy generator; the same seed gives the same result
+    ties : ``"random"`` breaks ties between best arms at random; ``"first"`` takes the
+        lowest index, as ``np.argmax`` does (to show its bias)
     """
+    if ties not in TIES:
+        raise InputError(f"ties must be one of {TIES}, got {ties!r}")
     if strategy not in STRATEGIES:
         raise InputError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
     p = np.asarray(probabilities, dtype=float)
@@ -107,9 +137,9 @@ def simulate_bandit(
             with np.errstate(divide="ignore", invalid="ignore"):
                 scores = estimates + c * np.sqrt(np.log(t + 1) / counts)
             scores[counts == 0] = np.inf
-            arms = np.argmax(scores, axis=1)
+            arms = argmax_random(scores, rng) if ties == "random" else np.argmax(scores, axis=1)
         else:
-            greedy = np.argmax(estimates, axis=1)
+            greedy = argmax_random(estimates, rng) if ties == "random" else np.argmax(estimates, axis=1)
             explore = rng.random(runs) < epsilon
             arms = np.where(explore, rng.integers(k, size=runs), greedy)
         rewards = (rng.random(runs) < p[arms]).astype(float)
@@ -177,9 +207,14 @@ def q_learning(
     return QLearningRun(Q, returns, lengths)
 
 
-def greedy_policy(Q) -> np.ndarray:
-    """The action with the highest value in each state (one entry per state)."""
-    return np.argmax(np.asarray(Q), axis=1)
+def greedy_policy(Q, rng: np.random.Generator | None = None) -> np.ndarray:
+    """The action with the highest value in each state (one entry per state).
+
+    With ``rng``, ties are broken at random (:func:`argmax_random`); without, the first
+    tied action is taken, as ``np.argmax`` does.
+    """
+    Q = np.asarray(Q, dtype=float)
+    return np.argmax(Q, axis=1) if rng is None else argmax_random(Q, rng)
 
 
 @dataclass
@@ -212,3 +247,274 @@ def moving_average(values, window: int) -> np.ndarray:
         raise InputError(f"window must be between 1 and {values.size}, got {window}")
     sums = np.cumsum(np.insert(values, 0, 0.0))
     return (sums[window:] - sums[:-window]) / window
+
+
+# --- Markov decision processes ----------------------------------------------------------------
+
+
+@dataclass
+class MDP:
+    """A finite Markov decision process, as arrays.
+
+    ``probabilities[s, a, t]`` is the chance that action ``a`` in state ``s`` leads to
+    state ``t``; ``rewards[s, a, t]`` the reward of that move and ``ends[s, a, t]`` whether
+    it ends the episode. ``start`` is the state every episode starts in.
+    """
+
+    probabilities: np.ndarray
+    rewards: np.ndarray
+    ends: np.ndarray
+    start: int
+
+    @property
+    def n_states(self) -> int:
+        """Number of states."""
+        return self.probabilities.shape[0]
+
+    @property
+    def n_actions(self) -> int:
+        """Number of actions."""
+        return self.probabilities.shape[1]
+
+    @property
+    def continuing(self) -> np.ndarray:
+        """``T[s, a, t]``: the chance of moving to ``t`` *and going on* (moves that end the episode removed)."""
+        return self.probabilities * ~self.ends
+
+    @property
+    def expected_reward(self) -> np.ndarray:
+        """``R[s, a]``: the expected reward of action ``a`` in state ``s``."""
+        return (self.probabilities * self.rewards).sum(axis=2)
+
+
+def mdp_from_env(env) -> MDP:
+    """The model of a discrete gymnasium environment (FrozenLake, CliffWalking) from ``env.unwrapped.P``.
+
+    ``P[s][a]`` lists ``(probability, next_state, reward, terminated)``; moves to the same
+    next state are added up. The start state is the one ``env.reset(seed=0)`` gives.
+    Raises :class:`InputError` for an environment without such a model.
+    """
+    table = getattr(env.unwrapped, "P", None)
+    if not isinstance(table, dict):
+        raise InputError("the environment has no model `env.unwrapped.P`; use FrozenLake or CliffWalking")
+    n_states, n_actions = env.observation_space.n, env.action_space.n
+    probabilities = np.zeros((n_states, n_actions, n_states))
+    rewards = np.zeros_like(probabilities)
+    ends = np.zeros(probabilities.shape, dtype=bool)
+    for s in range(n_states):
+        for a in range(n_actions):
+            for probability, t, reward, terminated in table[s][a]:
+                probabilities[s, a, t] += probability
+                rewards[s, a, t] = reward
+                ends[s, a, t] = terminated
+    start, _ = env.reset(seed=0)
+    return MDP(probabilities, rewards, ends, int(start))
+
+
+def policy_matrix(policy, n_actions: int) -> np.ndarray:
+    """A policy as probabilities ``pi[s, a]``: one action per state becomes a row with a single 1."""
+    policy = np.asarray(policy)
+    if policy.ndim == 1:
+        return np.eye(n_actions)[policy.astype(int)]
+    if policy.ndim != 2 or policy.shape[1] != n_actions or not np.allclose(policy.sum(axis=1), 1):
+        raise InputError(f"a policy is one action per state, or a (states, {n_actions}) array of probabilities "
+                         "whose rows add up to 1")
+    return policy.astype(float)
+
+
+def action_values(mdp: MDP, V, gamma: float) -> np.ndarray:
+    """``Q[s, a] = R[s, a] + gamma * sum_t T[s, a, t] V[t]``: one step, then the values ``V`` (S,) onwards."""
+    return mdp.expected_reward + gamma * mdp.continuing @ np.asarray(V, dtype=float)
+
+
+@dataclass
+class Sweeps:
+    """State values ``V`` (one per state), the greedy policy for them, and the largest change of each sweep."""
+
+    V: np.ndarray
+    policy: np.ndarray
+    changes: np.ndarray
+
+
+def policy_evaluation(mdp: MDP, policy, gamma: float, *, tol: float = 1e-8, max_sweeps: int = 10_000) -> Sweeps:
+    """Iterate the Bellman expectation equation ``V = R_pi + gamma T_pi V`` until no value moves more than ``tol``.
+
+    ``policy`` is one action per state or a (states, actions) array of probabilities.
+    The returned ``policy`` is the greedy policy for the values found (first action of ties).
+    Raises :class:`InputError` when the values have not settled after ``max_sweeps`` sweeps
+    (with ``gamma = 1``, a policy that can wander for ever has no finite values).
+    """
+    pi = policy_matrix(policy, mdp.n_actions)
+    return _sweep(mdp, gamma, lambda Q: (pi * Q).sum(axis=1), tol, max_sweeps)
+
+
+def value_iteration(mdp: MDP, gamma: float, *, tol: float = 1e-8, max_sweeps: int = 10_000) -> Sweeps:
+    """Iterate the Bellman optimality equation ``V(s) = max_a (R[s, a] + gamma sum_t T[s, a, t] V(t))``.
+
+    Returns the optimal values, a greedy policy for them (first action of ties; use
+    :func:`greedy_policy` with a generator on :func:`action_values` to break ties at random)
+    and the largest change of each sweep. Raises :class:`InputError` if ``max_sweeps`` is reached.
+    """
+    return _sweep(mdp, gamma, lambda Q: Q.max(axis=1), tol, max_sweeps)
+
+
+def _sweep(mdp: MDP, gamma: float, backup, tol: float, max_sweeps: int) -> Sweeps:
+    if not 0 <= gamma <= 1:
+        raise InputError(f"gamma must be between 0 and 1, got {gamma}")
+    V = np.zeros(mdp.n_states)
+    changes = []
+    for _ in range(max_sweeps):
+        new = backup(action_values(mdp, V, gamma))
+        changes.append(float(np.max(np.abs(new - V))))
+        V = new
+        if changes[-1] <= tol:
+            return Sweeps(V, np.argmax(action_values(mdp, V, gamma), axis=1), np.array(changes))
+    raise InputError(f"the values did not settle in {max_sweeps} sweeps; with gamma = 1 some policy may never end")
+
+
+# --- SARSA and Q-learning, many runs at once -------------------------------------------------
+
+
+@dataclass
+class TDRuns:
+    """Tables ``Q`` (runs x states x actions) and returns (runs x episodes) of independent learners."""
+
+    Q: np.ndarray
+    returns: np.ndarray
+
+
+def td_control(
+    mdp: MDP,
+    method: str,
+    *,
+    runs: int = 10,
+    episodes: int = 500,
+    alpha: float = 0.5,
+    gamma: float = 1.0,
+    epsilon: float = 0.1,
+    seed: int = 0,
+    max_steps: int = 1000,
+) -> TDRuns:
+    """SARSA or Q-learning, epsilon-greedy with random ties, for ``runs`` learners in step, on a model.
+
+    Each learner samples its moves from ``mdp`` (the same moves the environment would make)
+    and, after each step, moves ``Q[s, a]`` a fraction ``alpha`` towards its target:
+    ``r + gamma * Q[s', a']`` for SARSA (``a'`` the action it will take next) or
+    ``r + gamma * max Q[s']`` for Q-learning; just ``r`` when the move ended the episode.
+    All learners step together (one NumPy operation for all), each in its own episode. An
+    episode cut at ``max_steps`` bootstraps from the state it reached (for SARSA, with the
+    action chosen in the next episode's start state; a rare case with these worlds).
+    """
+    if method not in METHODS:
+        raise InputError(f"method must be one of {METHODS}, got {method!r}")
+    if not (0 < alpha <= 1 and 0 <= gamma <= 1 and 0 <= epsilon <= 1):
+        raise InputError(f"need 0 < alpha <= 1, 0 <= gamma <= 1, 0 <= epsilon <= 1; got {alpha}, {gamma}, {epsilon}")
+    rng = np.random.default_rng(seed)
+    rows = np.arange(runs)
+    n_states, n_actions = mdp.n_states, mdp.n_actions
+    # flat views: row s * n_actions + a of the model, entry (run, s, a) of the tables
+    cumulative = mdp.probabilities.cumsum(axis=2).reshape(-1, n_states)
+    rewards = mdp.rewards.reshape(-1, n_states)
+    ends = mdp.ends.reshape(-1, n_states)
+    Q = np.zeros((runs, n_states, n_actions))
+    flat = Q.reshape(-1)
+    table = Q.reshape(-1, n_actions)
+    first_row = rows * n_states
+    returns = np.zeros((runs, episodes))
+
+    def choose(values, draws):
+        """Epsilon-greedy on rows of action values, random ties; ``draws`` (runs, actions + 2) uniform numbers."""
+        ties = values >= values.max(axis=1, keepdims=True) - 1e-9
+        greedy = (ties * draws[:, :n_actions]).argmax(axis=1)
+        explore = draws[:, n_actions] < epsilon
+        return np.where(explore, (draws[:, n_actions + 1] * n_actions).astype(int), greedy)
+
+    state = np.full(runs, mdp.start)
+    action = choose(table[first_row + state], rng.random((runs, n_actions + 2)))
+    episode = np.zeros(runs, dtype=int)
+    total = np.zeros(runs)
+    steps = np.zeros(runs, dtype=int)
+    active = np.ones(runs, dtype=bool)
+    while active.any():
+        draws = rng.random((runs, n_actions + 3))
+        move = state * n_actions + action
+        following = np.minimum((cumulative[move] < draws[:, -1:]).sum(axis=1), n_states - 1)
+        reward = rewards[move, following]
+        ended = ends[move, following]
+        steps += 1
+        finished = active & (ended | (steps >= max_steps))
+        # after a finished episode the next action is chosen in the start state of the next one
+        after = np.where(finished, mdp.start, following)
+        next_action = choose(table[first_row + after], draws)
+        if method == "sarsa":
+            onward = flat[(first_row + following) * n_actions + next_action]
+        else:
+            onward = table[first_row + following].max(axis=1)
+        target = reward + gamma * np.where(ended, 0.0, onward)
+        here = (first_row + state) * n_actions + action
+        flat[here] += active * alpha * (target - flat[here])
+        total += active * reward
+        if finished.any():
+            returns[rows[finished], episode[finished]] = total[finished]
+            episode += finished
+            total[finished] = 0.0
+            steps[finished] = 0
+            active = episode < episodes
+        state, action = after, next_action
+    return TDRuns(Q, returns)
+
+
+def sarsa_target(reward: float, next_value: float, terminated: bool, gamma: float) -> float:
+    """What SARSA moves towards: the reward, plus the value of the action actually taken next (unless it ended)."""
+    return float(reward) if terminated else float(reward + gamma * next_value)
+
+
+# --- linear function approximation ------------------------------------------------------------
+
+
+def rbf_features(points, centres, width: float) -> np.ndarray:
+    """Gaussian bumps ``exp(-|x - c|^2 / (2 width^2))`` for each centre, plus a constant 1 as the last feature.
+
+    ``points`` (n, d) and ``centres`` (k, d) give an (n, k + 1) array.
+    """
+    points = np.atleast_2d(np.asarray(points, dtype=float))
+    centres = np.atleast_2d(np.asarray(centres, dtype=float))
+    if width <= 0:
+        raise InputError(f"width must be positive, got {width}")
+    squared = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+    return np.hstack([np.exp(-squared / (2 * width**2)), np.ones((len(points), 1))])
+
+
+def semi_gradient_td(
+    mdp: MDP,
+    policy,
+    features,
+    gamma: float,
+    *,
+    states=None,
+    alpha: float = 0.1,
+    batches: int = 2000,
+    batch_size: int = 64,
+    seed: int = 0,
+) -> np.ndarray:
+    """Weights ``w`` of a linear value function ``V(s) = features[s] @ w`` learned by semi-gradient TD(0).
+
+    Each batch draws ``batch_size`` states from ``states`` (default: all), takes the policy's
+    action (one per state), samples the move from ``mdp``, and steps ``w`` by ``alpha`` times
+    the batch mean of ``(r + gamma V(s') - V(s)) * features[s]`` (``V(s')`` is 0 after an
+    ending move). "Semi": the target ``r + gamma V(s')`` is treated as a constant.
+    """
+    rng = np.random.default_rng(seed)
+    features = np.asarray(features, dtype=float)
+    policy = np.asarray(policy, dtype=int)
+    pool = np.arange(mdp.n_states) if states is None else np.asarray(states, dtype=int)
+    cumulative = mdp.probabilities.cumsum(axis=2)
+    w = np.zeros(features.shape[1])
+    for _ in range(batches):
+        s = rng.choice(pool, size=batch_size)
+        a = policy[s]
+        following = np.minimum((cumulative[s, a] < rng.random(batch_size)[:, None]).sum(axis=1), mdp.n_states - 1)
+        onward = np.where(mdp.ends[s, a, following], 0.0, features[following] @ w)
+        error = mdp.rewards[s, a, following] + gamma * onward - features[s] @ w
+        w += alpha * (error[:, None] * features[s]).mean(axis=0)
+    return w

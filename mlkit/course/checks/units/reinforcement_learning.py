@@ -1,9 +1,14 @@
 """Exercises of unit 20, reinforcement learning (``solutions/20_reinforcement_learning.ipynb``).
 
-Data: a Bernoulli bandit the checks define, and gymnasium's ``CliffWalking-v1``
-grid world. A learner's functions are called on cases the checks make
+Data: a Bernoulli bandit the checks define, hand-made Markov decision processes,
+gymnasium's ``FrozenLake-v1`` (4x4 and 8x8 maps, slippery) and ``CliffWalking-v1``
+grid worlds. A learner's functions are called on cases the checks make
 themselves (fixed seeds); a learner's policy is followed greedily in a fresh
 environment. Reference: :mod:`mlkit.topics.reinforcement`.
+
+The unit's exercise ``q_update`` (the Q-learning update) was replaced by
+``sarsa_update``; progress recorded under the old id is ignored by
+:mod:`mlkit.course.progress`, which counts only the ids a unit has.
 
 Each exercise is a check function decorated with ``EXERCISES.exercise``;
 below it, builders of plausible wrong answers (``@<exercise>.wrong_answer``)
@@ -60,10 +65,11 @@ def _arms_drawn(function, seed: int, name: str, calls: int = 40) -> list[int]:
     title="Choose an arm epsilon-greedily",
     hints=(
         "Draw one uniform number with `rng.random()`. If it is below `epsilon`, explore; otherwise exploit.",
-        "Exploring means any arm at random, `rng.integers(len(estimates))`; exploiting means the arm with the "
-        "highest estimate, `np.argmax(estimates)`.",
-        "`if rng.random() < epsilon: return int(rng.integers(len(estimates)))` then "
-        "`return int(np.argmax(estimates))`",
+        "Exploring means any arm at random, `rng.integers(len(estimates))`; exploiting means an arm with the "
+        "highest estimate. `np.argmax` always returns the first of tied arms: find all of them with "
+        "`np.flatnonzero(estimates == estimates.max())` and draw one with `rng.choice`.",
+        "`if rng.random() < epsilon: return int(rng.integers(len(estimates)))`, then "
+        "`best = np.flatnonzero(estimates == np.max(estimates))` and `return int(rng.choice(best))`",
     ),
 )
 def epsilon_greedy(choose_arm):
@@ -100,7 +106,27 @@ def epsilon_greedy(choose_arm):
     if _arms_drawn(choose_arm, 7, "choose_arm") == _arms_drawn(choose_arm, 8, "choose_arm"):
         raise Incorrect("given generators seeded differently, `choose_arm` picked the same arms: its random choices "
                         "do not come from `rng`. Draw every random number from `rng`.")
-    return "exploits when the draw is above epsilon, and explores among all the arms otherwise."
+    _check_random_ties(choose_arm)
+    return "exploits when the draw is above epsilon, breaking ties at random, and explores among all the arms otherwise."
+
+
+def _check_random_ties(choose_arm):
+    import numpy as np
+
+    estimates = np.array([0.2, 0.6, 0.1, 0.6, 0.6])
+    rng = np.random.default_rng(3)
+    picked = np.bincount([_learner_arm(choose_arm, estimates, 0.0, rng, "choose_arm") for _ in range(1500)],
+                         minlength=5) / 1500
+    if picked[[0, 2]].sum() > 0:
+        raise Incorrect("with `epsilon=0` and several arms sharing the highest estimate, your function sometimes "
+                        "picked an arm that is not among the best.")
+    if picked.max() > 0.9:
+        raise Incorrect("with `epsilon=0` and three arms sharing the highest estimate, your function (almost) "
+                        "always picks the same one; break ties at random among all the best arms (`np.argmax` "
+                        "always returns the first).")
+    if picked[[1, 3, 4]].min() < 0.25:
+        raise Incorrect("with `epsilon=0` and three arms sharing the highest estimate, one of them is picked far "
+                        "less often than the others; each tied arm should be equally likely.")
 
 
 @epsilon_greedy.wrong_answer
@@ -111,13 +137,38 @@ def epsilon_greedy_never_explores():
 
 
 @epsilon_greedy.wrong_answer
+def epsilon_greedy_ties_to_the_first_arm():
+    import numpy as np
+
+    def choose(estimates, epsilon, rng):
+        if rng.random() < epsilon:
+            return int(rng.integers(len(estimates)))
+        return int(np.argmax(estimates))
+
+    return Answer.of(choose)
+
+
+@epsilon_greedy.wrong_answer
+def epsilon_greedy_ties_between_the_first_two():
+    import numpy as np
+
+    def choose(estimates, epsilon, rng):
+        if rng.random() < epsilon:
+            return int(rng.integers(len(estimates)))
+        best = np.flatnonzero(estimates == np.max(estimates))
+        return int(rng.choice(best[:2]))
+
+    return Answer.of(choose)
+
+
+@epsilon_greedy.wrong_answer
 def epsilon_greedy_inverted():
     import numpy as np
 
     def choose(estimates, epsilon, rng):
         if rng.random() < 1 - epsilon:
             return int(rng.integers(len(estimates)))
-        return int(np.argmax(estimates))
+        return int(rng.choice(np.flatnonzero(estimates == np.max(estimates))))
 
     return Answer.of(choose)
 
@@ -143,7 +194,7 @@ def epsilon_greedy_global_generator():
     def choose(estimates, epsilon, rng):
         if np.random.random() < epsilon:
             return int(np.random.randint(len(estimates)))
-        return int(np.argmax(estimates))
+        return int(np.random.choice(np.flatnonzero(estimates == np.max(estimates))))
 
     return Answer.of(choose)
 
@@ -238,13 +289,14 @@ def ucb_log_of_counts():
     return Answer.of(score)
 
 
-# --- 3. the Q-learning update ----------------------------------------------------------------
+# --- 3. the SARSA update -----------------------------------------------------------------------
 
-_Q_CASES = (
-    # state, action, reward, next_state, terminated, alpha, gamma
-    (0, 1, -1.0, 1, False, 0.5, 1.0),
-    (1, 2, -1.0, 2, True, 0.5, 1.0),
-    (2, 0, -100.0, 0, False, 0.1, 0.9),
+_SARSA_CASES = (
+    # state, action, reward, next_state, next_action, terminated, alpha, gamma
+    (0, 1, -1.0, 1, 0, False, 0.5, 1.0),
+    (1, 2, -1.0, 2, 1, True, 0.5, 1.0),
+    (2, 0, -100.0, 0, 2, False, 0.1, 0.9),
+    (1, 0, 2.0, 2, 2, False, 0.3, 0.8),
 )
 
 
@@ -254,74 +306,216 @@ def _q_table():
     return np.array([[-4.0, -2.0, -6.0], [-3.0, -8.0, -1.0], [-5.0, -0.5, -2.5]])
 
 
-def _q_expected(Q, s, a, r, s2, done, alpha, gamma):
+def _sarsa_expected(Q, s, a, r, s2, a2, done, alpha, gamma):
     from mlkit.topics import reinforcement as rl
 
-    target = rl.q_target(r, Q[s2], done, gamma)
-    return Q[s, a] + alpha * (target - Q[s, a])
+    return Q[s, a] + alpha * (rl.sarsa_target(r, Q[s2, a2], done, gamma) - Q[s, a])
 
 
 @EXERCISES.exercise(
-    "q_update",
-    title="Write the Q-learning update",
+    "sarsa_update",
+    title="Write the SARSA update",
     hints=(
-        "The target is what the step taught: the reward, plus the discounted value of the best action in the "
-        "next state. Move `Q[state, action]` a fraction `alpha` of the way towards it.",
+        "SARSA's target is the reward plus the discounted value of the action the agent *will take* next, "
+        "`next_action` in `next_state`, not the best action there. Move `Q[state, action]` a fraction `alpha` "
+        "of the way towards it.",
         "When the episode ended (`terminated`), there is no next state to value: the target is the reward alone.",
-        "`target = reward if terminated else reward + gamma * Q[next_state].max()`; "
+        "`target = reward if terminated else reward + gamma * Q[next_state, next_action]`; "
         "`return Q[state, action] + alpha * (target - Q[state, action])`",
     ),
 )
-def q_update(new_q_value):
+def sarsa_update(sarsa_value):
     import numpy as np
 
-    if not callable(new_q_value):
-        raise Incorrect(f"`new_q_value` should be a function, but it is a {type(new_q_value).__name__}.")
-    for case in _Q_CASES:
+    if not callable(sarsa_value):
+        raise Incorrect(f"`sarsa_value` should be a function, but it is a {type(sarsa_value).__name__}.")
+    for case in _SARSA_CASES:
         Q = _q_table()
-        got = call_learner(new_q_value, Q.copy(), *case)
+        got = call_learner(sarsa_value, Q.copy(), *case)
         if got is Ellipsis:
             raise NotAttempted("your function still returns `...`; replace it with your answer.")
-        value = expect_number(got, name="new_q_value(...)")
-        expected = _q_expected(Q, *case)
+        value = expect_number(got, name="sarsa_value(...)")
+        expected = _sarsa_expected(Q, *case)
         if np.isclose(value, expected):
             continue
-        s, a, r, s2, done, alpha, gamma = case
-        if done and np.isclose(value, _q_expected(Q, s, a, r, s2, False, alpha, gamma)):
+        s, a, r, s2, a2, done, alpha, gamma = case
+        if done and np.isclose(value, _sarsa_expected(Q, s, a, r, s2, a2, False, alpha, gamma)):
             raise Incorrect("when `terminated` is True the episode is over: the target is the reward alone, "
                             "without the value of a next state.")
-        target = r if done else r + gamma * Q[s2].max()
+        target = r if done else r + gamma * Q[s2, a2]
         if np.isclose(value, target):
-            raise Incorrect("the new value jumps all the way to the target; Q-learning moves only a fraction "
+            raise Incorrect("the new value jumps all the way to the target; SARSA moves only a fraction "
                             "`alpha` of the way, so that noisy steps average out.")
-        if not done and np.isclose(value, Q[s, a] + alpha * (r + gamma * Q[s2].mean() - Q[s, a])):
-            raise Incorrect("the target averages the next state's values; Q-learning uses the best one "
-                            "(the action it would take if it stopped exploring).")
-        raise Incorrect(f"for state {s}, action {a}, reward {r}, next state {s2}, terminated={done}, "
-                        f"alpha={alpha}, gamma={gamma} the new value is not right.")
-    return "the reward plus the best next value, reached a fraction alpha of the way, and no next value after the end."
+        if not done and np.isclose(value, Q[s, a] + alpha * (r + gamma * Q[s2].max() - Q[s, a])):
+            raise Incorrect("the target uses the best value in the next state: that is Q-learning. SARSA uses the "
+                            "value of the action the agent takes next, `next_action`.")
+        if not done and np.isclose(value, Q[s, a] + alpha * (r + gamma * Q[s2, a] - Q[s, a])):
+            raise Incorrect("the target values the next state with the *current* action; SARSA uses "
+                            "`next_action`, the action the agent takes next.")
+        raise Incorrect(f"for state {s}, action {a}, reward {r}, next state {s2}, next action {a2}, "
+                        f"terminated={done}, alpha={alpha}, gamma={gamma} the new value is not right.")
+    return "the reward plus the value of the action taken next, reached a fraction alpha of the way, and no next value after the end."
 
 
-@q_update.wrong_answer
-def q_update_ignores_termination():
-    return Answer.of(lambda Q, s, a, r, s2, done, alpha, gamma: Q[s, a] + alpha * (r + gamma * Q[s2].max() - Q[s, a]))
-
-
-@q_update.wrong_answer
-def q_update_without_learning_rate():
-    return Answer.of(lambda Q, s, a, r, s2, done, alpha, gamma: r if done else r + gamma * Q[s2].max())
-
-
-@q_update.wrong_answer
-def q_update_mean_of_next_values():
-    def update(Q, s, a, r, s2, done, alpha, gamma):
-        target = r if done else r + gamma * Q[s2].mean()
+@sarsa_update.wrong_answer
+def sarsa_update_is_q_learning():
+    def update(Q, s, a, r, s2, a2, done, alpha, gamma):
+        target = r if done else r + gamma * Q[s2].max()
         return Q[s, a] + alpha * (target - Q[s, a])
 
     return Answer.of(update)
 
 
-# --- 4. a policy that crosses the cliff ---------------------------------------------------------
+@sarsa_update.wrong_answer
+def sarsa_update_ignores_termination():
+    return Answer.of(lambda Q, s, a, r, s2, a2, done, alpha, gamma: Q[s, a] + alpha * (r + gamma * Q[s2, a2] - Q[s, a]))
+
+
+@sarsa_update.wrong_answer
+def sarsa_update_without_learning_rate():
+    return Answer.of(lambda Q, s, a, r, s2, a2, done, alpha, gamma: r if done else r + gamma * Q[s2, a2])
+
+
+@sarsa_update.wrong_answer
+def sarsa_update_current_action_next():
+    def update(Q, s, a, r, s2, a2, done, alpha, gamma):
+        target = r if done else r + gamma * Q[s2, a]
+        return Q[s, a] + alpha * (target - Q[s, a])
+
+    return Answer.of(update)
+
+
+# --- 4. value iteration ---------------------------------------------------------------------------
+
+
+def _hand_made_mdp():
+    """Three states, two actions; action 1 in state 2 ends the episode with a reward of 10."""
+    import numpy as np
+
+    T = np.zeros((3, 2, 3))
+    T[0, 0] = [0.5, 0.5, 0.0]  # stay or move on, at random
+    T[0, 1] = [0.0, 0.2, 0.8]  # a risky jump
+    T[1, 0] = [0.0, 0.0, 1.0]
+    T[1, 1] = [1.0, 0.0, 0.0]
+    T[2, 0] = [0.3, 0.0, 0.7]
+    T[2, 1] = [0.0, 0.0, 0.0]  # ends the episode
+    R = np.array([[-1.0, -3.0], [-1.0, 0.5], [-0.5, 10.0]])
+    return T, R
+
+
+def _value_iteration_cases():
+    """(what, T, R, gamma): the model a learner's function gets, and the reference values from it."""
+    import gymnasium as gym
+
+    from mlkit.topics import reinforcement as rl
+
+    T, R = _hand_made_mdp()
+    cases = [("a hand-made 3-state MDP with gamma 0.9", T, R, 0.9)]
+    for name, gamma in (("4x4", 0.95), ("8x8", 0.9)):
+        mdp = rl.mdp_from_env(gym.make("FrozenLake-v1", map_name=name))
+        cases.append((f"FrozenLake {name} with gamma {gamma}", mdp.continuing, mdp.expected_reward, gamma))
+    return cases
+
+
+def _values_from(T, R, gamma, backup, sweeps=10_000):
+    import numpy as np
+
+    V = np.zeros(T.shape[0])
+    for _ in range(sweeps):
+        new = backup(R + gamma * T @ V)
+        if np.max(np.abs(new - V)) < 1e-12:
+            return new
+        V = new
+    return V
+
+
+@EXERCISES.exercise(
+    "value_iteration",
+    title="Find the optimal values by value iteration",
+    hints=(
+        "Start from `V = np.zeros(n_states)`. One sweep computes every action value "
+        "`Q[s, a] = R[s, a] + gamma * sum_t T[s, a, t] * V[t]` and keeps the best action's value in each state.",
+        "With arrays: `Q = R + gamma * T @ V` has shape (states, actions); `V_new = Q.max(axis=1)`. Repeat until "
+        "the largest change `np.max(np.abs(V_new - V))` is below a small tolerance such as `1e-10`.",
+        "`V = np.zeros(T.shape[0])`; loop: `new = (R + gamma * T @ V).max(axis=1)`; if "
+        "`np.max(np.abs(new - V)) < 1e-10: return new`; `V = new`",
+    ),
+)
+def value_iteration(value_iteration):
+    import numpy as np
+
+    if not callable(value_iteration):
+        raise Incorrect(f"`value_iteration` should be a function, but it is a {type(value_iteration).__name__}.")
+    for what, T, R, gamma in _value_iteration_cases():
+        got = call_learner(value_iteration, T.copy(), R.copy(), gamma)
+        if got is Ellipsis:
+            raise NotAttempted("your function still returns `...`; replace it with your answer.")
+        n = T.shape[0]
+        got = as_vector(got, name="value_iteration(...)", length=n, what=f"one value per state ({n} for {what})")
+        expected = _values_from(T, R, gamma, lambda Q: Q.max(axis=1))
+        if np.allclose(got, expected, atol=1e-6):
+            continue
+        if np.allclose(got, R.max(axis=1), atol=1e-6):
+            raise Incorrect(f"for {what} the values are just the best immediate reward: one sweep is not enough; "
+                            "repeat the sweeps until the values stop changing.")
+        if np.allclose(got, _values_from(T, R, gamma, lambda Q: Q.mean(axis=1)), atol=1e-6):
+            raise Incorrect(f"for {what} the values average over the actions: that evaluates the random policy. "
+                            "Value iteration keeps the best action's value in each state.")
+        if np.allclose(got, 0.0):
+            raise Incorrect(f"for {what} every value is 0: the rewards `R` never entered the sweeps.")
+        if np.all(got >= expected - 1e-9) and not np.allclose(got, expected, atol=1e-6):
+            raise Incorrect(f"for {what} some values are too high: weight each next state's value by its "
+                            "probability `T[s, a, t]` (an expected value), and discount it by `gamma`.")
+        raise Incorrect(f"for {what} the values do not satisfy the Bellman optimality equation "
+                        "V(s) = max over a of (R[s, a] + gamma * sum over t of T[s, a, t] V(t)).")
+    return "the values settle where each state's value is its best action's reward plus the discounted expected value onwards."
+
+
+@value_iteration.wrong_answer
+def value_iteration_mean_over_actions():
+    import numpy as np
+
+    def solve(T, R, gamma):
+        return _values_from(np.asarray(T), np.asarray(R), gamma, lambda Q: Q.mean(axis=1))
+
+    return Answer.of(solve)
+
+
+@value_iteration.wrong_answer
+def value_iteration_one_sweep():
+    import numpy as np
+
+    return Answer.of(lambda T, R, gamma: np.asarray(R).max(axis=1))
+
+
+@value_iteration.wrong_answer
+def value_iteration_best_next_state():
+    import numpy as np
+
+    def solve(T, R, gamma):
+        V = np.zeros(T.shape[0])
+        for _ in range(2000):
+            best_next = np.where(T > 0, V[None, None, :], -np.inf).max(axis=2)
+            V = (R + gamma * np.where(np.isfinite(best_next), best_next, 0.0)).max(axis=1)
+        return V
+
+    return Answer.of(solve)
+
+
+@value_iteration.wrong_answer
+def value_iteration_without_discount():
+    import numpy as np
+
+    def solve(T, R, gamma):
+        V = np.zeros(T.shape[0])
+        for _ in range(3000):
+            V = (R + T @ V).max(axis=1)
+        return V
+
+    return Answer.of(solve)
+
+
+# --- 5. a policy that crosses the cliff ---------------------------------------------------------
 
 
 @EXERCISES.exercise(
@@ -390,7 +584,7 @@ def policy_wrong_axis():
     return Answer.of(run.Q.argmax(axis=0))
 
 
-# --- 5. a judgement ------------------------------------------------------------------------------
+# --- 6. a judgement ------------------------------------------------------------------------------
 
 JUDGEMENT_FEEDBACK = {
     "A": "with no exploration the agent only learns about the headline it happens to favour first; a headline "
