@@ -35,11 +35,6 @@ def right_dfdx(x):
     return np.exp(-x) * (2 * x * np.cos(x**2) - np.sin(x**2))
 
 
-def right_jacobian(p):
-    x, y, z = p
-    return np.array([[y * z, x * z, x * y], [2 * x, z * np.cos(y * z), y * np.cos(y * z)]])
-
-
 def right_gradient(X, y, w):
     return X.T @ (1 / (1 + np.exp(-(X @ w))) - y) / len(y)
 
@@ -47,6 +42,11 @@ def right_gradient(X, y, w):
 def right_hessian(w):
     e = np.exp(w[0] + w[1])
     return np.array([[e + 2, e - 3], [e - 3, e + 4]])
+
+
+def right_direction(X):
+    values, vectors = np.linalg.eigh(np.cov(X, rowvar=False))
+    return vectors[:, -1], values[-1]
 
 
 def test_every_topic_of_the_unit_names_a_heading_of_the_lesson():
@@ -78,22 +78,6 @@ def test_a_derivative_right_only_on_positive_numbers_is_refused():
 )
 def test_each_derivative_mistake_is_named(wrong, words):
     assert words in status(EX.derivative.evaluate(wrong), "incorrect")
-
-
-def test_a_jacobian_as_nested_lists_or_float32_passes_and_a_transposed_one_is_named():
-    status(EX.jacobian.evaluate(lambda p: right_jacobian(p).tolist()))
-    status(EX.jacobian.evaluate(lambda p: right_jacobian(p).astype(np.float32)))
-    assert "one row per output" in status(EX.jacobian.evaluate(lambda p: right_jacobian(p).T), "incorrect")
-
-
-def test_a_jacobian_mistake_names_the_row_it_is_in():
-    def wrong(p):
-        J = right_jacobian(p)
-        J[1, 1] = np.cos(p[1] * p[2])
-        return J
-
-    message = status(EX.jacobian.evaluate(wrong), "incorrect")
-    assert "row 1" in message and "row 0" not in message
 
 
 def test_a_gradient_as_a_column_vector_or_float32_passes():
@@ -146,6 +130,84 @@ def test_a_hessian_as_lists_with_a_numpy_bool_passes():
 )
 def test_each_hessian_or_convexity_mistake_is_named(hessian, convex, words):
     assert words in status(EX.convexity.evaluate(hessian, convex), "incorrect")
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        lambda w, lam: (-w, lam),
+        lambda w, lam: [w.astype(np.float32), np.float32(lam)],
+        lambda w, lam: (tuple(w.tolist()), float(lam)),
+        lambda w, lam: (w.reshape(-1, 1), np.array([lam])),
+        lambda w, lam: (list(w), np.array(lam)),
+    ],
+    ids=["sign flipped", "float32 in a list", "tuple and float", "column and 1-element array", "list and 0-d array"],
+)
+def test_a_direction_and_multiplier_in_other_forms_pass(form):
+    status(EX.lagrange.evaluate(lambda X: form(*right_direction(X))))
+
+
+def smallest(X):
+    values, vectors = np.linalg.eigh(np.cov(X, rowvar=False))
+    return vectors[:, 0], values[0]
+
+
+def unit(v):
+    return v / np.linalg.norm(v)
+
+
+def uncentred(X):
+    values, vectors = np.linalg.eigh(X.T @ X / (len(X) - 1))
+    return vectors[:, -1], values[-1]
+
+
+@pytest.mark.parametrize(
+    ("wrong", "words"),
+    [
+        (smallest, "*least* variance"),
+        (lambda X: (right_direction(X)[0] * 2, right_direction(X)[1]), "not a unit vector"),
+        (lambda X: (right_direction(X)[0], smallest(X)[1]), "not the one that belongs to your w"),
+        (uncentred, "not centred"),
+        (lambda X: (np.linalg.eigh(np.cov(X, rowvar=False))[1][-1], right_direction(X)[1]), "columns"),
+        (lambda X: (right_direction(X)[0], np.var(X @ right_direction(X)[0])), "divides by n"),
+        (lambda X: right_direction(X)[::-1], "multiplier first"),
+        (lambda X: (unit(right_direction(X)[0] + 1e-3), right_direction(X)[1]), "close to the direction"),
+        (lambda X: (right_direction(X)[0], np.cov(X, rowvar=False) @ right_direction(X)[0] / right_direction(X)[0]), "one number"),
+    ],
+    ids=["smallest", "unnormalised", "lambda of another", "uncentred", "row", "ddof 0", "reversed", "nearly", "lambda per entry"],
+)
+def test_each_lagrange_mistake_is_named(wrong, words):
+    assert words in status(EX.lagrange.evaluate(wrong), "incorrect")
+
+
+def test_a_direction_fitted_to_the_flowers_only_is_refused_on_other_data():
+    from sklearn.datasets import load_iris
+
+    w, lam = right_direction(load_iris().data)
+    message = status(EX.lagrange.evaluate(lambda X: (np.resize(w, X.shape[1]), lam)), "incorrect")
+    assert "generated data set" in message
+
+
+def test_the_generated_data_sets_tell_the_mistakes_apart():
+    """The check's data: a clear largest eigenvalue, far from centred, columns in different units."""
+    from mlkit.course.checks.units.multivariate_calculus import _variance_cases
+
+    from mlkit.course.checks.units.multivariate_calculus import _NEARLY
+
+    cases = _variance_cases()
+    assert len(cases) == 5 and {X.shape[1] for X, _ in cases} == {2, 3, 4, 5, 6}
+    for number, (X, where) in enumerate(cases):
+        values, vectors = np.linalg.eigh(np.cov(X, rowvar=False))
+        top = vectors[:, -1]
+        assert values[-1] > 3 * values[-2], where
+        others = {
+            "uncentred": np.linalg.eigh(X.T @ X)[1][:, -1],
+            "standardised": np.linalg.eigh(np.corrcoef(X, rowvar=False))[1][:, -1],
+            "row": vectors[-1],
+        }
+        for name, v in others.items():
+            if name != "row" or number == 0:  # in two dimensions a row can be the column itself
+                assert min(np.linalg.norm(v - top), np.linalg.norm(v + top)) > 5 * _NEARLY, (where, name)
 
 
 def test_the_judgement_accepts_the_letter_in_any_case_and_explains_each_wrong_option():

@@ -1,8 +1,8 @@
 """The multivariate-calculus checks against a learner's own answers.
 
 For each exercise: right answers in forms the solution does not use (another algorithm,
-NumPy scalars and 0-d arrays, float32, lists, a transposed-but-equal product, a labelled
-option letter) must pass; plausible mistakes the checks module does not build as wrong
+NumPy scalars and 0-d arrays, float32, lists, a transposed-but-equal product, an eigenvector of
+either sign, a labelled option letter) must pass; plausible mistakes the checks module does not build as wrong
 answers must be refused with a message naming what is wrong and never the right value.
 """
 
@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pytest
+from sklearn.datasets import load_iris
 
 from mlkit.course.checks import exercises
 from mlkit.topics import autodiff as ad
@@ -75,36 +76,7 @@ def test_other_derivative_mistakes_are_refused_at_a_named_point(wrong):
     assert "2 * x * np.cos" not in message
 
 
-# --- exercise 2: a Jacobian ------------------------------------------------------------------
-
-
-def test_a_jacobian_stacked_from_gradients_or_as_tuples_passes():
-    def by_rows(p):
-        x, y, z = p
-        rows = [(y * z, x * z, x * y), (2 * x, z * math.cos(y * z), y * math.cos(y * z))]
-        return tuple(tuple(float(v) for v in row) for row in rows)
-
-    outcome(EX.jacobian.evaluate(by_rows), "passed")
-    outcome(EX.jacobian.evaluate(lambda p: np.vstack([np.asarray(r) for r in by_rows(p)])), "passed")
-
-
-@pytest.mark.parametrize(
-    ("wrong", "words"),
-    [
-        (lambda p: np.array([[p[1] * p[2], p[0] * p[2], p[0] * p[1]],
-                             [2 * p[0], -p[2] * np.sin(p[1] * p[2]), -p[1] * np.sin(p[1] * p[2])]]), "row 1"),
-        (lambda p: np.array([[p[1] * p[2], p[0] * p[2], p[0] * p[1]],
-                             [2 * p[0], p[2] * np.cos(p[1] * p[2]), p[1] * np.cos(p[1] * p[2])]]).ravel(), "shape (6,)"),
-        (lambda p: np.array([p[1] * p[2] + 2 * p[0], p[0] * p[2], p[0] * p[1]]), "shape (3,)"),
-    ],
-    ids=["-sin for cos", "flattened", "gradient of the sum"],
-)
-def test_other_jacobian_mistakes_are_named(wrong, words):
-    message = outcome(EX.jacobian.evaluate(wrong), "incorrect")
-    assert words in message
-
-
-# --- exercise 3: the gradient of the logistic loss ---------------------------------------------
+# --- exercise 2: the gradient of the logistic loss ---------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -150,7 +122,7 @@ def test_other_logistic_mistakes_are_refused_without_the_gradient(wrong):
     assert not any(secret in message for secret in logistic_secrets())
 
 
-# --- exercise 4: a forward-mode operation --------------------------------------------------------
+# --- exercise 3: a forward-mode operation --------------------------------------------------------
 
 
 def test_a_dual_arctan_by_another_formula_or_with_numpy_passes():
@@ -173,7 +145,7 @@ def test_other_dual_mistakes_are_named(wrong, words):
     assert words in message and "1 + a" not in message
 
 
-# --- exercise 5: a Hessian and convexity ------------------------------------------------------------
+# --- exercise 4: a Hessian and convexity ------------------------------------------------------------
 
 
 def test_a_numerical_or_float32_hessian_passes():
@@ -201,6 +173,139 @@ def test_other_hessian_mistakes_are_named(hessian, words):
 @pytest.mark.parametrize(("value", "words"), [("False", "a str"), (0, "an int")])
 def test_is_convex_written_as_a_string_or_a_number_is_refused_with_its_type(value, words):
     assert words in outcome(EX.convexity.evaluate(right_hessian, value), "incorrect")
+
+
+# --- exercise 5: a Lagrange multiplier ------------------------------------------------------------
+
+
+def by_svd(X):
+    centred = X - X.mean(axis=0)
+    _, s, Vt = np.linalg.svd(centred, full_matrices=False)
+    return Vt[0], s[0] ** 2 / (len(X) - 1)
+
+
+def by_pca(X):
+    from sklearn.decomposition import PCA
+
+    pca = PCA(n_components=1).fit(X)
+    return pca.components_[0], pca.explained_variance_[0]
+
+
+def by_power_iteration(X):
+    S = np.cov(X, rowvar=False)
+    w = np.ones(S.shape[0])
+    for _ in range(500):
+        w = S @ w
+        w /= np.linalg.norm(w)
+    return w, w @ S @ w
+
+
+def by_eig_and_argmax(X):
+    values, vectors = np.linalg.eig(np.cov(X, rowvar=False))
+    top = int(np.argmax(values))
+    return vectors[:, top].real, values[top].real
+
+
+def by_scipy_subset(X):
+    from scipy.linalg import eigh
+
+    d = X.shape[1]
+    values, vectors = eigh(np.cov(X, rowvar=False), subset_by_index=[d - 1, d - 1])
+    return vectors, values  # a (d, 1) column and a one-element array
+
+
+def by_projection_variance(X):
+    w = np.linalg.eigh(np.cov(X, rowvar=False))[1][:, -1]
+    return w, np.var(X @ w, ddof=1)
+
+
+def by_constrained_search(X):
+    """scipy's SLSQP on the constrained problem itself, at its default tolerance."""
+    from scipy.optimize import minimize
+
+    S = np.cov(X, rowvar=False)
+    d = len(S)
+    found = minimize(lambda w: -(w @ S @ w), np.ones(d) / np.sqrt(d), constraints=[{"type": "eq", "fun": lambda w: w @ w - 1}])
+    w = found.x / np.linalg.norm(found.x)
+    return w, w @ S @ w
+
+
+def by_float32_throughout(X):
+    X = X.astype(np.float32)
+    centred = X - X.mean(axis=0)
+    values, vectors = np.linalg.eigh(centred.T @ centred / np.float32(len(X) - 1))
+    return vectors[:, -1], values[-1]
+
+
+@pytest.mark.parametrize(
+    "right",
+    [
+        by_svd, by_pca, by_power_iteration, by_eig_and_argmax, by_scipy_subset, by_projection_variance,
+        by_constrained_search, by_float32_throughout,
+    ],
+    ids=[
+        "SVD", "PCA", "power iteration", "eig and argmax", "scipy subset", "variance of the projections",
+        "SLSQP", "float32 throughout",
+    ],
+)
+def test_a_direction_found_another_way_passes(right):
+    outcome(EX.lagrange.evaluate(right), "passed")
+
+
+def right_direction(X):
+    values, vectors = np.linalg.eigh(np.cov(X, rowvar=False))
+    return vectors[:, -1], values[-1]
+
+
+def explained_share(X):
+    from sklearn.decomposition import PCA
+
+    return PCA(n_components=1).fit(X).explained_variance_ratio_[0]
+
+
+IRIS = load_iris().data
+
+
+@pytest.mark.parametrize(
+    ("wrong", "words"),
+    [
+        (lambda X: (right_direction(X)[0], -right_direction(X)[1]), "wrong sign"),
+        (lambda X: (right_direction(X)[0], 2 * right_direction(X)[1]), "twice the variance"),
+        (lambda X: (right_direction(X)[0], np.mean((X @ right_direction(X)[0]) ** 2)), "mean square"),
+        (lambda X: (right_direction(X)[0], round(float(right_direction(X)[1]), 3)), "unrounded"),
+        (lambda X: (right_direction(X)[0], np.sqrt(right_direction(X)[1])), "standard deviation"),
+        (lambda X: (right_direction(X)[0], np.trace(np.cov(X, rowvar=False))), "total variance"),
+        (lambda X: (np.linalg.eigh(np.cov(X, rowvar=False))[1], right_direction(X)[1]), "has shape"),
+        (lambda X: (np.linalg.eigh(np.cov(X))[1][:, -1], right_direction(X)[1]), "one per column"),
+        (lambda X: (np.linalg.eigh(np.cov(X, rowvar=False))[1][:, -2], right_direction(X)[1]), "not the one of the largest"),
+        (lambda X: (np.ones(X.shape[1]) / np.sqrt(X.shape[1]), right_direction(X)[1]), "not a stationary point"),
+        (lambda X: (right_direction(X)[0] * np.nan, right_direction(X)[1]), "NaN"),
+        (lambda X: (right_direction(X)[0], np.nan), "NaN or infinite"),
+        (lambda X: {"w": right_direction(X)[0], "lam": right_direction(X)[1]}, "a pair"),
+        (lambda X: right_direction(X)[0], "one array of shape (4,)"),
+        (lambda X: (*right_direction(X), "done"), "returns 3 items"),
+        (lambda X: print(*right_direction(X)), "returned None"),
+        (lambda X: (by_pca(X)[0], explained_share(X)), "explained_variance_ratio_"),
+        (lambda X: (by_svd(X)[0], np.linalg.svd(X - X.mean(axis=0), compute_uv=False)[0]), "singular value"),
+        (lambda X: right_direction(IRIS), "On a generated data set of 60 rows and 3 columns"),
+    ],
+    ids=[
+        "lambda negative", "lambda doubled", "mean square", "rounded", "standard deviation", "trace",
+        "all eigenvectors", "covariance of the rows", "middle eigenvector", "the diagonal", "NaN", "lambda NaN", "a dict",
+        "w alone", "three items", "printed", "explained share", "singular value", "the flowers' answer",
+    ],
+)
+def test_other_lagrange_mistakes_are_named_without_the_answer(wrong, words):
+    from mlkit.course.checks.units.multivariate_calculus import lagrange_secrets
+
+    message = outcome(EX.lagrange.evaluate(wrong), "incorrect")
+    assert words in message
+    assert not any(secret in message for secret in lagrange_secrets())
+
+
+def test_a_stub_pair_is_not_attempted():
+    outcome(EX.lagrange.evaluate(lambda X: (..., ...)), "not_attempted")
+    outcome(EX.lagrange.evaluate(lambda X: ...), "not_attempted")
 
 
 # --- exercise 6: the judgement --------------------------------------------------------------------

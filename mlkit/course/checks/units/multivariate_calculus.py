@@ -1,10 +1,12 @@
 """Exercises of unit 06, multivariate calculus and automatic differentiation (``solutions/06_multivariate_calculus.ipynb``).
 
-Data: the exercises use functions the lesson does not differentiate, and the logistic-loss
-exercise uses scikit-learn's bundled iris flowers (is a flower *virginica*?) instead of the
-lesson's tumours. Functions are judged at many points and on generated data sets that the
-learner does not hold (uncentred, rescaled, other sizes), against the analytic derivative;
-the reference forward mode is :mod:`mlkit.topics.autodiff`.
+Data: the exercises use functions the lesson does not differentiate, and scikit-learn's
+bundled iris flowers instead of the lesson's tumours and wines: is a flower *virginica*? (the
+logistic loss) and the direction of largest variance of its four measurements in centimetres
+(the Lagrange multiplier). Functions are judged at many points and on generated data sets that
+the learner does not hold (uncentred, rescaled, other sizes and dimensions), against the
+analytic derivative or the eigenvectors of the covariance matrix; the reference forward mode is
+:mod:`mlkit.topics.autodiff`.
 
 Each exercise is a check function decorated with ``EXERCISES.exercise``; below it, builders
 of plausible wrong answers (``@<exercise>.wrong_answer``) and the values no failure message
@@ -18,7 +20,17 @@ import math
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
-from mlkit.course.checks.kinds import FLOAT32_RTOL, expect_choice, expect_number, returned_array, tolerance_for
+from mlkit.course.checks.kinds import (
+    FLOAT32_RTOL,
+    as_pair,
+    as_vector,
+    close_to,
+    expect_choice,
+    expect_number,
+    returned_array,
+    rounded_places,
+    tolerance_for,
+)
 
 EXERCISES = ExerciseSet("multivariate-calculus", "Multivariate calculus and automatic differentiation")
 
@@ -145,80 +157,7 @@ def derivative_of_sine_only():
     return Answer.of(lambda x: 2 * x * math.cos(x**2))
 
 
-# --- 2. a Jacobian ----------------------------------------------------------------------
-
-
-def _jacobian(p):
-    import numpy as np
-
-    x, y, z = (float(v) for v in p)
-    return np.array([[y * z, x * z, x * y], [2 * x, z * math.cos(y * z), y * math.cos(y * z)]])
-
-
-_JACOBIAN_POINTS = ((1.0, 2.0, 0.5), (-0.7, 1.3, 2.1), (2.5, -0.4, 1.1), (0.2, 3.0, -1.6), (1.8, 0.9, 0.0))
-
-
-@EXERCISES.exercise(
-    "jacobian",
-    title="Write the Jacobian of a vector function",
-    hints=(
-        "F has two outputs and three inputs, so its Jacobian has one row per output and one column per input: "
-        "shape (2, 3).",
-        "Row i holds the partial derivatives of output i with respect to x, y and z in turn; for sin(y·z) the "
-        "chain rule multiplies cos(y·z) by the slope of y·z along each variable. Check against `numerical_jacobian`.",
-        "`return np.array([[y * z, x * z, x * y], [2 * x, z * np.cos(y * z), y * np.cos(y * z)]])`",
-    ),
-)
-def jacobian(jacobian):
-    import numpy as np
-
-    _expect_function(jacobian, "jacobian")
-    for point in _JACOBIAN_POINTS:
-        shown = f"jacobian(np.array({list(point)}))"
-        result = call_learner(jacobian, np.array(point))
-        if result is Ellipsis:
-            raise NotAttempted("your function still returns `...`; replace it with your answer.")
-        try:
-            array = np.asarray(result, dtype=float)
-        except (TypeError, ValueError):
-            raise Incorrect(f"`{shown}` returned a {type(result).__name__}; a (2, 3) array is asked for.") from None
-        if array.shape == (3, 2):
-            raise Incorrect(
-                f"`{shown}` has shape (3, 2): a Jacobian has one row per output and one column per input."
-            )
-        array = returned_array(result, name=f"`{shown}`", shape=(2, 3))
-        expected = _jacobian(point)
-        if _close(array, expected, result):
-            continue
-        wrong = ~np.isclose(array, expected, rtol=tolerance_for(result, 1e-7), atol=1e-9)
-        rows = sorted({int(i) for i in np.argwhere(wrong)[:, 0]})
-        where = " and ".join(f"row {i} ({'x·y·z' if i == 0 else 'x² + sin(y·z)'})" for i in rows)
-        raise Incorrect(f"`{shown}` has {int(wrong.sum())} wrong entries, in {where}.")
-    return "one row per output, one column per input, right at five points."
-
-
-@jacobian.wrong_answer
-def jacobian_transposed():
-    return Answer.of(lambda p: _jacobian(p).T)
-
-
-@jacobian.wrong_answer
-def jacobian_without_inner_slope():
-    import numpy as np
-
-    def jacobian(p):
-        x, y, z = p
-        return np.array([[y * z, x * z, x * y], [2 * x, np.cos(y * z), np.cos(y * z)]])
-
-    return Answer.of(jacobian)
-
-
-@jacobian.wrong_answer
-def jacobian_columns_swapped():
-    return Answer.of(lambda p: _jacobian(p)[:, ::-1])
-
-
-# --- 3. the gradient of the logistic loss ------------------------------------------------
+# --- 2. the gradient of the logistic loss ------------------------------------------------
 
 
 def _sigmoid(z):
@@ -343,7 +282,7 @@ def logistic_secrets():
     return [f"{v:.4f}" for v in _logistic_gradient(X, y, w)]
 
 
-# --- 4. a forward-mode step ---------------------------------------------------------------
+# --- 3. a forward-mode step ---------------------------------------------------------------
 
 _DUAL_CASES = ((0.5, 1.0), (-1.2, 2.5), (2.0, -0.75), (0.0, 3.0), (3.5, 0.0), (-0.3, 1.0))
 
@@ -415,7 +354,7 @@ def _a_value_of_type(value) -> str:
     return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
-# --- 5. a Hessian and convexity -------------------------------------------------------------
+# --- 4. a Hessian and convexity -------------------------------------------------------------
 
 
 def _hessian(w):
@@ -511,6 +450,332 @@ def convexity_quadratic_part_only():
     import numpy as np
 
     return Answer.of(lambda w: np.array([[2.0, -3.0], [-3.0, 4.0]]), False)
+
+
+# --- 5. a Lagrange multiplier: the direction of maximum variance -----------------------------
+
+
+@lru_cache(maxsize=1)
+def _flowers():
+    """The solution notebook's data: the four measurements of scikit-learn's iris flowers, in cm."""
+    from sklearn.datasets import load_iris
+
+    return load_iris().data
+
+
+@lru_cache(maxsize=1)
+def _variance_cases():
+    """(X, where): the flowers, then generated data sets the learner does not hold.
+
+    The generated sets have 2 to 6 columns in different units and lie far from the origin, so
+    that a forgotten centring or a standardisation moves the direction; each has its largest
+    eigenvalue well clear of the next, so that the direction is unique up to its sign.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(29)
+    cases = [(_flowers(), "on the iris flowers")]
+    for n, spreads, offset in (
+        (60, (3.0, 1.2, 0.5), 20.0),
+        (9, (4.0, 1.5, 1.0, 0.7, 0.3), -8.0),
+        (200, (2.0, 1.1, 0.9, 0.6, 0.4, 0.2), 5.0),
+        (25, (1.0, 0.4), 40.0),
+    ):
+        d = len(spreads)
+        rotation, _ = np.linalg.qr(rng.normal(size=(d, d)))
+        units = rng.uniform(0.5, 3.0, size=d)
+        X = (rng.normal(size=(n, d)) * spreads) @ rotation.T * units + offset * rng.uniform(0.5, 2.0, size=d)
+        cases.append((X, f"on a generated data set of {n} rows and {d} columns"))
+    return tuple(cases)
+
+
+def _covariance(X):
+    """The sample covariance matrix of the columns of X: centred, divided by n - 1."""
+    centred = X - X.mean(axis=0)
+    return centred.T @ centred / (len(X) - 1)
+
+
+#: How far (in length) a unit vector may be from the top eigenvector or its opposite: an iterative
+#: search stopped at its default tolerance (scipy's SLSQP) lands within about 1e-6; every mistake the
+#: check names lands more than 1e-2 away on the flowers.
+_DIRECTION_TOL = 1e-4
+#: Closer than this and the direction is "nearly right", an iterative search stopped too early.
+_NEARLY = 1e-2
+
+
+def _same_direction(w, v, tol: float) -> bool:
+    """Whether the unit vectors w and v point along the same line (an eigenvector's sign is arbitrary)."""
+    import numpy as np
+
+    return bool(min(np.linalg.norm(w - v), np.linalg.norm(w + v)) <= tol)
+
+
+def _top_eigenvector(matrix):
+    import numpy as np
+
+    return np.linalg.eigh(matrix)[1][:, -1]
+
+
+def _read_direction(result, d: int, where: str):
+    """The learner's (w, lam): w as a vector of length d, lam as a number and as given (its precision)."""
+    import numpy as np
+
+    shown = "`max_variance_direction(X)`"
+    if result is Ellipsis:
+        raise NotAttempted("your function still returns `...`; replace it with your answer.")
+    if result is None:
+        raise Incorrect(f"{shown} returned None: end the function with `return w, lam` (printing is not returning).")
+    if isinstance(result, (tuple, list)) and len(result) != 2:
+        raise Incorrect(f"{shown} returns {len(result)} items; the pair `(w, lam)` is asked for, in that order.")
+    if isinstance(result, np.ndarray):
+        raise Incorrect(f"{shown} returns one array of shape {result.shape}; the pair `(w, lam)` is asked for.")
+    w, lam = as_pair(result, name="max_variance_direction(X)", what="a pair `(w, lam)`")
+    if w is Ellipsis or lam is Ellipsis:
+        raise NotAttempted("your function still returns `...`; replace it with your answer.")
+    if d > 1 and np.size(w) == 1 and np.size(lam) == d:
+        raise Incorrect(f"{shown} returns the multiplier first: the pair asked for is `(w, lam)`.")
+    try:
+        vector = as_vector(w, name="w", length=d, what=f"{d} numbers, one per column of X,")
+        if isinstance(lam, (list, tuple, np.ndarray)) and np.size(lam) > 1:
+            raise Incorrect(
+                f"`lam` holds {np.size(lam)} numbers; the multiplier λ is one number: in Sw = λw the same λ "
+                "scales every entry of w."
+            )
+        number, lam = _one_number(lam, "lam")
+    except Incorrect as error:
+        raise Incorrect(f"{where[0].upper()}{where[1:]}: {error}") from None
+    return vector, number, lam
+
+
+def _wrong_direction(unit, X, vectors, where: str, tol: float) -> str:
+    """The message for a unit vector ``unit`` that is not the top eigenvector of S (``vectors``: eigh's columns)."""
+    import numpy as np
+
+    def along(v):
+        return _same_direction(unit, v / np.linalg.norm(v), tol)
+
+    if along(vectors[:, 0]):
+        return (
+            f"`w` {where} is the direction of *least* variance, the eigenvector of the smallest eigenvalue. "
+            "Sw = λw holds at every eigenvector, and there wᵀSw = λ: the maximum is at the largest eigenvalue "
+            "(`np.linalg.eigh` sorts them in ascending order)."
+        )
+    if any(along(vectors[:, k]) for k in range(1, X.shape[1] - 1)):
+        return (
+            f"`w` {where} is an eigenvector of S, so it meets the Lagrange condition Sw = λw, but not the one of "
+            "the largest eigenvalue; the variance along an eigenvector is its eigenvalue."
+        )
+    if along(_top_eigenvector(X.T @ X)):
+        return (
+            f"`w` {where} maximises the mean square of Xw, not its variance: the columns of X were not centred. "
+            "Variance is measured around the mean; subtract each column's mean first (`np.cov` does it for you)."
+        )
+    if along(vectors[-1]):
+        return (
+            f"`w` {where} is a row of the matrix of eigenvectors: `np.linalg.eigh` returns the eigenvectors as "
+            "its columns, `vectors[:, k]`."
+        )
+    if along(_top_eigenvector(np.corrcoef(X, rowvar=False))):
+        return (
+            f"`w` {where} maximises the variance of the standardised columns (the correlation matrix); the "
+            "exercise asks for the variance of Xw in X's own units, with the covariance matrix S."
+        )
+    if _same_direction(unit, vectors[:, -1], _NEARLY):
+        return (
+            f"`w` {where} is close to the direction of largest variance but not on it: if it comes from an "
+            "iterative search, tighten its tolerance, or solve Sw = λw exactly with `np.linalg.eigh`."
+        )
+    return (
+        f"`w` {where} is not a stationary point of the Lagrangian: Sw is not parallel to w, so the gradient "
+        "2Sw − 2λw cannot vanish for any λ."
+    )
+
+
+def _wrong_multiplier(lam: float, lam_given, w, X, values, where: str) -> str:
+    """The message for a multiplier ``lam`` that is not the variance along the right direction w."""
+    import numpy as np
+
+    n = len(X)
+    top = float(values[-1])
+
+    def near(target: float) -> bool:
+        return close_to(lam, float(target), lam_given, rtol=1e-6, atol=1e-12)
+
+    projections = X @ w
+    if near(-top):
+        return (
+            f"`lam` {where} has the wrong sign: with ℒ = wᵀSw − λ(wᵀw − 1) the condition is Sw = λw, so "
+            "λ = wᵀSw, a variance, which is never negative."
+        )
+    if near(top * (n - 1) / n):
+        return f"`lam` {where} divides by n: the sample covariance S, like `np.var(..., ddof=1)`, divides by n − 1."
+    if near(2 * top):
+        return (
+            f"`lam` {where} is twice the variance along w: the gradient of the constraint wᵀw − 1 is 2w, just as "
+            "the gradient of wᵀSw is 2Sw, and the two factors 2 cancel."
+        )
+    if near(np.sqrt(top)):
+        return f"`lam` {where} is a standard deviation; the multiplier λ = wᵀSw is a variance."
+    if near(top / values.sum()):
+        return (
+            f"`lam` {where} is the share of the total variance along w (scikit-learn's `explained_variance_ratio_`); "
+            "the multiplier is the variance itself."
+        )
+    if near(np.sqrt(top * (n - 1))):
+        return (
+            f"`lam` {where} is the largest singular value of the centred data; the variance along w is its square "
+            "divided by n − 1."
+        )
+    if near(values.sum()):
+        return (
+            f"`lam` {where} is the total variance of X (the sum of all eigenvalues of S); the multiplier is the "
+            "variance along w alone."
+        )
+    if any(near(v) for v in values[:-1]):
+        return (
+            f"`lam` {where} is an eigenvalue of S, but not the one that belongs to your w: multiply Sw = λw by wᵀ "
+            "to see which λ goes with w."
+        )
+    if near(projections @ projections / (n - 1)) or near(projections @ projections / n):
+        return (
+            f"`lam` {where} is the mean square of the projections Xw, not their variance: centre them (or X) "
+            "first."
+        )
+    places = rounded_places(lam, top)
+    if places is not None:
+        return (
+            f"`lam` {where} is right to {places} decimal place{'s' if places > 1 else ''}; give the unrounded "
+            "value (do not round it), as the computation returns it."
+        )
+    return f"`lam` {where} is not the variance along your w: multiplying Sw = λw by wᵀ gives λ = wᵀSw."
+
+
+@EXERCISES.exercise(
+    "lagrange",
+    title="Find the direction of maximum variance with a Lagrange multiplier",
+    hints=(
+        "Write the Lagrangian ℒ = wᵀSw − λ(wᵀw − 1) and set its gradient with respect to w to zero. The condition "
+        "says what kind of vector w is for S; multiplying it by wᵀ says what λ is.",
+        "Centre the columns of X and divide by n − 1 (that is `np.cov(X, rowvar=False)`), then use `np.linalg.eigh`: "
+        "it returns the eigenvalues in ascending order and the eigenvectors as the *columns* of its second result. "
+        "Which eigenvector makes wᵀSw = λ largest?",
+        "`values, vectors = np.linalg.eigh(np.cov(X, rowvar=False))`, then `return vectors[:, -1], values[-1]`.",
+    ),
+)
+def lagrange(max_variance_direction):
+    import numpy as np
+
+    _expect_function(max_variance_direction, "max_variance_direction")
+    for X, where in _variance_cases():
+        d = X.shape[1]
+        result = call_learner(max_variance_direction, X.copy())
+        w, lam, lam_given = _read_direction(result, d, where)
+        if not np.isfinite(w).all():
+            raise Incorrect(f"`w` {where} contains NaN or infinite values.")
+        length = float(np.linalg.norm(w))
+        if abs(length - 1) > 1e-5:
+            raise Incorrect(
+                f"`w` {where} is not a unit vector: the constraint is wᵀw = 1 (without it a longer w always has "
+                "more variance), so divide w by its length, `np.linalg.norm(w)`."
+            )
+        S = _covariance(X)
+        values, vectors = np.linalg.eigh(S)
+        if not _same_direction(w / length, vectors[:, -1], _DIRECTION_TOL):
+            raise Incorrect(_wrong_direction(w / length, X, vectors, where, _DIRECTION_TOL))
+        if not math.isfinite(lam):
+            raise Incorrect(f"`lam` {where} is NaN or infinite.")
+        if not close_to(lam, float(values[-1]), lam_given, rtol=1e-6, atol=1e-12):
+            raise Incorrect(_wrong_multiplier(lam, lam_given, vectors[:, -1], X, values, where))
+    return (
+        "w is the direction of largest variance (its sign is arbitrary: −w is as good) and λ is the variance "
+        "along it, on the flowers and on four generated data sets of 2 to 6 columns."
+    )
+
+
+def _eigh_answer(matrix_of, pick_vector, pick_value):
+    """A learner's function built on `np.linalg.eigh` of ``matrix_of(X)``, picking as told."""
+    import numpy as np
+
+    def max_variance_direction(X):
+        values, vectors = np.linalg.eigh(matrix_of(X))
+        return pick_vector(vectors), pick_value(values)
+
+    return max_variance_direction
+
+
+def _cov(X):
+    import numpy as np
+
+    return np.cov(X, rowvar=False)
+
+
+@lagrange.wrong_answer
+def lagrange_smallest_eigenvalue():
+    return Answer.of(_eigh_answer(_cov, lambda V: V[:, 0], lambda v: v[0]))
+
+
+@lagrange.wrong_answer
+def lagrange_not_normalised():
+    return Answer.of(_eigh_answer(_cov, lambda V: V[:, -1] * 3.0, lambda v: v[-1]))
+
+
+@lagrange.wrong_answer
+def lagrange_not_centred():
+    return Answer.of(_eigh_answer(lambda X: X.T @ X / (len(X) - 1), lambda V: V[:, -1], lambda v: v[-1]))
+
+
+@lagrange.wrong_answer
+def lagrange_row_of_eigenvectors():
+    return Answer.of(_eigh_answer(_cov, lambda V: V[-1], lambda v: v[-1]))
+
+
+@lagrange.wrong_answer
+def lagrange_standardised():
+    import numpy as np
+
+    return Answer.of(_eigh_answer(lambda X: np.corrcoef(X, rowvar=False), lambda V: V[:, -1], lambda v: v[-1]))
+
+
+@lagrange.wrong_answer
+def lagrange_multiplier_of_another_eigenvector():
+    return Answer.of(_eigh_answer(_cov, lambda V: V[:, -1], lambda v: v[0]))
+
+
+@lagrange.wrong_answer
+def lagrange_total_variance():
+    return Answer.of(_eigh_answer(_cov, lambda V: V[:, -1], lambda v: v.sum()))
+
+
+@lagrange.wrong_answer
+def lagrange_divides_by_n():
+    import numpy as np
+
+    def max_variance_direction(X):
+        w = np.linalg.eigh(np.cov(X, rowvar=False))[1][:, -1]
+        return w, np.var(X @ w)
+
+    return Answer.of(max_variance_direction)
+
+
+@lagrange.wrong_answer
+def lagrange_standard_deviation():
+    import numpy as np
+
+    return Answer.of(_eigh_answer(_cov, lambda V: V[:, -1], lambda v: np.sqrt(v[-1])))
+
+
+@lagrange.wrong_answer
+def lagrange_pair_reversed():
+    right = _eigh_answer(_cov, lambda V: V[:, -1], lambda v: v[-1])
+    return Answer.of(lambda X: right(X)[::-1])
+
+
+@lagrange.secret_values
+def lagrange_secrets():
+    import numpy as np
+
+    values, vectors = np.linalg.eigh(_covariance(_flowers()))
+    return [f"{values[-1]:.3f}", f"{values[-1]:.2f}"] + [f"{abs(v):.3f}" for v in vectors[:, -1]]
 
 
 # --- 6. a judgement -------------------------------------------------------------------------
