@@ -267,9 +267,11 @@ RL = exercises("reinforcement-learning")
 
 
 def _choose_arm(estimates, epsilon, rng):
+    """Epsilon-greedy with ties between the best estimates broken at random, as the exercise asks."""
+    estimates = np.asarray(estimates, dtype=float)
     if rng.random() < epsilon:
         return int(rng.integers(len(estimates)))
-    return int(np.argmax(estimates))
+    return int(rng.choice(np.flatnonzero(estimates == estimates.max())))
 
 
 def test_epsilon_greedy_on_the_global_generator_is_refused():
