@@ -294,3 +294,222 @@ def test_a_policy_that_falls_is_told_so():
     assert outcome.status == "incorrect"
     outcome = EX.policy.evaluate(np.full(48, 1))  # always right: straight into the cliff
     assert "falls off the cliff" in outcome.message
+
+
+# --- findings of the review of unit 20: each test failed before its fix -------------------------
+
+
+def test_mdp_from_env_keeps_the_expected_reward_when_two_moves_land_in_the_same_state():
+    # slippery cliff, start state: "right" slips up (-1), falls (-100, back to the start) or bumps
+    # into the wall below (-1, stays at the start); the last two land in the same state
+    env = gym.make("CliffWalking-v1", is_slippery=True)
+    mdp = rl.mdp_from_env(env)
+    table = env.unwrapped.P
+    expected = np.array([[sum(p * r for p, _, r, _ in table[s][a]) for a in range(4)] for s in range(48)])
+    assert np.allclose(mdp.expected_reward, expected)
+    assert mdp.expected_reward[36, 1] == pytest.approx(-34.0)
+    assert mdp.probabilities[36, 1, 36] == pytest.approx(2 / 3)
+
+
+def test_mdp_from_env_refuses_moves_to_one_state_that_disagree_on_the_end():
+    class Model:
+        P = {0: {0: [(0.5, 1, 0.0, True), (0.5, 1, 0.0, False)]}, 1: {0: [(1.0, 1, 0.0, True)]}}
+
+    class Env:
+        unwrapped = Model()
+        observation_space = type("Space", (), {"n": 2})()
+        action_space = type("Space", (), {"n": 1})()
+
+        def reset(self, seed=None):
+            return 0, {}
+
+    with pytest.raises(InputError, match="disagree"):
+        rl.mdp_from_env(Env())
+
+
+def _sarsa_reference(Q, s, a, r, s2, a2, done, alpha, gamma):
+    return Q[s, a] + alpha * (rl.sarsa_target(r, Q[s2, a2], done, gamma) - Q[s, a])
+
+
+@pytest.mark.parametrize("last_step", ["reward alone", "no update"])
+def test_sarsa_check_refuses_a_last_step_that_skips_alpha_or_does_not_move(last_step):
+    def update(Q, s, a, r, s2, a2, done, alpha, gamma):
+        if done:
+            return r if last_step == "reward alone" else Q[s, a]
+        return _sarsa_reference(Q, s, a, r, s2, a2, done, alpha, gamma)
+
+    outcome = EX.sarsa_update.evaluate(update)
+    assert outcome.status == "incorrect"
+    assert ("all the way" if last_step == "reward alone" else "did not move") in outcome.message
+    assert EX.sarsa_update.evaluate(_sarsa_reference).status == "passed"
+
+
+def _ucb_reference(estimates, counts, t, c):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(counts > 0, estimates + c * np.sqrt(np.log(t) / counts), np.inf)
+
+
+def test_ucb_check_refuses_minus_infinity_and_nan_for_arms_never_pulled():
+    minus = EX.ucb.evaluate(lambda e, n, t, c: np.where(n > 0, _ucb_reference(e, n, t, c), -np.inf))
+    assert minus.status == "incorrect" and "-np.inf" in minus.message
+
+    def left_to_the_division(estimates, counts, t, c):   # 0 / 0 = nan after the first pull (ln 1 = 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return estimates + c * np.sqrt(np.log(t) / counts)
+
+    nan = EX.ucb.evaluate(left_to_the_division)
+    assert nan.status == "incorrect" and "nan" in nan.message
+    assert EX.ucb.evaluate(_ucb_reference).status == "passed"
+
+
+@pytest.mark.parametrize("generator", ["numpy", "python"])
+def test_epsilon_greedy_check_refuses_ties_broken_with_another_generator(generator):
+    import random
+
+    def choose(estimates, epsilon, rng):
+        if rng.random() < epsilon:
+            return int(rng.integers(len(estimates)))
+        best = np.flatnonzero(estimates == np.max(estimates)).tolist()
+        return int(np.random.choice(best)) if generator == "numpy" else random.choice(best)
+
+    outcome = EX.epsilon_greedy.evaluate(choose)
+    assert outcome.status == "incorrect" and "seeded alike" in outcome.message
+
+
+def test_epsilon_greedy_check_reports_the_shares_it_measured_rather_than_an_arm_never_picked():
+    def half_the_exploration(estimates, epsilon, rng):
+        if rng.random() < epsilon / 2:
+            return int(rng.integers(len(estimates)))
+        return int(rng.choice(np.flatnonzero(estimates == np.max(estimates))))
+
+    outcome = EX.epsilon_greedy.evaluate(half_the_exploration)   # every arm gets at least 12%
+    assert outcome.status == "incorrect" and "almost never" not in outcome.message
+    assert "62%" in outcome.message
+
+
+def test_policy_check_on_a_longer_path_does_not_claim_the_learner_is_unfinished():
+    sarsa = rl.td_control(rl.mdp_from_env(gym.make("CliffWalking-v1")), "sarsa", runs=1, episodes=500, seed=0)
+    outcome = EX.policy.evaluate(sarsa.Q[0].argmax(axis=1))     # the safe path, 17 steps
+    assert outcome.status == "incorrect" and "-17" in outcome.message
+    assert "has not found it yet" not in outcome.message
+
+
+# --- the lesson's prose against its own outputs ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lesson():
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "20_reinforcement_learning.ipynb"
+    return json.loads(path.read_text())["cells"]
+
+
+def _text(cell):
+    return "".join(cell["source"])
+
+
+def _printed(cells, marker):
+    """The printed text of the code cell whose source contains ``marker``."""
+    cell = next(c for c in cells if c["cell_type"] == "code" and marker in _text(c))
+    return "".join("".join(o.get("text", "")) for o in cell["outputs"] if o["output_type"] == "stream")
+
+
+def _numbers(text):
+    import re
+
+    return [float(x) for x in re.findall(r"-?\d+\.\d+", text)]
+
+
+def test_lesson_says_no_paragraph_twice(lesson):
+    paragraphs = [p.strip() for c in lesson if c["cell_type"] == "markdown" for p in _text(c).split("\n\n")]
+    paragraphs = [p for p in paragraphs if len(p) > 40]
+    assert len(paragraphs) == len(set(paragraphs))
+
+
+def test_every_greedy_policy_the_lesson_reads_off_breaks_ties_at_random(lesson):
+    import re
+
+    calls = [m for c in lesson if c["cell_type"] == "code" for m in re.findall(r"greedy_policy\([^\n]*", _text(c))]
+    assert calls and all("rng=" in call for call in calls)
+
+
+def test_greedy_arrows_on_the_optimal_values_point_uphill_as_the_lesson_says(cliff, lesson):
+    optimal = rl.value_iteration(cliff, 1.0)
+    Q = rl.action_values(cliff, optimal.V, 1.0)
+    policy = rl.greedy_policy(Q, rng=np.random.default_rng(0))
+    onward = cliff.probabilities[np.arange(48), policy].argmax(axis=1)
+    cells = np.arange(36)[onward[:36] != 47]      # the goal has no value drawn on the map
+    assert len(cells) == 35 and np.all(optimal.V[onward[cells]] > optimal.V[cells])
+    prose = " ".join(_text(c) for c in lesson if c["cell_type"] == "markdown")
+    assert "point uphill on the value map" in prose and "downhill" not in prose
+
+
+def test_random_ties_lower_the_greedy_regret_a_lot_but_it_stays_linear(lesson):
+    p = [0.20, 0.35, 0.50, 0.55, 0.40]
+    first = rl.simulate_bandit(p, "epsilon-greedy", epsilon=0.0, ties="first", steps=1000, runs=200, seed=0)
+    fair = rl.simulate_bandit(p, "epsilon-greedy", epsilon=0.0, steps=1000, runs=200, seed=0)
+    assert fair.regret[-1] < first.regret[-1] / 3                      # not "only a little"
+    halves = fair.regret[499], fair.regret[-1] - fair.regret[499]
+    assert halves[1] == pytest.approx(halves[0], rel=0.05)             # a straight line
+    prose = " ".join(_text(c) for c in lesson if c["cell_type"] == "markdown")
+    assert "helps only a little" not in prose
+
+
+def test_stuck_sarsa_learners_go_back_and_forth_as_the_lesson_says(lesson):
+    import re
+
+    printed = _printed(lesson, 'enumerate(greedy_paths["sarsa"])')
+    stuck = [re.findall(r"\d+", cells) for cells in re.findall(r"stuck in cells? \[([^\]]*)\]", printed)]
+    assert stuck and any(len(c) == 2 for c in stuck) and any(len(c) == 1 for c in stuck)
+    assert any("24" in c or "12" in c for c in stuck)    # "some right next to the start"
+    prose = " ".join(_text(c) for c in lesson if c["cell_type"] == "markdown")
+    assert "back and forth" in prose and "far from\nthe cliff" not in prose
+
+
+def test_function_approximation_prose_matches_its_numbers(lesson):
+    td_rms, largest, fit_rms, bound = _numbers(_printed(lesson, "semi_gradient_td")
+                                               .split("root mean square error:")[1])[:4]
+    assert fit_rms < td_rms <= bound                     # not the least-squares fit; inside the bound
+    assert 1.5 < td_rms / fit_rms < 2.5                 # "about twice"
+    printed = _printed(lesson, "runner_up")
+    smallest_lead = _numbers(printed.split("smallest lead")[1])[0]
+    assert largest >= smallest_lead                      # an error as large as some leads
+    assert "[" in printed and "[]" not in printed        # and there the choice is wrong
+
+
+def test_value_iteration_stopped_too_early_is_told_its_values_have_not_settled():
+    def hundred_sweeps(T, R, gamma):
+        V = np.zeros(T.shape[0])
+        for _ in range(100):
+            V = (R + gamma * T @ V).max(axis=1)
+        return V
+
+    outcome = EX.value_iteration.evaluate(hundred_sweeps)
+    assert outcome.status == "incorrect" and "not settled" in outcome.message
+
+
+def test_the_untouched_value_iteration_stub_is_not_attempted():
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "exercises" / "20_reinforcement_learning.ipynb"
+    cells = json.loads(path.read_text())["cells"]
+    stub = next(_text(c) for c in cells if c["cell_type"] == "code" and "def value_iteration(" in _text(c))
+    namespace = {"np": np}
+    exec(stub, namespace)
+    assert EX.value_iteration.evaluate(namespace["value_iteration"]).status == "not_attempted"
+
+
+def test_value_iteration_check_tells_a_missing_discount_from_a_missing_expectation():
+    from mlkit.course.checks.units import reinforcement_learning as unit
+
+    def undiscounted_sweeps(T, R, gamma):
+        return unit._values_from(T, R, 1.0, lambda Q: Q.max(axis=1))
+
+    undiscounted = EX.value_iteration.evaluate(undiscounted_sweeps)
+    assert undiscounted.status == "incorrect" and "gamma = 1" in undiscounted.message
+    optimistic = EX.value_iteration.evaluate(unit._best_next_values)
+    assert optimistic.status == "incorrect" and "probability" in optimistic.message
+    assert "discount" not in optimistic.message

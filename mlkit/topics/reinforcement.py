@@ -291,22 +291,31 @@ def mdp_from_env(env) -> MDP:
     """The model of a discrete gymnasium environment (FrozenLake, CliffWalking) from ``env.unwrapped.P``.
 
     ``P[s][a]`` lists ``(probability, next_state, reward, terminated)``; moves to the same
-    next state are added up. The start state is the one ``env.reset(seed=0)`` gives.
-    Raises :class:`InputError` for an environment without such a model.
+    next state are added up, and their rewards averaged, weighted by their probabilities
+    (on the slippery cliff, "right" from the start can fall, -100, or bump into the wall,
+    -1, and both lead back to the start): the expected rewards stay exact, and a sampled
+    move to that state pays the average. The start state is the one ``env.reset(seed=0)``
+    gives. Raises :class:`InputError` for an environment without such a model, or where
+    two moves to the same state disagree on whether the episode ends.
     """
     table = getattr(env.unwrapped, "P", None)
     if not isinstance(table, dict):
         raise InputError("the environment has no model `env.unwrapped.P`; use FrozenLake or CliffWalking")
     n_states, n_actions = env.observation_space.n, env.action_space.n
     probabilities = np.zeros((n_states, n_actions, n_states))
+    paid = np.zeros_like(probabilities)  # sum of probability * reward over the moves to each state
     rewards = np.zeros_like(probabilities)
     ends = np.zeros(probabilities.shape, dtype=bool)
     for s in range(n_states):
         for a in range(n_actions):
             for probability, t, reward, terminated in table[s][a]:
+                if probabilities[s, a, t] > 0 and ends[s, a, t] != bool(terminated):
+                    raise InputError(f"in state {s}, action {a}, two moves to state {t} disagree on whether the "
+                                     "episode ends; such a model cannot be written as arrays over next states")
                 probabilities[s, a, t] += probability
-                rewards[s, a, t] = reward
+                paid[s, a, t] += probability * reward
                 ends[s, a, t] = terminated
+    np.divide(paid, probabilities, out=rewards, where=probabilities > 0)
     start, _ = env.reset(seed=0)
     return MDP(probabilities, rewards, ends, int(start))
 

@@ -49,10 +49,14 @@ def _learner_arm(function, estimates, epsilon, rng, name):
 
 
 def _arms_drawn(function, seed: int, name: str, calls: int = 40) -> list[int]:
-    """The arms ``function`` picks in ``calls`` calls with epsilon 0.5 and a generator seeded ``seed``."""
+    """The arms ``function`` picks in ``calls`` calls with epsilon 0.5 and a generator seeded ``seed``.
+
+    Two arms share the best estimate, so that a tie broken with another generator than
+    ``rng`` (``np.random``, the ``random`` module) shows as well as exploring with one.
+    """
     import numpy as np
 
-    estimates = np.array([0.1, 0.7, 0.3, 0.5])
+    estimates = np.array([0.1, 0.7, 0.3, 0.7])
     rng = np.random.default_rng(seed)
     return [_learner_arm(function, estimates, 0.5, rng, name) for _ in range(calls)]
 
@@ -89,8 +93,9 @@ def epsilon_greedy(choose_arm):
         if random_only[1] > 0.9:
             raise Incorrect("with `epsilon=1` the function should always explore, picking arms at random; yours "
                             "keeps picking the best-looking arm.")
-        raise Incorrect("with `epsilon=1` every arm should be picked about equally often; in yours some arm "
-                        "is almost never picked.")
+        shares = ", ".join(f"{share:.0%}" for share in random_only)
+        raise Incorrect(f"with `epsilon=1` every arm should be picked about equally often; yours picked the four "
+                        f"arms {shares} of the time.")
     share = np.mean([_learner_arm(choose_arm, estimates, 0.2, rng, "choose_arm") == 1 for _ in range(DRAWS)])
     expected = 0.8 + 0.2 / 4
     if abs(share - expected) > 0.04:
@@ -209,6 +214,7 @@ def _ucb_cases():
         (np.array([0.4, 0.6, 0.5]), np.array([10, 5, 1]), 16, 2.0),
         (np.array([0.9, 0.1]), np.array([50, 50]), 100, 0.5),
         (np.array([0.2, 0.3, 0.0]), np.array([3, 2, 0]), 5, 1.0),
+        (np.array([1.0, 0.0, 0.0]), np.array([1, 0, 0]), 1, 1.5),  # after the first pull: ln 1 = 0
     ]
 
 
@@ -240,7 +246,14 @@ def ucb(ucb_score):
                         what=f"one score per arm ({estimates.size} for these arms)")
         expected = rl.ucb_scores(estimates, counts, t, c)
         untried = counts == 0
-        if untried.any() and not np.isinf(got[untried]).all():
+        if untried.any() and not np.isposinf(got[untried]).all():
+            if np.isneginf(got[untried]).any():
+                raise Incorrect("an arm that was never pulled scores `-np.inf` in yours, so it would never be "
+                                "chosen; it should score `np.inf` (plus infinity), so that every arm is tried once.")
+            if np.isnan(got[untried]).any():
+                raise Incorrect(f"with t={t}, an arm that was never pulled scores `nan` in yours; it should score "
+                                "`np.inf`, whatever `t` and `c` are, so that every arm is tried once. Set those "
+                                "scores explicitly rather than relying on a division by zero.")
             raise Incorrect("an arm that was never pulled should score `np.inf`, so that every arm is tried once.")
         tried = ~untried
         if not np.allclose(got[tried], expected[tried]):
@@ -278,6 +291,29 @@ def ucb_untried_arms_score_zero():
 
 
 @ucb.wrong_answer
+def ucb_untried_arms_score_minus_infinity():
+    import numpy as np
+
+    def score(estimates, counts, t, c):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = estimates + c * np.sqrt(np.log(t) / counts)
+        return np.where(counts > 0, values, -np.inf)
+
+    return Answer.of(score)
+
+
+@ucb.wrong_answer
+def ucb_infinity_left_to_the_division():
+    import numpy as np
+
+    def score(estimates, counts, t, c):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return estimates + c * np.sqrt(np.log(t) / counts)
+
+    return Answer.of(score)
+
+
+@ucb.wrong_answer
 def ucb_log_of_counts():
     import numpy as np
 
@@ -297,6 +333,7 @@ _SARSA_CASES = (
     (1, 2, -1.0, 2, 1, True, 0.5, 1.0),
     (2, 0, -100.0, 0, 2, False, 0.1, 0.9),
     (1, 0, 2.0, 2, 2, False, 0.3, 0.8),
+    (2, 1, 3.0, 0, 0, True, 0.25, 0.9),  # an end where Q[state, action] differs from the reward
 )
 
 
@@ -343,6 +380,13 @@ def sarsa_update(sarsa_value):
             raise Incorrect("when `terminated` is True the episode is over: the target is the reward alone, "
                             "without the value of a next state.")
         target = r if done else r + gamma * Q[s2, a2]
+        if np.isclose(value, Q[s, a]):
+            raise Incorrect(f"for state {s}, action {a}, reward {r}, terminated={done}, the value did not move: "
+                            "every step, the last one included, moves `Q[state, action]` a fraction `alpha` "
+                            "towards its target.")
+        if done and np.isclose(value, target):
+            raise Incorrect(f"for state {s}, action {a}, reward {r}, terminated={done}, the new value jumps all the "
+                            "way to the reward: the last step too moves only a fraction `alpha` of the way.")
         if np.isclose(value, target):
             raise Incorrect("the new value jumps all the way to the target; SARSA moves only a fraction "
                             "`alpha` of the way, so that noisy steps average out.")
@@ -374,6 +418,26 @@ def sarsa_update_ignores_termination():
 @sarsa_update.wrong_answer
 def sarsa_update_without_learning_rate():
     return Answer.of(lambda Q, s, a, r, s2, a2, done, alpha, gamma: r if done else r + gamma * Q[s2, a2])
+
+
+@sarsa_update.wrong_answer
+def sarsa_update_jumps_to_the_reward_at_the_end():
+    def update(Q, s, a, r, s2, a2, done, alpha, gamma):
+        if done:
+            return r
+        return Q[s, a] + alpha * (r + gamma * Q[s2, a2] - Q[s, a])
+
+    return Answer.of(update)
+
+
+@sarsa_update.wrong_answer
+def sarsa_update_skips_the_last_step():
+    def update(Q, s, a, r, s2, a2, done, alpha, gamma):
+        if done:
+            return Q[s, a]
+        return Q[s, a] + alpha * (r + gamma * Q[s2, a2] - Q[s, a])
+
+    return Answer.of(update)
 
 
 @sarsa_update.wrong_answer
@@ -429,6 +493,20 @@ def _values_from(T, R, gamma, backup, sweeps=10_000):
     return V
 
 
+def _best_next_values(T, R, gamma, sweeps=2000):
+    """Value iteration with each action valued by its best reachable next state (no expectation): a mistake."""
+    import numpy as np
+
+    V = np.zeros(T.shape[0])
+    for _ in range(sweeps):
+        best_next = np.where(T > 0, V[None, None, :], -np.inf).max(axis=2)
+        new = (R + gamma * np.where(np.isfinite(best_next), best_next, 0.0)).max(axis=1)
+        if np.max(np.abs(new - V)) < 1e-12:
+            return new
+        V = new
+    return V
+
+
 @EXERCISES.exercise(
     "value_iteration",
     title="Find the optimal values by value iteration",
@@ -438,7 +516,7 @@ def _values_from(T, R, gamma, backup, sweeps=10_000):
         "With arrays: `Q = R + gamma * T @ V` has shape (states, actions); `V_new = Q.max(axis=1)`. Repeat until "
         "the largest change `np.max(np.abs(V_new - V))` is below a small tolerance such as `1e-10`.",
         "`V = np.zeros(T.shape[0])`; loop: `new = (R + gamma * T @ V).max(axis=1)`; if "
-        "`np.max(np.abs(new - V)) < 1e-10: return new`; `V = new`",
+        "`np.max(np.abs(new - V)) < 1e-10: break`; `V = new`; after the loop, `return new`",
     ),
 )
 def value_iteration(value_iteration):
@@ -463,9 +541,21 @@ def value_iteration(value_iteration):
                             "Value iteration keeps the best action's value in each state.")
         if np.allclose(got, 0.0):
             raise Incorrect(f"for {what} every value is 0: the rewards `R` never entered the sweeps.")
-        if np.all(got >= expected - 1e-9) and not np.allclose(got, expected, atol=1e-6):
-            raise Incorrect(f"for {what} some values are too high: weight each next state's value by its "
-                            "probability `T[s, a, t]` (an expected value), and discount it by `gamma`.")
+        moved = float(np.max(np.abs((R + gamma * T @ got).max(axis=1) - got)))
+        if moved > 1e-8 and np.allclose(got, expected, atol=1e-2):
+            raise Incorrect(f"for {what} your values are close, but one more sweep from them still moves them by "
+                            f"up to {moved:.1e}: they have not settled. Did the loop stop before the largest change "
+                            "was below 1e-10?")
+        if gamma < 1 and np.allclose(got, _values_from(T, R, 1.0, lambda Q: Q.max(axis=1)), atol=1e-6):
+            raise Incorrect(f"for {what} the values are those of gamma = 1: the next state's value is not "
+                            "discounted by `gamma`.")
+        if np.allclose(got, _best_next_values(T, R, gamma), atol=1e-6):
+            raise Incorrect(f"for {what} each action is valued by its best next state, as if the move could be "
+                            "chosen: weight each next state's value by its probability `T[s, a, t]` (an expected "
+                            "value).")
+        if np.all(got >= expected - 1e-9):
+            raise Incorrect(f"for {what} some values are higher than the Bellman optimality equation allows, and "
+                            "none is lower.")
         raise Incorrect(f"for {what} the values do not satisfy the Bellman optimality equation "
                         "V(s) = max over a of (R[s, a] + gamma * sum over t of T[s, a, t] V(t)).")
     return "the values settle where each state's value is its best action's reward plus the discounted expected value onwards."
@@ -556,8 +646,9 @@ def policy(policy):
                         "and without reaching the goal. Has it been trained?")
     if episode.total_reward < SHORTEST_RETURN:
         raise Incorrect(f"following `policy`, the agent reaches the goal with a return of "
-                        f"{episode.total_reward:.0f}; a shorter way exists, so the greedy policy has not found it "
-                        "yet.")
+                        f"{episode.total_reward:.0f}; a shorter way exists. The greedy policy of a Q-learning "
+                        "agent trained long enough takes it (a learner that values its own exploring steps, as "
+                        "SARSA does, keeps a safer distance from the cliff).")
     return f"the agent reaches the goal in {len(episode.states) - 1} steps, a return of {episode.total_reward:.0f}."
 
 
