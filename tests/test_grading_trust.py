@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import importlib.util
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -385,3 +388,33 @@ def test_a_confined_check_child_can_signal_or_limit_no_other_process():
         found = json.loads(handle.read() or b"[]")
     os.waitpid(pid, 0)
     assert found == ["EPERM", "EPERM", "EPERM", "EPERM", "own"]
+
+
+def test_the_runner_preloads_what_the_checks_import_lazily_but_no_framework():
+    """A check child is forked per answer: what the runner imported first, no child imports again."""
+    script = (
+        "import sys\n"
+        "from mlkit.course.checks import exercises\n"
+        "from mlkit.grading.runner import preload_check_imports\n"
+        "loaded = preload_check_imports(exercises('classification'))\n"
+        "assert 'sklearn.model_selection' in sys.modules and 'mlkit.datasets.breast_cancer' in sys.modules, loaded\n"
+        "preload_check_imports(exercises('deep-learning'))\n"
+        "assert not {'jax', 'keras'} & set(sys.modules), 'a framework was imported before a fork'\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+def test_check_imports_reads_the_imports_inside_functions_and_leaves_frameworks_out(tmp_path):
+    from mlkit.grading.runner import check_imports
+
+    source = tmp_path / "some_checks.py"
+    source.write_text(
+        "def a():\n    import sklearn.tree\n    from sklearn.metrics import f1_score\n"
+        "def b():\n    import keras\n    from jax import numpy as jnp\n    from . import sibling\n"
+    )
+    spec = importlib.util.spec_from_file_location("some_checks", source)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert check_imports(module) == ["sklearn.tree", "sklearn.metrics", "sklearn.metrics.f1_score"]

@@ -181,7 +181,7 @@ class _Preloaded:
     """The kit's checks, imported in a thread while the learner's notebook runs."""
 
     def __init__(self, unit: str):
-        self.unit, self.exercises, self.error = unit, None, None
+        self.unit, self.exercises, self.error, self.imported = unit, None, None, []
         self.thread = threading.Thread(target=self._load, daemon=True)
         self.thread.start()
 
@@ -194,12 +194,78 @@ class _Preloaded:
             self.exercises = exercises(self.unit)
             import pandas  # noqa: F401
             import sklearn.base  # noqa: F401
+
+            self.imported = preload_check_imports(self.exercises)
         except BaseException as error:  # reported with the result
             self.error = f"{type(error).__name__}: {error}"
 
     def get(self):
         self.thread.join()
         return self.exercises
+
+
+NOT_BEFORE_FORK = ("jax", "jaxlib", "keras", "torch", "tensorflow")
+"""Frameworks that start threads when imported: a check that needs one imports it in its own child."""
+
+
+def check_imports(module) -> list[str]:
+    """The modules a checks module imports inside its functions (it imports them lazily), in order.
+
+    Read from the module's source, never run. Frameworks in :data:`NOT_BEFORE_FORK` are left out.
+    """
+    import ast
+    import inspect
+
+    try:
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, TypeError, SyntaxError):
+        return []
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names if alias.name != "*")]
+        else:
+            continue
+        names += [n for n in found if n not in names and n.split(".")[0] not in NOT_BEFORE_FORK]
+    return names
+
+
+def preload_check_imports(exercises) -> list[str]:
+    """Import what the unit's checks import lazily, so each forked check child finds it loaded.
+
+    A check child is forked from the runner for every answer; a module the runner has already
+    imported costs the child nothing, one it has not costs an import per exercise (about a
+    second for ``sklearn.model_selection``). Returns the modules imported; one that fails to
+    import is skipped (the check that needs it reports the error itself).
+    """
+    import importlib
+    import sys
+
+    from mlkit.course.checks import kinds, plain
+
+    modules = [sys.modules.get(type(exercises).__module__), kinds, plain]
+    modules += [sys.modules.get(getattr(e.check_function, "__module__", "") or "") for e in _each(exercises)]
+    done: list[str] = []
+    for module in dict.fromkeys(m for m in modules if m is not None):
+        for name in check_imports(module):
+            parent = sys.modules.get(name.rpartition(".")[0])
+            if name in done or name in sys.modules or (parent is not None and not hasattr(parent, "__path__")):
+                continue  # loaded already, or a name taken from a module that is not a package
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - not a module (a name imported from one), or the check reports it
+                continue
+            done.append(name)
+    return done
+
+
+def _each(exercises) -> list:
+    try:
+        return list(exercises)
+    except TypeError:
+        return []
 
 
 # -- where each answer is read ----------------------------------------------------------------
@@ -882,9 +948,11 @@ def run_checks(spec: dict, run: _Run, exercises, private_fds: list[int]) -> dict
         tag, data = run.answers.get(name, ("", b""))
         message = data[:500].decode("utf-8", "replace")
         if tag == "P" and exercises is not None:
+            started = time.monotonic()
             clear_scratch(Path(spec["scratch"]), spec["own_namespace"])
             results[name] = check_one(exercises[name], (tag, data), timeout, private_fds)
             kill_leftovers(spec["own_namespace"], None)
+            log(f"checked {name}: {results[name]['status']} in {time.monotonic() - started:.2f} s")
         elif tag == "M":
             results[name] = {
                 "status": "not_attempted",
