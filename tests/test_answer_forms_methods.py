@@ -320,7 +320,7 @@ def trained_policy():
 
     from mlkit.topics import reinforcement as rl
 
-    run = rl.q_learning(gym.make("CliffWalking-v1"), episodes=500, alpha=0.5, gamma=1.0, epsilon=0.1, seed=0)
+    run = rl.q_learning(gym.make("FrozenLake-v1", is_slippery=False), episodes=2000, gamma=0.9, seed=0)
     return run.Q
 
 

@@ -105,6 +105,27 @@ def test_value_iteration_of_a_policy_that_never_ends_is_refused(cliff):
         rl.value_iteration(cliff, 1.5)
 
 
+def test_policy_iteration_reaches_the_optimal_values_of_value_iteration(cliff, lake):
+    for mdp, gamma in ((cliff, 1.0), (cliff, 0.9), (lake, 0.95)):
+        iteration = rl.policy_iteration(mdp, gamma)
+        optimal = rl.value_iteration(mdp, gamma, tol=1e-12)
+        assert np.allclose(iteration.V, optimal.V, atol=1e-8)
+        Q = rl.action_values(mdp, optimal.V, gamma)
+        assert np.all(Q[np.arange(mdp.n_states), iteration.policy] >= optimal.V - 1e-8)
+        assert iteration.changed[-1] == 0 and np.all(iteration.changed[:-1] > 0)
+        assert iteration.evaluations < len(optimal.changes)
+
+
+def test_policy_iteration_keeps_a_tied_action_and_refuses_a_start_that_never_ends(cliff):
+    optimal = rl.policy_iteration(cliff, 1.0)
+    again = rl.policy_iteration(cliff, 1.0, policy=optimal.policy)
+    assert again.evaluations == 1 and np.array_equal(again.policy, optimal.policy)
+    with pytest.raises(InputError, match="go on for ever"):
+        rl.evaluate_exactly(cliff, np.zeros(48, dtype=int), 1.0)         # "up" for ever
+    assert np.allclose(rl.evaluate_exactly(cliff, optimal.policy, 0.9),
+                       rl.policy_evaluation(cliff, optimal.policy, 0.9, tol=1e-12).V)
+
+
 def test_policy_matrix_rejects_rows_that_are_not_probabilities():
     assert rl.policy_matrix([1, 0], 2).tolist() == [[0.0, 1.0], [1.0, 0.0]]
     with pytest.raises(InputError, match="add up to 1"):
@@ -229,6 +250,24 @@ def test_plot_policy_draws_one_label_per_cell():
     assert len(texts) == 48 and texts.count("") == 10 and "G" in texts and "S→" in texts
 
 
+def test_plot_values_labels_the_marked_cells_once_per_group_and_writes_no_value_there():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from mlkit.plots.reinforcement import plot_values
+
+    fig, ax = plt.subplots()
+    plot_values(ax, np.arange(48.0), (4, 12), marked={"cliff": range(37, 47), "G": [47]})
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("cliff") == 1 and texts.count("G") == 1
+    assert "40" not in texts and "47" not in texts and "36" in texts
+    cliff_label = next(t for t in ax.texts if t.get_text() == "cliff")
+    assert cliff_label.get_position() == (5.5, 3.0)           # the middle of columns 1 to 10 of the last row
+    plt.close(fig)
+
+
 def test_plot_policy_draws_the_grid_as_a_picture_with_cell_borders_and_no_style_grid():
     import matplotlib
 
@@ -289,11 +328,84 @@ def test_an_arm_out_of_range_is_named():
     assert outcome.status == "incorrect" and "only 4 arms" in outcome.message
 
 
-def test_a_policy_that_falls_is_told_so():
-    outcome = EX.policy.evaluate(np.full(48, 2))  # always down: from the start, nowhere to go but stay
+# --- exercise 5: a greedy policy on the frozen lake without slipping (actions 0 left, 1 down, 2 right, 3 up)
+
+SHORTEST_WAY = {0: 2, 1: 2, 2: 1, 6: 1, 10: 1, 14: 2}     # right, right, down, down, down, right: 6 steps
+
+
+def _policy_from(moves, default=0):
+    policy = np.full(16, default)
+    for state, action in moves.items():
+        policy[state] = action
+    return policy
+
+
+def test_a_policy_that_falls_into_a_hole_is_told_where():
+    outcome = EX.policy.evaluate(np.full(16, 1))  # always down: into the hole at the bottom left
     assert outcome.status == "incorrect"
-    outcome = EX.policy.evaluate(np.full(48, 1))  # always right: straight into the cliff
-    assert "falls off the cliff" in outcome.message
+    assert "falls into the hole at row 3, column 0 after 3 steps" in outcome.message
+
+
+def test_a_policy_that_stays_or_goes_round_is_told_it_never_arrives():
+    outcome = EX.policy.evaluate(np.zeros(16, dtype=int))  # always left: into the edge at once
+    assert outcome.status == "incorrect" and "stays there for ever" in outcome.message
+    outcome = EX.policy.evaluate(_policy_from({0: 2, 1: 0}))  # right, then left: back and forth
+    assert outcome.status == "incorrect" and "back at row 0, column 0 after 2 steps" in outcome.message
+    assert "same loop" in outcome.message
+
+
+def test_a_longer_way_to_the_goal_is_refused_without_telling_the_shortest_length():
+    detour = _policy_from({0: 2, 1: 2, 2: 1, 6: 1, 10: 0, 9: 1, 13: 2, 14: 2})
+    outcome = EX.policy.evaluate(detour)
+    assert outcome.status == "incorrect" and "8 steps" in outcome.message and "shorter way" in outcome.message
+    assert "6" not in outcome.message
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        _policy_from(SHORTEST_WAY),
+        _policy_from({0: 1, 4: 1, 8: 2, 9: 2, 10: 1, 14: 2}, default=3),    # another shortest way
+        _policy_from({0: 1, 4: 1, 8: 2, 9: 1, 13: 2, 14: 2}).astype(float).tolist(),
+    ],
+    ids=["right first", "down first, up elsewhere", "down first, a list of floats"],
+)
+def test_every_shortest_way_passes_whatever_the_policy_does_off_it(policy):
+    outcome = EX.policy.evaluate(policy)
+    assert outcome.status == "passed" and "6 steps" in outcome.message
+
+
+def test_a_shortest_way_as_a_pandas_series_a_row_vector_or_a_tuple_passes():
+    import pandas as pd
+
+    policy = _policy_from(SHORTEST_WAY)
+    for form in (pd.Series(policy), policy[None, :], tuple(int(a) for a in policy)):
+        assert EX.policy.evaluate(form).status == "passed"
+    outcome = EX.policy.evaluate(dict(enumerate(policy)))
+    assert outcome.status == "incorrect" and "numbers" in outcome.message
+
+
+@pytest.mark.parametrize("gamma", [0.5, 0.95, 0.99])
+def test_other_discounts_below_one_pass_and_ties_may_be_broken_at_random(gamma):
+    env = gym.make("FrozenLake-v1", is_slippery=False)
+    Q = rl.q_learning(env, episodes=2000, gamma=gamma, seed=0).Q
+    assert EX.policy.evaluate(Q.argmax(axis=1)).status == "passed"
+    assert EX.policy.evaluate(rl.greedy_policy(Q, rng=np.random.default_rng(1))).status == "passed"
+
+
+def test_the_policy_of_value_iteration_passes_and_without_discount_it_does_not():
+    lake = rl.mdp_from_env(gym.make("FrozenLake-v1", is_slippery=False))
+    assert EX.policy.evaluate(rl.value_iteration(lake, 0.9).policy).status == "passed"
+    outcome = EX.policy.evaluate(rl.value_iteration(lake, 1.0).policy)
+    assert outcome.status == "incorrect" and "never reaches the goal" in outcome.message
+
+
+def test_the_policy_check_plays_the_lake_without_slipping():
+    from mlkit.course.checks.units import reinforcement_learning as unit
+
+    env = unit._lake()
+    assert unit._fewest_steps(env) == 6
+    assert unit._walk(env, _policy_from(SHORTEST_WAY)) == ("goal", [0, 1, 2, 6, 10, 14, 15])
 
 
 # --- findings of the review of unit 20: each test failed before its fix -------------------------
@@ -387,11 +499,6 @@ def test_epsilon_greedy_check_reports_the_shares_it_measured_rather_than_an_arm_
     assert "62%" in outcome.message
 
 
-def test_policy_check_on_a_longer_path_does_not_claim_the_learner_is_unfinished():
-    sarsa = rl.td_control(rl.mdp_from_env(gym.make("CliffWalking-v1")), "sarsa", runs=1, episodes=500, seed=0)
-    outcome = EX.policy.evaluate(sarsa.Q[0].argmax(axis=1))     # the safe path, 17 steps
-    assert outcome.status == "incorrect" and "-17" in outcome.message
-    assert "has not found it yet" not in outcome.message
 
 
 # --- the lesson's prose against its own outputs ----------------------------------------------------

@@ -62,7 +62,7 @@ def plot_policy(ax, policy, shape, *, cliff=(), start=None, goal=None, path=(), 
     return ax
 
 
-def plot_values(ax, values, shape, *, skip=(), decimals: int = 0, label: str = "value", title: str = ""):
+def plot_values(ax, values, shape, *, skip=(), marked=None, decimals: int = 0, label: str = "value", title: str = ""):
     """Draw state values as a coloured map with each value written in its cell.
 
     Parameters
@@ -71,6 +71,8 @@ def plot_values(ax, values, shape, *, skip=(), decimals: int = 0, label: str = "
     values : one value per state, states numbered row by row
     shape : (rows, columns) of the grid
     skip : states left blank (the cliff, holes)
+    marked : ``{text: states}``, states without a value drawn in grey, with ``text`` written once
+        across each group (``{"cliff": range(37, 47), "G": [47]}``); they are skipped too
     decimals : digits written after the decimal point
     label : the colour bar's label
 
@@ -78,11 +80,21 @@ def plot_values(ax, values, shape, *, skip=(), decimals: int = 0, label: str = "
     """
     rows, cols = shape
     grid = np.asarray(values, dtype=float).reshape(rows, cols).copy()
+    marked = {} if marked is None else {text: [int(s) for s in states] for text, states in marked.items()}
     blank = np.zeros(grid.shape, dtype=bool)
-    for state in skip:
+    for state in [*skip, *(s for states in marked.values() for s in states)]:
         blank[divmod(int(state), cols)] = True
     shown = np.ma.masked_array(grid, mask=blank)
+    grey = np.ma.masked_array(np.ones(grid.shape), mask=~blank)
+    if marked:
+        from matplotlib.colors import ListedColormap
+
+        ax.imshow(grey, cmap=ListedColormap(["#9e9e9e"]), vmin=0, vmax=1)
     image = ax.imshow(shown, cmap="viridis")
+    for text, states in marked.items():
+        rows_, cols_ = np.array([divmod(s, cols) for s in states]).T
+        ax.text(cols_.mean(), rows_.mean(), text, ha="center", va="center", fontsize=10, color="white",
+                fontweight="bold")
     for r in range(rows):
         for c in range(cols):
             if not blank[r, c]:

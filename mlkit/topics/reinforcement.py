@@ -367,6 +367,68 @@ def value_iteration(mdp: MDP, gamma: float, *, tol: float = 1e-8, max_sweeps: in
     return _sweep(mdp, gamma, lambda Q: Q.max(axis=1), tol, max_sweeps)
 
 
+@dataclass
+class PolicyIteration:
+    """Result of policy iteration: the final values ``V``, the stable ``policy`` (one action per state),
+    and ``changed[i]``, the number of states whose action the ``i``-th improvement changed."""
+
+    V: np.ndarray
+    policy: np.ndarray
+    changed: np.ndarray
+
+    @property
+    def evaluations(self) -> int:
+        """How many policies were evaluated: one per improvement, the last one finding nothing to change."""
+        return len(self.changed)
+
+
+def evaluate_exactly(mdp: MDP, policy, gamma: float) -> np.ndarray:
+    """The values of ``policy`` from the Bellman expectation equation solved as a linear system,
+    ``(I - gamma T_pi) V = R_pi``.
+
+    Raises :class:`InputError` when the system has no single solution: with ``gamma = 1``,
+    a policy that can go on for ever has no finite values.
+    """
+    pi = policy_matrix(policy, mdp.n_actions)
+    if not 0 <= gamma <= 1:
+        raise InputError(f"gamma must be between 0 and 1, got {gamma}")
+    R_pi = (pi * mdp.expected_reward).sum(axis=1)
+    T_pi = np.einsum("sa,sat->st", pi, mdp.continuing)
+    system = np.eye(mdp.n_states) - gamma * T_pi
+    if np.linalg.cond(system) > 1e12:
+        raise InputError("this policy has no finite values: with gamma = 1 it can go on for ever")
+    return np.linalg.solve(system, R_pi)
+
+
+def policy_iteration(mdp: MDP, gamma: float, policy=None, *, atol: float = 1e-9,
+                     max_iterations: int = 100) -> PolicyIteration:
+    """Alternate policy evaluation (:func:`evaluate_exactly`) and greedy improvement until no action changes.
+
+    ``policy`` is where it starts (one action per state or probabilities; default: each action
+    with the same probability). An improvement takes, in each state, an action with the highest
+    action value; where the current action is among those (within ``atol``), it is kept, so that
+    ties cannot make the policy switch back and forth for ever. Raises :class:`InputError` when the
+    policy is still changing after ``max_iterations`` improvements.
+    """
+    current = np.full((mdp.n_states, mdp.n_actions), 1 / mdp.n_actions) if policy is None else policy
+    current = np.asarray(current)
+    changed = []
+    for _ in range(max_iterations):
+        V = evaluate_exactly(mdp, current, gamma)
+        Q = action_values(mdp, V, gamma)
+        improved = np.argmax(Q, axis=1)
+        if current.ndim == 1:
+            keep = Q[np.arange(mdp.n_states), current] >= Q.max(axis=1) - atol
+            improved = np.where(keep, current, improved)
+            changed.append(int(np.sum(improved != current)))
+        else:  # from probabilities every state gets its first single action
+            changed.append(mdp.n_states)
+        if changed[-1] == 0:
+            return PolicyIteration(V, current, np.array(changed))
+        current = improved
+    raise InputError(f"the policy still changed after {max_iterations} improvements")
+
+
 def _sweep(mdp: MDP, gamma: float, backup, tol: float, max_sweeps: int) -> Sweeps:
     if not 0 <= gamma <= 1:
         raise InputError(f"gamma must be between 0 and 1, got {gamma}")

@@ -1,8 +1,8 @@
 """Exercises of unit 20, reinforcement learning (``solutions/20_reinforcement_learning.ipynb``).
 
 Data: a Bernoulli bandit the checks define, hand-made Markov decision processes,
-gymnasium's ``FrozenLake-v1`` (4x4 and 8x8 maps, slippery) and ``CliffWalking-v1``
-grid worlds. A learner's functions are called on cases the checks make
+gymnasium's ``FrozenLake-v1`` (4x4 and 8x8 maps, slippery, and the 4x4 map without
+slipping for the trained agent). A learner's functions are called on cases the checks make
 themselves (fixed seeds); a learner's policy is followed greedily in a fresh
 environment. Reference: :mod:`mlkit.topics.reinforcement`.
 
@@ -17,6 +17,7 @@ and the values no failure message may reveal (``@<exercise>.secret_values``).
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
@@ -24,15 +25,8 @@ from mlkit.course.checks.kinds import as_labels, as_vector, as_whole_number, exp
 
 EXERCISES = ExerciseSet("reinforcement-learning", "Reinforcement learning")
 
-ENV_ID = "CliffWalking-v1"
-SHORTEST_RETURN = -13.0
+LAKE_ID = "FrozenLake-v1"
 DRAWS = 4000
-
-
-def _env():
-    import gymnasium as gym
-
-    return gym.make(ENV_ID)
 
 
 def _learner_arm(function, estimates, epsilon, rng, name):
@@ -605,25 +599,79 @@ def value_iteration_without_discount():
     return Answer.of(solve)
 
 
-# --- 5. a policy that crosses the cliff ---------------------------------------------------------
+# --- 5. a policy that crosses a frozen lake --------------------------------------------------
+
+
+def _lake():
+    """gymnasium's 4x4 FrozenLake without slipping: every move goes where it points."""
+    import gymnasium as gym
+
+    return gym.make(LAKE_ID, is_slippery=False)
+
+
+def _cell(state: int, columns: int) -> str:
+    row, column = divmod(int(state), columns)
+    return f"row {row}, column {column}"
+
+
+def _fewest_steps(env) -> int:
+    """The length of the shortest way from the start to the goal, by breadth-first search on ``env.unwrapped.P``."""
+    start, _ = env.reset(seed=0)
+    table = env.unwrapped.P
+    frontier, seen, steps = [int(start)], {int(start)}, 0
+    while frontier:
+        steps += 1
+        following = []
+        for state in frontier:
+            for moves in table[state].values():
+                for probability, t, reward, terminated in moves:
+                    if probability > 0 and terminated and reward > 0:
+                        return steps
+                    if probability > 0 and not terminated and t not in seen:
+                        seen.add(t)
+                        following.append(t)
+        frontier = following
+    raise ValueError("the goal cannot be reached")  # pragma: no cover - the map has a way
+
+
+def _walk(env, actions):
+    """Follow ``actions`` (one per state) from the start: ``(ending, states)``.
+
+    ``ending`` is ``"goal"``, ``"hole"``, ``"stays"`` (a move into the edge that leaves the agent
+    where it is) or ``"loop"`` (back in a cell already visited). Moves are certain, so an agent
+    back in a cell it has visited goes round the same way for ever.
+    """
+    state, _ = env.reset(seed=0)
+    states = [int(state)]
+    for _ in range(env.observation_space.n + 1):
+        state, reward, terminated, truncated, _ = env.step(int(actions[state]))
+        state = int(state)
+        if terminated:
+            return ("goal" if reward > 0 else "hole"), states + [state]
+        if state == states[-1]:
+            return "stays", states + [state]
+        if state in states:
+            return "loop", states + [state]
+        states.append(state)
+    return "loop", states  # pragma: no cover - a deterministic walk repeats a cell before this
 
 
 @EXERCISES.exercise(
     "policy",
-    title="Train an agent and read off its greedy policy",
+    title="Train an agent on a frozen lake and read off its greedy policy",
     hints=(
-        "Train with `rl.q_learning(env, episodes=..., epsilon=..., seed=0)`; a few hundred episodes with "
-        "`epsilon=0.1` are enough.",
-        "The greedy policy takes, in each state (a row of `Q`), the action with the highest value: the "
-        "position of the row's maximum.",
-        "`run = rl.q_learning(env, episodes=500, epsilon=0.1, seed=0)`; `policy = run.Q.argmax(axis=1)`",
+        "Train with `rl.q_learning(env, episodes=2000, gamma=..., seed=0)`. The only reward is the 1 paid at "
+        "the goal: which `gamma` makes arriving sooner worth more than arriving later?",
+        "Any `gamma` below 1 (0.9, 0.99) makes a reward k steps ahead worth `gamma**k`, so the shortest way "
+        "has the highest values. The greedy policy takes, in each state (a row of `Q`), the position of the "
+        "row's maximum.",
+        "`run = rl.q_learning(env, episodes=2000, gamma=0.9, seed=0)`; `policy = run.Q.argmax(axis=1)`",
     ),
 )
 def policy(policy):
-    from mlkit.topics import reinforcement as rl
-
-    env = _env()
+    env = _lake()
     n_states, n_actions = env.observation_space.n, env.action_space.n
+    columns = env.unwrapped.desc.shape[1]
     shape = getattr(policy, "shape", None)
     if shape == (n_states, n_actions):
         raise Incorrect(f"`policy` has shape {shape}, a value per state and action; one action per state, "
@@ -635,44 +683,70 @@ def policy(policy):
     actions = as_labels(actions, name="policy", length=n_states, what=f"one action per state ({n_states})")
     if actions.min() < 0 or actions.max() >= n_actions:
         raise Incorrect(f"each entry of `policy` should be an action, a whole number from 0 to {n_actions - 1}.")
-    episode = rl.rollout(env, actions, seed=0, max_steps=200)
-    if not episode.terminated:
-        steps = len(episode.states) - 1
-        falls = round((-episode.total_reward - steps) / 99)
-        if falls:
-            raise Incorrect(f"following `policy` from the start, the agent falls off the cliff {falls} times in "
-                            f"{steps} steps and never reaches the goal. Is it taking the best action in each state?")
-        raise Incorrect(f"following `policy` from the start, the agent wanders for {steps} steps without falling "
-                        "and without reaching the goal. Has it been trained?")
-    if episode.total_reward < SHORTEST_RETURN:
-        raise Incorrect(f"following `policy`, the agent reaches the goal with a return of "
-                        f"{episode.total_reward:.0f}; a shorter way exists. The greedy policy of a Q-learning "
-                        "agent trained long enough takes it (a learner that values its own exploring steps, as "
-                        "SARSA does, keeps a safer distance from the cliff).")
-    return f"the agent reaches the goal in {len(episode.states) - 1} steps, a return of {episode.total_reward:.0f}."
+    ending, states = _walk(env, actions)
+    steps = len(states) - 1
+    where = _cell(states[-1], columns)
+    if ending == "hole":
+        raise Incorrect(f"following `policy` from the start, the agent falls into the hole at {where} after "
+                        f"{steps} steps. Has it been trained, and does it take the best action of each state?")
+    if ending == "stays":
+        raise Incorrect(f"following `policy` from the start, move {steps} runs into the edge of the lake at "
+                        f"{where}: the agent stays there for ever and never reaches the goal. Is it the greedy "
+                        "policy (the best action of each row) of values that prefer arriving sooner?")
+    if ending == "loop":
+        raise Incorrect(f"following `policy` from the start, the agent is back at {where} after {steps} steps and "
+                        "goes round the same loop for ever, never reaching the goal. Is it the "
+                        "greedy policy (the best action of each row) of values that prefer arriving sooner?")
+    fewest = _fewest_steps(env)
+    if steps > fewest:
+        raise Incorrect(f"following `policy`, the agent reaches the goal in {steps} steps, but a shorter way "
+                        "exists. Do your agent's values prefer a reward that comes sooner?")
+    return f"the agent reaches the goal in {steps} steps, the fewest possible, without a hole on the way."
+
+
+@functools.lru_cache(maxsize=None)
+def _trained_table(gamma: float):
+    """The table of Q-learning on the lake for 2000 episodes with ``gamma`` (seed 0), computed once."""
+    from mlkit.topics import reinforcement as rl
+
+    return rl.q_learning(_lake(), episodes=2000, gamma=gamma, seed=0).Q
 
 
 @policy.wrong_answer
-def policy_untrained():
+def policy_undiscounted():
+    """gamma = 1: every way that ever arrives is worth 1, and the greedy policy goes nowhere."""
+    return Answer.of(_trained_table(1.0).argmax(axis=1))
+
+
+@policy.wrong_answer
+def policy_untrained_with_random_ties():
+    """An untrained table of zeros, its ties broken at random: a random walk that falls into a hole."""
     import numpy as np
 
-    return Answer.of(np.zeros(48, dtype=int))
+    from mlkit.topics import reinforcement as rl
+
+    return Answer.of(rl.greedy_policy(np.zeros((16, 4)), rng=np.random.default_rng(2)))
 
 
 @policy.wrong_answer
 def policy_worst_action():
-    from mlkit.topics import reinforcement as rl
-
-    run = rl.q_learning(_env(), episodes=500, epsilon=0.1, seed=0)
-    return Answer.of(run.Q.argmin(axis=1))
+    return Answer.of(_trained_table(0.9).argmin(axis=1))
 
 
 @policy.wrong_answer
 def policy_wrong_axis():
-    from mlkit.topics import reinforcement as rl
+    return Answer.of(_trained_table(0.9).argmax(axis=0))
 
-    run = rl.q_learning(_env(), episodes=500, epsilon=0.1, seed=0)
-    return Answer.of(run.Q.argmax(axis=0))
+
+@policy.wrong_answer
+def policy_a_detour():
+    """A way written by hand round the hole in the middle: right, right, down, down, left, down, right, right."""
+    import numpy as np
+
+    actions = np.zeros(16, dtype=int)
+    for state, action in {0: 2, 1: 2, 2: 1, 6: 1, 10: 0, 9: 1, 13: 2, 14: 2}.items():
+        actions[state] = action
+    return Answer.of(actions)
 
 
 # --- 6. a judgement ------------------------------------------------------------------------------
