@@ -186,3 +186,161 @@ def test_filter_responses_draws_signed_values_centred_on_zero_without_grid():
         assert not any(line.get_visible() for line in ax.get_xgridlines() + ax.get_ygridlines())
     with pytest.raises(ValueError, match="one entry per kernel"):
         vision_plots.filter_responses(np.eye(8), [np.ones((3, 3))], ["a", "b"])
+
+
+# --- augmentation inside the training loop, robustness sets, windows as rows ----------------------------
+
+
+def test_random_shifts_moves_each_image_by_one_allowed_whole_pixel_shift():
+    rng = np.random.default_rng(9)
+    stack = rng.integers(1, 17, (60, 5, 6)).astype(float)
+    moved = vision.random_shifts(stack, np.random.default_rng(0), max_shift=1)
+    allowed = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+    seen = set()
+    for original, result in zip(stack, moved):
+        matches = [s for s in allowed if np.array_equal(result, vision.shift_image(original, *s))]
+        assert len(matches) == 1  # no pixel is 0 in the originals, so the shift is identified
+        seen.add(matches[0])
+    assert seen == set(allowed)  # 60 draws of 9 equally likely shifts reach every one
+
+
+def test_random_shifts_pads_with_zeros_and_never_wraps():
+    stack = np.ones((200, 4, 4))
+    moved = vision.random_shifts(stack, np.random.default_rng(1), max_shift=2)
+    totals = moved.sum(axis=(1, 2))
+    assert set(totals.tolist()) <= {16.0, 12.0, 9.0, 8.0, 6.0, 4.0}  # rows x cols kept after |dy|, |dx| <= 2
+    assert (totals < 16).mean() > 0.7  # most images move
+
+
+def test_random_shifts_depends_only_on_the_generator():
+    stack = np.random.default_rng(2).normal(size=(30, 6, 6))
+    first = vision.random_shifts(stack, np.random.default_rng(5))
+    again = vision.random_shifts(stack, np.random.default_rng(5))
+    other = vision.random_shifts(stack, np.random.default_rng(6))
+    assert np.array_equal(first, again) and not np.array_equal(first, other)
+    assert np.array_equal(vision.random_shifts(stack, np.random.default_rng(5), max_shift=0), stack)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"max_shift": -1}, "max_shift"), ({"max_shift": 1.5}, "max_shift"), ({"rng": 0}, "numpy.random.Generator"),
+])
+def test_random_shifts_rejects_bad_arguments(kwargs, match):
+    arguments = {"rng": np.random.default_rng(0), "max_shift": 1, **kwargs}
+    with pytest.raises(InputError, match=match):
+        vision.random_shifts(np.zeros((2, 4, 4)), **arguments)
+    with pytest.raises(InputError, match="3-D"):
+        vision.random_shifts(np.zeros((4, 4)), np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("distance", [0, 1, 2])
+def test_shifted_copies_are_the_four_directions_without_the_originals(distance):
+    stack = np.random.default_rng(3).normal(size=(3, 5, 5))
+    labels = np.array([4, 1, 9])
+    images, repeated = vision.shifted_copies(stack, labels, distance)
+    assert images.shape == (12, 5, 5) and repeated.tolist() == [4, 1, 9] * 4
+    for k, (dy, dx) in enumerate(vision.SHIFTS):
+        for i in range(3):
+            assert np.array_equal(images[3 * k + i], vision.shift_image(stack[i], dy * distance, dx * distance))
+
+
+def test_shifted_copies_rejects_a_bad_distance():
+    for distance in (-1, 0.5, True):
+        with pytest.raises(InputError, match="distance"):
+            vision.shifted_copies(np.zeros((1, 3, 3)), [0], distance)
+
+
+def test_image_patches_times_the_kernel_is_the_cross_correlation():
+    rng = np.random.default_rng(4)
+    stack, kernel = rng.normal(2.0, 3.0, (3, 6, 7)), rng.normal(size=(2, 3))
+    patches = vision.image_patches(stack, kernel.shape)
+    assert patches.shape == (3 * 5 * 5, 6)
+    assert np.allclose(patches @ kernel.ravel(), vision.correlate_images(stack, kernel).ravel())
+    assert np.array_equal(patches[0], stack[0, :2, :3].ravel())
+
+
+def test_least_squares_on_patches_recovers_a_kernel_and_its_flip_from_a_convolution():
+    from scipy import signal
+
+    rng = np.random.default_rng(5)
+    stack, kernel = rng.normal(size=(6, 8, 8)), rng.normal(size=(3, 3))
+    patches = vision.image_patches(stack, kernel.shape)
+    fitted, *_ = np.linalg.lstsq(patches, vision.correlate_images(stack, kernel).ravel(), rcond=None)
+    assert np.allclose(fitted.reshape(3, 3), kernel)
+    convolved = np.stack([signal.convolve2d(image, kernel, mode="valid") for image in stack])
+    flipped, *_ = np.linalg.lstsq(patches, convolved.ravel(), rcond=None)
+    assert np.allclose(flipped.reshape(3, 3), kernel[::-1, ::-1]) and not np.allclose(flipped.reshape(3, 3), kernel)
+
+
+def test_image_patches_rejects_a_kernel_that_does_not_fit():
+    with pytest.raises(InputError, match="does not fit"):
+        vision.image_patches(np.zeros((2, 3, 3)), (4, 1))
+    with pytest.raises(InputError, match="pair"):
+        vision.image_patches(np.zeros((2, 3, 3)), 3)
+
+
+def test_keras_conv2d_computes_the_cross_correlation_not_the_convolution():
+    """The lesson's claim: the kernel a Conv2D layer holds is applied as it is, like vision.correlate_images."""
+    from mlkit.course.notebook_setup import configure_framework
+
+    configure_framework()
+    import keras
+
+    rng = np.random.default_rng(6)
+    stack, kernel = rng.normal(size=(2, 7, 6)), rng.normal(size=(3, 2))
+    layer = keras.layers.Conv2D(1, kernel_size=kernel.shape, use_bias=False)
+    layer.build((None, 7, 6, 1))
+    layer.set_weights([kernel[:, :, None, None].astype("float32")])
+    maps = np.asarray(layer(stack[..., None].astype("float32")))[..., 0]
+    assert np.allclose(maps, vision.correlate_images(stack, kernel), atol=1e-5)
+    assert not np.allclose(maps, vision.correlate_images(stack, kernel[::-1, ::-1]), atol=1e-2)
+
+
+# --- the new figures ---------------------------------------------------------------------------------
+
+
+def test_kernel_convergence_draws_kernels_on_one_scale_and_the_gap_per_epoch():
+    target = np.array([[1.0, 1.0], [-1.0, -1.0]])
+    snapshots = [target * 0.0 + 0.5, target * 0.5, target * 0.9, target * 2.0]
+    fig = vision_plots.kernel_convergence(snapshots, target, shown=[0, 2])
+    images = [ax.get_images()[0] for ax in fig.axes if ax.get_images()]
+    assert len(images) == 3
+    assert {im.get_clim() for im in images} == {(-2.0, 2.0)}  # one symmetric scale over every kernel drawn
+    assert np.array_equal(images[-1].get_array(), target)
+    curve = next(ax for ax in fig.axes if ax.get_lines())
+    assert curve.get_yscale() == "log"
+    assert np.allclose(curve.get_lines()[0].get_ydata(), [1.5, 0.5, 0.1, 1.0])
+    assert all(not any(g.get_visible() for g in ax.get_xgridlines() + ax.get_ygridlines())
+               for ax in fig.axes if ax.get_images())
+    with pytest.raises(ValueError, match="shown"):
+        vision_plots.kernel_convergence(snapshots, target, shown=[4])
+    with pytest.raises(ValueError, match="shape"):
+        vision_plots.kernel_convergence([np.zeros((3, 3))], target, shown=[0])
+
+
+def test_kernel_rows_draws_each_kernel_on_its_own_symmetric_scale():
+    from mlkit.plots.style import DIVERGING_CMAP
+
+    rows = {"hand": [np.array([[1.0, -3.0]])], "learned": [np.array([[0.2, 0.1]]), np.array([[-5.0, 2.0]])]}
+    fig = vision_plots.kernel_rows(rows, titles={"learned": ["f1", "f2"]})
+    drawn = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(drawn) == 3 and [ax.get_title() for ax in drawn] == ["", "f1", "f2"]
+    assert [ax.get_images()[0].get_clim() for ax in drawn] == [(-3.0, 3.0), (-0.2, 0.2), (-5.0, 5.0)]
+    assert all(ax.get_images()[0].get_cmap().name == DIVERGING_CMAP for ax in drawn)
+    with pytest.raises(ValueError, match="one entry per kernel"):
+        vision_plots.kernel_rows(rows, titles={"hand": ["a", "b"]})
+    with pytest.raises(ValueError, match="empty"):
+        vision_plots.kernel_rows({})
+
+
+def test_shift_robustness_draws_one_bar_per_model_and_shift_with_its_value():
+    accuracies = {"a": [0.9, 0.4, 0.1], "b": [0.85, 0.8, 0.3]}
+    fig = vision_plots.shift_robustness([0, 1, 2], accuracies)
+    ax = fig.axes[0]
+    assert [c.get_label() for c in ax.containers] == ["a", "b"]
+    for container, values in zip(ax.containers, accuracies.values()):
+        assert np.allclose([bar.get_height() for bar in container], values)
+    lefts = [[bar.get_x() for bar in c] for c in ax.containers]
+    assert all(x_a < x_b for x_a, x_b in zip(*lefts))  # side by side, none hidden behind another
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0 pixels", "1 pixel", "2 pixels"]
+    with pytest.raises(ValueError, match="one value per distance"):
+        vision_plots.shift_robustness([0, 1], {"a": [0.5]})

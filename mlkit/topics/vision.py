@@ -1,4 +1,4 @@
-"""Small image operations in NumPy: simple features, shifting, a convolutional filter and pooling.
+"""Small image operations in NumPy: simple features, shifts (fixed and random), a convolutional filter, its windows, pooling.
 
 The computer-vision unit (``notebooks/22_computer_vision.ipynb``) writes these
 by hand first; this module holds the reusable versions the lesson applies to
@@ -7,7 +7,8 @@ An image is a 2-D array (rows x columns); a stack of images is a 3-D array
 (n x rows x columns).
 
 Everything here computes and returns values: nothing prints or plots (the
-figures are in :mod:`mlkit.plots.vision`).
+figures are in :mod:`mlkit.plots.vision`), and no deep-learning framework is
+imported: the lesson's Keras models take the arrays these functions return.
 
 A filter is applied by :func:`correlate2d`, a cross-correlation, which is what a
 convolutional layer computes. Before this release it was called ``convolve2d``
@@ -25,6 +26,8 @@ Examples
 [[8.0, 12.0], [20.0, 24.0]]
 >>> max_pool(np.array([[1.0, 2.0], [3.0, 0.0]])).tolist()
 [[3.0]]
+>>> image_patches(np.arange(9.0).reshape(1, 3, 3), (2, 2)).tolist()
+[[0.0, 1.0, 3.0, 4.0], [1.0, 2.0, 4.0, 5.0], [3.0, 4.0, 6.0, 7.0], [4.0, 5.0, 7.0, 8.0]]
 """
 
 from __future__ import annotations
@@ -145,6 +148,110 @@ def augment_with_shifts(images, labels, shifts: Sequence[tuple[int, int]] = SHIF
         raise InputError(f"labels must have one entry per image ({len(stack)}); got {len(labels)}")
     parts = [stack] + [shift_images(stack, dy, dx) for dy, dx in shifts]
     return np.concatenate(parts), np.tile(labels, len(parts))
+
+
+def shifted_copies(images, labels, distance: int = 1):
+    """The images moved ``distance`` pixels up, down, left and right, one stack after the other.
+
+    A test of robustness: a model that has learned shapes rather than positions should
+    classify these about as well as the unshifted images. Unlike
+    :func:`augment_with_shifts`, the unshifted images are not included.
+
+    Parameters
+    ----------
+    images : array-like of shape (n, rows, cols)
+    labels : array-like of length n
+    distance : whole number of pixels, at least 0
+
+    Returns
+    -------
+    (images, labels) : arrays of length ``4 * n``, in the order of :data:`SHIFTS`
+
+    Examples
+    --------
+    >>> X, y = shifted_copies(np.ones((2, 4, 4)), [3, 7], distance=2)
+    >>> X.shape, y.tolist(), X.sum(axis=(1, 2)).tolist()
+    ((8, 4, 4), [3, 7, 3, 7, 3, 7, 3, 7], [8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0])
+    """
+    if isinstance(distance, bool) or not isinstance(distance, (int, np.integer)) or distance < 0:
+        raise InputError(f"distance must be a whole number of pixels, 0 or more; got {distance!r}")
+    shifts = [(dy * distance, dx * distance) for dy, dx in SHIFTS]
+    images, labels = augment_with_shifts(images, labels, shifts)
+    n = len(images) // (1 + len(shifts))
+    return images[n:], labels[n:]
+
+
+def random_shifts(images, rng: np.random.Generator, max_shift: int = 1) -> np.ndarray:
+    """Each image moved by its own random whole-pixel shift, for augmentation during training.
+
+    For every image, ``dy`` and ``dx`` are drawn independently and uniformly from
+    ``-max_shift, ..., max_shift`` (so with ``max_shift=1`` one image in nine stays
+    where it is); the image is then moved as :func:`shift_image` moves it, with
+    blank pixels coming in at the edges, never wrapping around. Called on each
+    batch of a training loop, it shows the network a fresh variant of every image at
+    every epoch.
+
+    Parameters
+    ----------
+    images : array-like of shape (n, rows, cols)
+    rng : numpy.random.Generator, the only source of randomness (seed it to repeat a run)
+    max_shift : whole number of pixels, at least 0
+
+    Returns
+    -------
+    numpy.ndarray of the same shape as ``images``.
+
+    Examples
+    --------
+    >>> moved = random_shifts(np.ones((3, 5, 5)), np.random.default_rng(0), max_shift=0)
+    >>> moved.sum(axis=(1, 2)).tolist()
+    [25.0, 25.0, 25.0]
+    """
+    stack = _stack(images)
+    if isinstance(max_shift, bool) or not isinstance(max_shift, (int, np.integer)) or max_shift < 0:
+        raise InputError(f"max_shift must be a whole number of pixels, 0 or more; got {max_shift!r}")
+    if not isinstance(rng, np.random.Generator):
+        raise InputError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)); got {type(rng).__name__}")
+    drawn = rng.integers(-max_shift, max_shift + 1, size=(len(stack), 2))
+    out = np.empty_like(stack)
+    for dy, dx in {tuple(pair) for pair in drawn.tolist()}:
+        rows = (drawn[:, 0] == dy) & (drawn[:, 1] == dx)
+        out[rows] = shift_images(stack[rows], dy, dx)
+    return out
+
+
+def image_patches(images, kernel_shape) -> np.ndarray:
+    """Every window a kernel of ``kernel_shape`` covers, one flattened window per row.
+
+    The windows of the first image come first, row by row of positions, as in
+    :func:`correlate_images`; so ``image_patches(images, k.shape) @ k.ravel()`` is
+    ``correlate_images(images, k).ravel()``. A filter with no bias is therefore a
+    linear model whose features are the pixels of a window, and fitting it to target
+    feature maps by least squares is a linear regression.
+
+    Parameters
+    ----------
+    images : array-like of shape (n, rows, cols)
+    kernel_shape : (k_rows, k_cols), no larger than the images
+
+    Returns
+    -------
+    numpy.ndarray of shape ``(n * (rows - k_rows + 1) * (cols - k_cols + 1), k_rows * k_cols)``
+
+    Examples
+    --------
+    >>> image_patches(np.zeros((2, 4, 5)), (3, 2)).shape
+    (16, 6)
+    """
+    stack = _stack(images)
+    try:
+        k_rows, k_cols = (int(k) for k in kernel_shape)
+    except (TypeError, ValueError):
+        raise InputError(f"kernel_shape must be a pair (k_rows, k_cols); got {kernel_shape!r}") from None
+    if k_rows < 1 or k_cols < 1 or stack.shape[1] < k_rows or stack.shape[2] < k_cols:
+        raise InputError(f"the kernel shape {(k_rows, k_cols)} does not fit in the images {stack.shape[1:]}")
+    windows = np.lib.stride_tricks.sliding_window_view(stack, (k_rows, k_cols), axis=(1, 2))
+    return windows.reshape(-1, k_rows * k_cols)
 
 
 def correlate2d(image, kernel) -> np.ndarray:

@@ -7,7 +7,8 @@ of the training images for validation, by ``StratifiedShuffleSplit`` with
 test images. The NumPy
 exercises are checked against :mod:`mlkit.topics.vision` on small random images the
 checks make themselves, so a function that only works for 8 x 8 digits with a
-3 x 3 kernel does not pass.
+3 x 3 kernel does not pass; the gradient exercise is checked against a least-squares
+computation of the same gradient (:func:`reference_kernel_gradient`).
 
 Each exercise is a check function decorated with ``EXERCISES.exercise``;
 below it, builders of plausible wrong answers (``@<exercise>.wrong_answer``)
@@ -468,7 +469,163 @@ def convolve_same_padding():
     return Answer.of(_looped(pad=True))
 
 
-# --- 5. a judgement -----------------------------------------------------------------------
+# --- 5. the gradient of a filter ---------------------------------------------------------
+
+
+def reference_kernel_gradient(images, kernel, targets):
+    """Gradient, with respect to ``kernel``, of the mean squared error between the response maps and ``targets``.
+
+    Computed another way than the solution's: each window of each image is a row of
+    :func:`mlkit.topics.vision.image_patches`, and the gradient of a least-squares loss is
+    ``2 / M * patches.T @ errors``.
+    """
+    import numpy as np
+
+    from mlkit.topics import vision
+
+    kernel = np.asarray(kernel, dtype=float)
+    patches = vision.image_patches(images, kernel.shape)
+    errors = patches @ kernel.ravel() - np.asarray(targets, dtype=float).ravel()
+    return (2.0 / errors.size * patches.T @ errors).reshape(kernel.shape)
+
+
+def _gradient_cases():
+    """Stacks, kernels and targets the check makes itself: uncentred pixels, non-square kernels, odd sizes."""
+    import numpy as np
+
+    rng = np.random.default_rng(22)
+    cases = []
+    for n, (rows, cols), (k_rows, k_cols) in (
+        (3, (6, 7), (2, 3)), (2, (5, 5), (3, 3)), (4, (9, 4), (3, 2)), (1, (4, 6), (1, 3)),
+    ):
+        images = rng.uniform(0.0, 16.0, (n, rows, cols))
+        kernel = rng.normal(0.3, 1.0, (k_rows, k_cols))
+        targets = rng.normal(2.0, 5.0, (n, rows - k_rows + 1, cols - k_cols + 1))
+        cases.append((images, kernel, targets))
+    return cases
+
+
+def _scale_of(got, expected):
+    """``c`` when ``got`` is ``c * expected`` (to 1e-6), else ``None``."""
+    import numpy as np
+
+    norm = float(np.sum(expected * expected))
+    if norm == 0.0:
+        return None
+    c = float(np.sum(got * expected)) / norm
+    return c if np.allclose(got, c * expected, rtol=1e-6, atol=1e-9 * max(1.0, abs(c))) else None
+
+
+@EXERCISES.exercise(
+    "gradient",
+    title="The gradient of a convolutional filter's weights",
+    hints=(
+        "Start from the error maps: the filter's response maps (`vision.correlate_images(images, kernel)`) "
+        "minus the targets. The gradient has one value per weight of the kernel, so it has the kernel's shape.",
+        "For one image, the lesson's formula is a cross-correlation of the image with its error map: "
+        "`vision.correlate2d(image, error)` has the kernel's shape. Add these up over the images, then scale.",
+        "The loss is a mean over every value of every map: the factor in front is 2 divided by the number of "
+        "values in all the error maps together (`error.size`), not by the number of images.",
+    ),
+)
+def gradient(kernel_gradient):
+    import numpy as np
+
+    _expect_function(kernel_gradient, "kernel_gradient")
+    for images, kernel, targets in _gradient_cases():
+        n, rows, cols = images.shape
+        label = (f"`kernel_gradient` for {n} image{'s' if n > 1 else ''} of {rows} x {cols} with a "
+                 f"{kernel.shape[0]} x {kernel.shape[1]} kernel")
+        expected = reference_kernel_gradient(images, kernel, targets)
+        raw = call_learner(kernel_gradient, images.copy(), kernel.copy(), targets.copy())
+        if raw is not Ellipsis and np.shape(raw) == targets.shape:
+            raise Incorrect(f"{label} has the shape of the error maps, {targets.shape}. The gradient has one value "
+                            "per weight of the kernel: add up over the images and the positions.")
+        got = returned_array(raw, name=label, shape=expected.shape)
+        if np.allclose(got, expected, rtol=1e-5, atol=1e-8):
+            continue
+        if not np.isfinite(got).all():
+            raise Incorrect(f"{label} contains NaN or infinite values.")
+        if np.allclose(got, expected[::-1, ::-1], rtol=1e-5, atol=1e-8):
+            raise Incorrect(f"{label} is the right gradient flipped upside down and left to right. The weight "
+                            "K[a, b] multiplies the pixel a rows below and b columns to the right of each output "
+                            "position: pair the error maps with the images as a cross-correlation, without flipping.")
+        scale = _scale_of(got, expected)
+        if scale is not None and np.isclose(scale, -1.0):
+            raise Incorrect(f"{label} points the opposite way: a step against it would increase the loss. "
+                            "Check the sign of the error: the response minus the target.")
+        if scale is not None and scale > 0:
+            values = targets.size
+            if np.isclose(scale, 0.5):
+                raise Incorrect(f"{label} is half the gradient: the derivative of a square brings a factor 2.")
+            if np.isclose(scale, values) or np.isclose(scale, values / 2):
+                raise Incorrect(f"{label} is the gradient of the summed squared errors; the loss is their mean "
+                                "over all the values of all the maps.")
+            if n > 1 and np.isclose(scale, values / n):
+                raise Incorrect(f"{label} is divided by the number of images; the mean runs over every value of "
+                                "every map, all positions of all images.")
+            raise Incorrect(f"{label} points the right way but has the wrong size: check the constant in front, "
+                            "the factor from the square and the number of values the mean runs over.")
+        if n > 1 and any(_scale_of(got, reference_kernel_gradient(images[k:k + 1], kernel, targets[k:k + 1]))
+                         for k in (0, n - 1)):
+            raise Incorrect(f"{label} depends on one image of the stack only; the loss is a mean over all the "
+                            "images, so every image's error maps add to the gradient.")
+        refuse_rounded(got, expected, name="kernel_gradient")
+        raise Incorrect(f"{label} gives wrong values: each weight's gradient sums, over every image and every "
+                        "output position, the error there times the pixel that weight multiplied.")
+    return ("right for stacks of several images and square and non-square kernels: this is the gradient "
+            "backpropagation gives a convolutional layer's weights.")
+
+
+def _gradient_of(*, sign=1.0, factor=2.0, mean_over="values", flip=False, first_image_only=False):
+    """A learner's kernel_gradient with one slip: the error's sign, the factor, what the mean divides by, a flip."""
+
+    def learner(images, kernel, targets):
+        import numpy as np
+
+        from mlkit.topics import vision
+
+        error = sign * (vision.correlate_images(images, kernel) - targets)
+        pairs = list(zip(images, error))[:1] if first_image_only else zip(images, error)
+        total = sum(vision.correlate2d(image, e) for image, e in pairs)
+        count = {"values": error.size, "images": len(images), "none": 1}[mean_over]
+        total = factor * np.asarray(total) / count
+        return total[::-1, ::-1] if flip else total
+
+    return learner
+
+
+@gradient.wrong_answer
+def gradient_sign_flipped():
+    return Answer.of(_gradient_of(sign=-1.0))
+
+
+@gradient.wrong_answer
+def gradient_without_the_factor_two():
+    return Answer.of(_gradient_of(factor=1.0))
+
+
+@gradient.wrong_answer
+def gradient_of_the_sum():
+    return Answer.of(_gradient_of(mean_over="none"))
+
+
+@gradient.wrong_answer
+def gradient_mean_over_images_only():
+    return Answer.of(_gradient_of(mean_over="images"))
+
+
+@gradient.wrong_answer
+def gradient_flipped_like_a_convolution():
+    return Answer.of(_gradient_of(flip=True))
+
+
+@gradient.wrong_answer
+def gradient_of_the_first_image_only():
+    return Answer.of(_gradient_of(first_image_only=True))
+
+
+# --- 6. a judgement -----------------------------------------------------------------------
 
 JUDGEMENT_FEEDBACK = {
     "A": "training longer on the same photos teaches the model the same positions more firmly; it never "
