@@ -1,5 +1,5 @@
-"""Checks of unit nlp: the messages of particular wrong answers; the support-messages corpus and its
-loader; and :mod:`mlkit.topics.text`.
+"""Checks of unit nlp: the messages of particular wrong answers, the forms of a right answer, and the
+support-messages corpus and its loader. :mod:`mlkit.topics.text` is tested in ``test_nlp_topics.py``.
 
 That every check passes on the solution, says "not attempted" on the stub and fails on each
 wrong answer is tested for all units by ``tests/test_exercises_discovered.py``.
@@ -7,6 +7,7 @@ wrong answer is tested for all units by ``tests/test_exercises_discovered.py``.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from mlkit.course.checks import INCORRECT, NOT_ATTEMPTED, exercises
@@ -31,34 +32,6 @@ def test_tokenise_stub_is_not_attempted():
 
 def test_a_learner_function_that_raises_is_an_error_not_a_crash():
     assert EX.tokenise.evaluate(lambda text: 1 / 0).status == "error"
-
-
-def test_the_leaky_vocabulary_is_named_as_a_leak():
-    from mlkit.course.checks.units import nlp as unit
-
-    outcome = EX.bag_of_words.evaluate(*unit.bag_of_words_fitted_on_all_messages().args)
-    assert "test messages" in outcome.message and "leak" in outcome.message
-
-
-def test_the_lessons_single_word_bag_is_told_to_count_word_pairs_too():
-    from mlkit.course.checks.units import nlp as unit
-
-    outcome = EX.bag_of_words.evaluate(*unit.bag_of_words_single_words_only().args)
-    assert outcome.status == INCORRECT and "single words only" in outcome.message
-
-
-def test_the_bag_of_words_and_pairs_passes_and_counts_pairs():
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    from mlkit.course.checks.units import nlp as unit
-
-    train, _ = unit._split()
-    vectorizer = CountVectorizer(ngram_range=(1, 2))
-    counts = vectorizer.fit_transform(train["text"])
-    outcome = EX.bag_of_words.evaluate(vectorizer, counts)
-    pairs = sum(" " in term for term in vectorizer.vocabulary_)
-    assert outcome.passed and pairs > 0 and f"{pairs} word pairs" in outcome.message
-    assert counts.shape[1] > len(CountVectorizer().fit(train["text"]).vocabulary_)
 
 
 def test_error_analysis_reads_out_of_fold_predictions_on_the_training_messages():
@@ -101,58 +74,151 @@ def test_loader_splits_into_disjoint_stratified_parts_and_returns_copies():
     assert len(support_messages.all_messages()) == 440
 
 
-def _toy_model(labels=("post", "post", "pay", "pay")):
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-
-    texts = ["parcel late", "parcel lost", "card charged", "card declined"]
-    return make_pipeline(TfidfVectorizer(), LogisticRegression()).fit(texts, list(labels))
+# --- exercise 4: PPMI ----------------------------------------------------------------------------------
 
 
-def test_top_terms_ranks_each_class_by_its_weights():
-    from mlkit.topics.text import top_terms
-
-    terms = top_terms(_toy_model(), n=2)
-    assert terms["label"].tolist() == ["pay", "pay", "post", "post"]
-    assert terms.loc[0, "term"] == "card" and terms.loc[2, "term"] == "parcel"
-    assert terms.groupby("label")["weight"].apply(lambda w: w.is_monotonic_decreasing).all()
-
-
-def test_top_terms_with_several_classes_uses_one_row_per_class():
-    from sklearn.feature_extraction.text import CountVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-
-    from mlkit.topics.text import top_terms
-
-    texts = ["red apple", "red cherry", "blue sky", "blue sea", "green leaf", "green grass"]
-    model = make_pipeline(CountVectorizer(), LogisticRegression()).fit(texts, ["r", "r", "b", "b", "g", "g"])
-    assert top_terms(model, n=1).set_index("label")["term"].to_dict() == {"b": "blue", "g": "green", "r": "red"}
+def _solution_ppmi(counts, alpha):
+    p_joint = counts / counts.sum()
+    p_word = counts.sum(axis=1, keepdims=True) / counts.sum()
+    context = counts.sum(axis=0, keepdims=True) ** alpha
+    with np.errstate(divide="ignore"):
+        return np.maximum(np.log(p_joint / (p_word * context / context.sum())), 0.0)
 
 
-def test_top_terms_and_known_terms_reject_bad_input_with_a_message():
-    from sklearn.linear_model import LogisticRegression
-
-    from mlkit.errors import InputError
-    from mlkit.topics.text import known_terms, top_terms
-
-    with pytest.raises(InputError, match="first step is a CountVectorizer"):
-        top_terms(LogisticRegression())
-    with pytest.raises(InputError, match="at least 1"):
-        top_terms(_toy_model(), n=0)
-    with pytest.raises(InputError, match="text should be a string"):
-        known_terms(_toy_model()[0], ["parcel"])
-    with pytest.raises(InputError, match="fitted"):
-        from sklearn.feature_extraction.text import CountVectorizer
-
-        known_terms(CountVectorizer(), "parcel")
+@pytest.mark.parametrize(
+    "form",
+    [lambda a: a, lambda a: a.astype(np.float32), lambda a: a.tolist()],
+    ids=["float64", "float32", "list"],
+)
+def test_ppmi_check_accepts_the_right_function_in_any_form(form):
+    outcome = EX.ppmi.evaluate(lambda counts, alpha: form(_solution_ppmi(counts, alpha)))
+    assert outcome.passed, outcome.message
 
 
-def test_known_terms_uses_the_vectorisers_own_analyser():
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def test_ppmi_stub_is_not_attempted():
+    def stub(counts, alpha):
+        raise NotImplementedError("write this function")
 
-    from mlkit.topics.text import known_terms
+    assert EX.ppmi.evaluate(stub).status == NOT_ATTEMPTED
+    assert EX.ppmi.evaluate(lambda counts, alpha: ...).status == NOT_ATTEMPTED
 
-    vectorizer = TfidfVectorizer(stop_words="english").fit(["the parcel is late", "card charged"])
-    assert known_terms(vectorizer, "The PARCEL never came") == (["parcel"], ["came"])
+
+@pytest.mark.parametrize(
+    ("builder", "words"),
+    [
+        ("ppmi_negative_values_kept", "negative values"),
+        ("ppmi_base_2", "natural logarithm"),
+        ("ppmi_alpha_ignored", "not raised to the power `alpha`"),
+        ("ppmi_rows_smoothed_too", "row totals"),
+        ("ppmi_shares_not_renormalised", "do not sum to 1"),
+        ("ppmi_words_and_contexts_swapped", "instead of the columns"),
+    ],
+)
+def test_ppmi_check_names_each_mistake(builder, words):
+    from mlkit.course.checks.units import nlp as unit
+
+    outcome = EX.ppmi.evaluate(*getattr(unit, builder)().args)
+    assert outcome.status == INCORRECT and words in outcome.message, outcome.message
+
+
+def test_ppmi_check_tries_rectangular_counts_and_zero_cells():
+    from mlkit.course.checks.units import nlp as unit
+
+    cases = unit._ppmi_cases()
+    assert any(c.shape[0] != c.shape[1] for c, _ in cases) and all((c == 0).any() for c, _ in cases)
+    assert {alpha for _, alpha in cases} >= {1.0, 0.75}
+    square_only = lambda counts, alpha: _solution_ppmi(counts[:, : len(counts)], alpha)  # noqa: E731
+    assert EX.ppmi.evaluate(square_only).status == INCORRECT
+    nan_for_zeros = lambda counts, alpha: np.where(counts == 0, np.nan, _solution_ppmi(counts, alpha))  # noqa: E731
+    outcome = EX.ppmi.evaluate(nan_for_zeros)
+    assert outcome.status == INCORRECT and "NaN" in outcome.message
+
+
+# --- exercise 5: attention --------------------------------------------------------------------------------
+
+
+def _solution_attention(Q, K, V, mask):
+    scores = np.where(mask, Q @ K.T / np.sqrt(Q.shape[1]), -np.inf)
+    weights = np.exp(scores - scores.max(axis=1, keepdims=True))
+    weights = weights / weights.sum(axis=1, keepdims=True)
+    return weights @ V, weights
+
+
+@pytest.mark.parametrize(
+    "form",
+    [tuple, list, lambda pair: tuple(p.astype(np.float32) for p in pair),
+     lambda pair: tuple(p.tolist() for p in pair)],
+    ids=["tuple", "list", "float32", "nested lists"],
+)
+def test_attention_check_accepts_the_right_function_in_any_form(form):
+    outcome = EX.attention.evaluate(lambda Q, K, V, mask: form(_solution_attention(Q, K, V, mask)))
+    assert outcome.passed, outcome.message
+
+
+def test_attention_stub_is_not_attempted():
+    def stub(Q, K, V, mask):
+        raise NotImplementedError("write this function")
+
+    assert EX.attention.evaluate(stub).status == NOT_ATTEMPTED
+    assert EX.attention.evaluate(lambda Q, K, V, mask: ...).status == NOT_ATTEMPTED
+    assert EX.attention.evaluate(lambda Q, K, V, mask: (..., ...)).status == NOT_ATTEMPTED
+
+
+@pytest.mark.parametrize(
+    ("builder", "words"),
+    [
+        ("attention_without_the_scale", "not scaled"),
+        ("attention_scaled_by_d", "divided by d itself"),
+        ("attention_softmax_over_the_queries", "softmax ran over the queries"),
+        ("attention_mask_ignored", "a key the mask hides"),
+        ("attention_mask_inverted", "*may* attend"),
+        ("attention_softmax_not_shifted", "overflows"),
+        ("attention_weights_first", "weights first"),
+        ("attention_outputs_not_weighted", "outputs are not"),
+    ],
+)
+def test_attention_check_names_each_mistake(builder, words):
+    from mlkit.course.checks.units import nlp as unit
+
+    outcome = EX.attention.evaluate(*getattr(unit, builder)().args)
+    assert outcome.status == INCORRECT and words in outcome.message, outcome.message
+
+
+def test_attention_check_uses_inputs_where_each_slip_shows():
+    from mlkit.course.checks.units import nlp as unit
+
+    cases = unit._attention_cases()
+    assert any(len(Q) != len(K) for Q, K, _, _ in cases)  # cross-attention
+    assert all(Q.shape[1] not in (len(Q), len(K)) for Q, K, _, _ in cases[:1])  # d differs from both counts
+    assert any(np.array_equal(mask, np.tril(np.ones_like(mask))) for *_, mask in cases)  # causal
+    assert any(mask.all() for *_, mask in cases) and any(not mask.all() for *_, mask in cases)
+    with np.errstate(over="ignore", invalid="ignore"):
+        unshifted = [unit._attention_of(Q, K, V, m, shift=False)[1] for Q, K, V, m in cases]
+    assert any(not np.isfinite(w).all() for w in unshifted)  # some scores overflow exp without the shift
+
+
+def test_the_check_never_runs_the_learners_function_on_its_own_arrays():
+    """A function that changes its inputs in place cannot change the check's cases or its reference."""
+
+    def vandal(Q, K, V, mask):
+        result = _solution_attention(Q, K, V, mask)
+        Q *= 0
+        mask[:] = False
+        return result
+
+    assert EX.attention.evaluate(vandal).passed
+    assert EX.attention.evaluate(lambda Q, K, V, mask: _solution_attention(Q, K, V, mask)).passed
+
+
+# --- exercise 6: the judgement --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("answer", "words"), [("B", "pretrained"), ("C", "memorises"), ("D", "test messages")])
+def test_each_wrong_judgement_gets_its_own_reason(answer, words):
+    outcome = EX.judgement.evaluate(answer)
+    assert outcome.status == INCORRECT and words in outcome.message and "'A'" not in outcome.message
+
+
+def test_the_right_judgement_passes_in_any_spelling():
+    for answer in ("A", " a ", "(A)", "option A"):
+        assert EX.judgement.evaluate(answer).passed

@@ -5,7 +5,9 @@ shop's help desk labelled with their queue. The notebook splits ``load()``
 into ``train`` and ``test`` (a quarter, stratified, ``random_state=0``); the
 checks rebuild the same split. The error-analysis exercise reads out-of-fold
 predictions on the training messages, never the test messages. Models are scored
-on ``holdout()`` (88 messages), which no notebook reads.
+on ``holdout()`` (88 messages), which no notebook reads. The PPMI and attention
+functions are tried on inputs the checks make themselves (other shapes, uncentred
+values, masks, smoothing powers) against :mod:`mlkit.topics.text`.
 
 Each exercise is a check function decorated with ``EXERCISES.exercise``;
 below it, builders of plausible wrong answers (``@<exercise>.wrong_answer``)
@@ -17,15 +19,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, call_learner
+from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
 from mlkit.course.checks.kinds import (
     as_pair,
     expect_choice,
-    expect_fitted,
     expect_frame,
     expect_pipeline,
     expect_score,
-    expect_type,
     fit_copy,
 )
 
@@ -127,8 +127,6 @@ def tokenise(tokenise):
     for text in TOKEN_CASES:
         tokens = call_learner(tokenise, text)
         if tokens is Ellipsis:
-            from mlkit.course.checks.core import NotAttempted
-
             raise NotAttempted("your function still returns `...`; replace it with your answer.")
         if isinstance(tokens, (set, frozenset)):
             raise Incorrect(
@@ -175,124 +173,7 @@ def tokenise_returns_a_set():
     return Answer.of(lambda text: set(re.findall(r"[a-z0-9]+", text.lower())))
 
 
-# --- 2. bag of words ------------------------------------------------------------------
-
-
-NGRAMS = (1, 2)
-"""Single words and pairs of adjacent words: the bag the exercise asks for (the lesson's counts single words)."""
-
-
-@lru_cache(maxsize=1)
-def _reference_counts():
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    train, _ = _split()
-    vectorizer = CountVectorizer(ngram_range=NGRAMS).fit(train["text"])
-    return vectorizer, vectorizer.transform(train["text"])
-
-
-@EXERCISES.exercise(
-    "bag_of_words",
-    title="Turn the training messages into a bag of words and word pairs",
-    hints=(
-        "`CountVectorizer` learns a vocabulary with `fit` and counts the words of each message with `transform`; "
-        "`fit_transform` does both at once.",
-        "Pairs of adjacent words are *bigrams*; the parameter `ngram_range=(smallest, largest)` of "
-        "`CountVectorizer` sets how many words a term may have. Fit it on the training messages only, "
-        "`train[\"text\"]`: the test messages must stay unseen.",
-        "`vectorizer = CountVectorizer(ngram_range=(1, 2))` and `counts = vectorizer.fit_transform(train[\"text\"])`",
-    ),
-)
-def bag_of_words(vectorizer, counts):
-    import numpy as np
-    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
-
-    if isinstance(vectorizer, TfidfVectorizer):
-        raise Incorrect("`vectorizer` is a TfidfVectorizer, which weighs words; a bag of words counts them.")
-    expect_type(vectorizer, CountVectorizer, name="vectorizer", what="a CountVectorizer")
-    expect_fitted(vectorizer, name="vectorizer")
-    reference, expected = _reference_counts()
-    train, test = _split()
-    words, wanted = set(vectorizer.vocabulary_), set(reference.vocabulary_)
-    if words != wanted:
-        if words > wanted and words - wanted <= set(CountVectorizer(ngram_range=NGRAMS).fit(test["text"]).vocabulary_):
-            raise Incorrect(
-                f"`vectorizer` knows {len(words - wanted)} term(s) that occur only in the test messages: it was "
-                "fitted on more than the training messages, so the test set leaks into the features."
-            )
-        if words and words < wanted and all(" " not in term for term in words):
-            raise Incorrect(
-                "`vectorizer` counts single words only; the exercise asks for pairs of adjacent words as well."
-            )
-        raise Incorrect(
-            "`vectorizer` has not learned the single words and word pairs of the training messages; fit a "
-            "`CountVectorizer` that counts both, with its other settings left as they are, on `train[\"text\"]`."
-        )
-    shape = getattr(counts, "shape", None)
-    if shape != expected.shape:
-        raise Incorrect(
-            f"`counts` has shape {shape}; one row per training message and one column per word of the vocabulary "
-            "is expected."
-        )
-    values = counts.toarray() if hasattr(counts, "toarray") else np.asarray(counts)
-    if vectorizer.binary or (values.max() <= 1 and expected.max() > 1):
-        raise Incorrect(
-            "`counts` only says whether a word occurs (0 or 1), not how often; a bag of words counts repeats."
-        )
-    if not np.array_equal(values, expected.toarray()):
-        raise Incorrect("`counts` does not hold the word counts of the training messages, in their order.")
-    pairs = sum(" " in term for term in reference.vocabulary_)
-    return (f"{shape[0]} messages, {shape[1]} different terms ({shape[1] - pairs} words and {pairs} word pairs); "
-            f"{expected.nnz} of the cells are not zero.")
-
-
-@bag_of_words.wrong_answer
-def bag_of_words_fitted_on_all_messages():
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    train, _ = _split()
-    vectorizer = CountVectorizer(ngram_range=NGRAMS).fit(_messages()["text"])
-    return Answer.of(vectorizer, vectorizer.transform(train["text"]))
-
-
-@bag_of_words.wrong_answer
-def bag_of_words_binary():
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    train, _ = _split()
-    vectorizer = CountVectorizer(ngram_range=NGRAMS, binary=True)
-    return Answer.of(vectorizer, vectorizer.fit_transform(train["text"]))
-
-
-@bag_of_words.wrong_answer
-def bag_of_words_tfidf():
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    train, _ = _split()
-    vectorizer = TfidfVectorizer(ngram_range=NGRAMS)
-    return Answer.of(vectorizer, vectorizer.fit_transform(train["text"]))
-
-
-@bag_of_words.wrong_answer
-def bag_of_words_of_the_test_messages():
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    train, test = _split()
-    vectorizer = CountVectorizer(ngram_range=NGRAMS).fit(train["text"])
-    return Answer.of(vectorizer, vectorizer.transform(test["text"]))
-
-
-@bag_of_words.wrong_answer
-def bag_of_words_single_words_only():
-    """The lesson's bag of words, copied: single words, no pairs."""
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    train, _ = _split()
-    vectorizer = CountVectorizer()
-    return Answer.of(vectorizer, vectorizer.fit_transform(train["text"]))
-
-
-# --- 3. a text classifier ------------------------------------------------------------
+# --- 2. a text classifier ------------------------------------------------------------
 
 
 @EXERCISES.exercise(
@@ -374,7 +255,7 @@ def pipeline_with_a_tiny_vocabulary():
     return Answer.of(make_pipeline(TfidfVectorizer(max_features=10), LogisticRegression(max_iter=1000)))
 
 
-# --- 4. error analysis -----------------------------------------------------------------
+# --- 3. error analysis -----------------------------------------------------------------
 
 
 @EXERCISES.exercise(
@@ -446,46 +327,394 @@ def errors_secrets():
     return [f"({first!r}, {second!r})"]
 
 
-# --- 5. a judgement ------------------------------------------------------------------
+# --- 4. positive pointwise mutual information --------------------------------------------
+
+PPMI_RTOL, PPMI_ATOL = 1e-5, 1e-7
+
+
+def _ppmi_cases():
+    """``(counts, alpha)`` pairs: rectangular count matrices with zeros, no empty row or column.
+
+    Rows and columns have different totals (so swapping their roles shows), some cells are
+    rarer than chance (negative PMI) and some are zero; ``alpha`` is 1 (plain PPMI) and below.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(2115)
+    cases = []
+    for shape, rate, alpha in (((5, 7), 1.6, 0.75), ((6, 4), 2.5, 1.0), ((4, 9), 1.2, 0.5)):
+        counts = rng.poisson(rate, shape).astype(float)
+        counts[np.arange(shape[0]), np.arange(shape[0]) % shape[1]] += 1 + np.arange(shape[0])
+        counts[np.arange(shape[1]) % shape[0], np.arange(shape[1])] += 1  # no empty row or column
+        cases.append((counts, alpha))
+    return cases
+
+
+def _ppmi_of(counts, alpha, *, log=None, floor=True, smooth_rows=False, renormalise=True):
+    """PPMI computed as the exercise asks, or with one slip (a wrong answer the check recognises)."""
+    import numpy as np
+
+    log = log or np.log
+    total = counts.sum()
+    rows = counts.sum(axis=1, keepdims=True) ** (alpha if smooth_rows else 1.0)
+    columns = counts.sum(axis=0, keepdims=True) ** alpha
+    p_word = rows / rows.sum() if smooth_rows else rows / total
+    p_context = columns / columns.sum() if renormalise else (counts.sum(axis=0, keepdims=True) / total) ** alpha
+    with np.errstate(divide="ignore"):
+        pmi = log(counts / total / (p_word * p_context))
+    return np.maximum(pmi, 0.0) if floor else pmi
+
+
+def _read_ppmi(result, counts):
+    import numpy as np
+
+    if result is Ellipsis:
+        raise NotAttempted("your function still returns `...`; replace it with your answer.")
+    try:
+        array = np.asarray(result, dtype=float)
+    except (TypeError, ValueError):
+        raise Incorrect(f"`ppmi` should return an array of numbers, but it returned a {type(result).__name__}.") from None
+    if array.shape != counts.shape:
+        raise Incorrect(f"`ppmi` returned shape {array.shape} for counts of shape {counts.shape}; one value per "
+                        "cell of `counts` is expected.")
+    return array
+
+
+def _same(got, want) -> bool:
+    import numpy as np
+
+    return bool(np.allclose(got, want, rtol=PPMI_RTOL, atol=PPMI_ATOL))
+
+
+@EXERCISES.exercise(
+    "ppmi",
+    title="Weigh co-occurrence counts by PPMI, with smoothed contexts",
+    hints=(
+        "Three shares of the total count: of the cell, P(w, c); of its row, P(w); of its column, P(c). PMI is "
+        "the log of P(w, c) / (P(w) P(c)); PPMI keeps it where it is positive and puts 0 elsewhere.",
+        "`counts.sum(axis=1, keepdims=True)` holds the row totals as a column, `counts.sum(axis=0, keepdims=True)` "
+        "the column totals as a row, so that they broadcast against `counts`. For the smoothing, raise the column "
+        "totals to the power `alpha`, then divide by *their* sum.",
+        "`context = counts.sum(axis=0, keepdims=True) ** alpha`; `p_context = context / context.sum()`; then "
+        "`np.maximum(np.log(p_joint / (p_word * p_context)), 0.0)` inside `with np.errstate(divide=\"ignore\"):`.",
+    ),
+)
+def ppmi(ppmi):
+    import numpy as np
+
+    from mlkit.topics import text
+
+    if not callable(ppmi):
+        raise Incorrect(f"`ppmi` should be a function, but it is a {type(ppmi).__name__}.")
+    for counts, alpha in _ppmi_cases():
+        got = _read_ppmi(call_learner(ppmi, counts.copy(), alpha), counts)
+        want = text.ppmi(counts, alpha)
+        if _same(got, want):
+            continue
+        if np.isnan(got).any():
+            raise Incorrect("`ppmi` returned NaN values: a cell with a zero count has no PMI to keep, and its PPMI is 0.")
+        if (got < 0).any():
+            raise Incorrect("`ppmi` returned negative values: the *positive* PMI keeps only the positive values and "
+                            "puts 0 in every other cell, zero counts included.")
+        for name, log in (("base 2", np.log2), ("base 10", np.log10)):
+            if _same(got, _ppmi_of(counts, alpha, log=log)):
+                raise Incorrect(f"`ppmi` uses the logarithm of {name}; the exercise asks for the natural logarithm, "
+                                "`np.log`.")
+        if alpha != 1.0 and _same(got, _ppmi_of(counts, 1.0)):
+            raise Incorrect(f"`ppmi(counts, alpha={alpha})` gives plain PPMI: the column totals are not raised to the "
+                            "power `alpha`.")
+        if _same(got, _ppmi_of(counts.T, alpha).T):
+            raise Incorrect("`ppmi` smooths the rows (the words) instead of the columns (the contexts).")
+        if alpha != 1.0 and _same(got, _ppmi_of(counts, alpha, smooth_rows=True)):
+            raise Incorrect("`ppmi` raises the row totals to the power `alpha` as well; only the contexts, the "
+                            "columns, are smoothed.")
+        if alpha != 1.0 and _same(got, _ppmi_of(counts, alpha, renormalise=False)):
+            raise Incorrect("the smoothed context probabilities do not sum to 1: raise the column *totals* to the "
+                            "power `alpha`, then divide them by their own sum.")
+        wrong = int((~np.isclose(got, want, rtol=PPMI_RTOL, atol=PPMI_ATOL)).sum())
+        raise Incorrect(f"for counts of shape {counts.shape} and alpha={alpha}, {wrong} of the {counts.size} values "
+                        "of `ppmi` are not right.")
+    return "right on three count matrices of other shapes, with zero counts, plain and smoothed."
+
+
+def _ppmi_answer(**slip):
+    return Answer.of(lambda counts, alpha: _ppmi_of(counts, alpha, **slip))
+
+
+@ppmi.wrong_answer
+def ppmi_negative_values_kept():
+    return _ppmi_answer(floor=False)
+
+
+@ppmi.wrong_answer
+def ppmi_base_2():
+    import numpy as np
+
+    return _ppmi_answer(log=np.log2)
+
+
+@ppmi.wrong_answer
+def ppmi_alpha_ignored():
+    return Answer.of(lambda counts, alpha: _ppmi_of(counts, 1.0))
+
+
+@ppmi.wrong_answer
+def ppmi_rows_smoothed_too():
+    return _ppmi_answer(smooth_rows=True)
+
+
+@ppmi.wrong_answer
+def ppmi_shares_not_renormalised():
+    return _ppmi_answer(renormalise=False)
+
+
+@ppmi.wrong_answer
+def ppmi_words_and_contexts_swapped():
+    return Answer.of(lambda counts, alpha: _ppmi_of(counts.T, alpha).T)
+
+
+# --- 5. scaled dot-product attention ----------------------------------------------------------
+
+ATTENTION_RTOL, ATTENTION_ATOL = 1e-5, 1e-7
+LARGE_SCORES = 30.0  # queries and keys scaled by this give scores whose exp overflows unless shifted
+
+
+def _attention_cases():
+    """``(Q, K, V, mask)`` for cross-attention, causal and padding masks, no mask, and large scores.
+
+    The sizes differ from case to case and from each other (queries, keys, d, values), so a
+    transposed product or a scale by the wrong size shows; every query keeps at least one key.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(2121)
+
+    def draw(n_q, n_k, d, d_v, scale=1.0, key_mean=-0.3):
+        Q = rng.normal(0.4, 1.0, (n_q, d)) * scale
+        K = rng.normal(key_mean, 1.2, (n_k, d)) * scale
+        V = rng.normal(1.5, 2.0, (n_k, d_v))
+        return Q, K, V
+
+    holes = np.array([[1, 1, 0, 1, 1], [1, 0, 1, 1, 0], [0, 1, 1, 1, 1]], dtype=bool)
+    padding = np.repeat(np.array([[True, True, True, True, False, False]]), 4, axis=0)
+    large = np.array([[1, 1, 0], [1, 1, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=bool)
+    return [
+        (*draw(3, 5, 4, 2), holes),
+        (*draw(6, 6, 3, 5), np.tril(np.ones((6, 6), dtype=bool))),
+        (*draw(4, 6, 8, 3), padding),
+        (*draw(2, 7, 5, 4), np.ones((2, 7), dtype=bool)),
+        (*draw(5, 3, 2, 6, scale=LARGE_SCORES, key_mean=1.0), large),
+    ]
+
+
+def _attention_of(Q, K, V, mask, *, scale="sqrt", axis=1, use_mask=True, invert=False, shift=True):
+    """Attention as the exercise asks, or with one slip (a wrong answer the check recognises)."""
+    import numpy as np
+
+    divisor = {"sqrt": np.sqrt(Q.shape[1]), "none": 1.0, "d": Q.shape[1]}[scale]
+    scores = Q @ K.T / divisor
+    if use_mask:
+        allowed = ~mask if invert else mask
+        scores = np.where(allowed, scores, -np.inf)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if shift:
+            scores = scores - scores.max(axis=axis, keepdims=True)
+        weights = np.exp(scores)
+        weights = weights / weights.sum(axis=axis, keepdims=True)
+        return weights @ V, weights
+
+
+def _read_attention(result, n_queries, n_keys, n_values):
+    """``(outputs, weights)`` as float arrays, or Incorrect naming what was returned instead."""
+    import numpy as np
+
+    if result is Ellipsis:
+        raise NotAttempted("your function still returns `...`; replace it with your answer.")
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise Incorrect("`attention` should return two arrays, `(outputs, weights)`.")
+    if any(part is Ellipsis for part in result):
+        raise NotAttempted("your function still returns `...`; replace it with your answer.")
+    try:
+        outputs, weights = (np.asarray(part, dtype=float) for part in result)
+    except (TypeError, ValueError):
+        raise Incorrect("`attention` should return two arrays of numbers, `(outputs, weights)`.") from None
+    wanted = ((n_queries, n_values), (n_queries, n_keys))
+    if (outputs.shape, weights.shape) == wanted[::-1]:
+        raise Incorrect("`attention` returns the weights first; the order asked for is `(outputs, weights)`.")
+    if weights.shape != wanted[1]:
+        raise Incorrect(f"for {n_queries} queries and {n_keys} keys, the weights have shape {weights.shape}; one "
+                        f"weight per query and key, shape {wanted[1]}, is expected.")
+    if outputs.shape != wanted[0]:
+        raise Incorrect(f"for {n_queries} queries and values of {n_values} numbers, the outputs have shape "
+                        f"{outputs.shape}; shape {wanted[0]} is expected.")
+    return outputs, weights
+
+
+def _close(got, want) -> bool:
+    import numpy as np
+
+    return bool(np.allclose(got, want, rtol=ATTENTION_RTOL, atol=ATTENTION_ATOL))
+
+
+@EXERCISES.exercise(
+    "attention",
+    title="Write scaled dot-product attention with a mask",
+    hints=(
+        "Four steps: the scores `Q @ K.T` divided by the square root of d; a very negative score (`-np.inf`) where "
+        "the mask is False; a softmax of each row (over the keys); then the weights times `V`.",
+        "For the softmax of each row, subtract the row's largest score (`scores.max(axis=1, keepdims=True)`), take "
+        "`np.exp`, and divide by the row's sum (`axis=1, keepdims=True` again). `np.where(mask, scores, -np.inf)` "
+        "keeps a score where the mask is True.",
+        "`scores = np.where(mask, Q @ K.T / np.sqrt(Q.shape[1]), -np.inf)`; `weights = np.exp(scores - "
+        "scores.max(axis=1, keepdims=True))`; `weights = weights / weights.sum(axis=1, keepdims=True)`; "
+        "`return weights @ V, weights`",
+    ),
+)
+def attention(attention):
+    import numpy as np
+
+    if not callable(attention):
+        raise Incorrect(f"`attention` should be a function, but it is a {type(attention).__name__}.")
+    for Q, K, V, mask in _attention_cases():
+        shapes = f"Q {Q.shape}, K {K.shape}, V {V.shape}"
+        result = call_learner(attention, Q.copy(), K.copy(), V.copy(), mask.copy())
+        outputs, weights = _read_attention(result, len(Q), len(K), V.shape[1])
+        want_outputs, want_weights = _attention_of(Q, K, V, mask)
+        large = np.abs(Q).max() > LARGE_SCORES / 2
+        if not (np.isfinite(weights).all() and np.isfinite(outputs).all()):
+            if large:
+                raise Incorrect(f"for large scores ({shapes}), `attention` returns NaN or infinite values: `np.exp` "
+                                "of a large score overflows. Subtract each row's largest score before `np.exp`; "
+                                "the softmax does not change.")
+            raise Incorrect(f"for {shapes}, `attention` returns NaN or infinite values: a masked key should get a "
+                            "score of `-np.inf`, whose `exp` is 0, and every row keeps at least one key.")
+        if _close(weights, want_weights):
+            if not _close(outputs, want_outputs):
+                raise Incorrect(f"for {shapes}, the weights are right but the outputs are not: each output row is "
+                                "the weighted sum of the rows of `V`, with that query's weights.")
+            continue
+        if not _close(weights.sum(axis=1), 1.0):
+            if _close(weights.sum(axis=0), 1.0):
+                raise Incorrect(f"for {shapes}, each *column* of the weights sums to 1: the softmax ran over the "
+                                "queries. Each query's weights, a row, are a distribution over the keys.")
+            raise Incorrect(f"for {shapes}, the rows of the weights do not sum to 1: each query's weights are a "
+                            "softmax over the keys.")
+        if _close(weights, _attention_of(Q, K, V, mask, invert=True)[1]):
+            raise Incorrect(f"for {shapes}, the weights fall on the keys the mask hides: `mask` is True where the "
+                            "query *may* attend to the key.")
+        if (weights[~mask] > ATTENTION_ATOL).any():
+            raise Incorrect(f"for {shapes}, some query gives weight to a key the mask hides (False); those "
+                            "weights should be 0.")
+        if _close(weights, _attention_of(Q, K, V, mask, scale="none")[1]):
+            raise Incorrect(f"for {shapes}, the scores are not scaled: divide `Q @ K.T` by the square root of d, "
+                            "the length of a query.")
+        if _close(weights, _attention_of(Q, K, V, mask, scale="d")[1]):
+            raise Incorrect(f"for {shapes}, the scores are divided by d itself; the scale is its square root.")
+        raise Incorrect(f"for {shapes}, the weights are not the softmax over the keys of `Q @ K.T / sqrt(d)`.")
+    return "right on five sets of inputs: cross-attention, causal and padding masks, no mask, and large scores."
+
+
+def _attention_answer(**slip):
+    return Answer.of(lambda Q, K, V, mask: _attention_of(Q, K, V, mask, **slip))
+
+
+@attention.wrong_answer
+def attention_without_the_scale():
+    return _attention_answer(scale="none")
+
+
+@attention.wrong_answer
+def attention_scaled_by_d():
+    return _attention_answer(scale="d")
+
+
+@attention.wrong_answer
+def attention_softmax_over_the_queries():
+    return _attention_answer(axis=0)
+
+
+@attention.wrong_answer
+def attention_mask_ignored():
+    return _attention_answer(use_mask=False)
+
+
+@attention.wrong_answer
+def attention_mask_inverted():
+    return _attention_answer(invert=True)
+
+
+@attention.wrong_answer
+def attention_softmax_not_shifted():
+    return _attention_answer(shift=False)
+
+
+@attention.wrong_answer
+def attention_weights_first():
+    def swapped(Q, K, V, mask):
+        outputs, weights = _attention_of(Q, K, V, mask)
+        return weights, outputs
+
+    return Answer.of(swapped)
+
+
+@attention.wrong_answer
+def attention_outputs_not_weighted():
+    def unweighted(Q, K, V, mask):
+        _, weights = _attention_of(Q, K, V, mask)
+        return _mean_of_values(V, len(Q)), weights
+
+    return Answer.of(unweighted)
+
+
+def _mean_of_values(V, n_queries):
+    """Every query's output the plain mean of the values (the weights left out)."""
+    import numpy as np
+
+    return np.repeat(V.mean(axis=0, keepdims=True), n_queries, axis=0)
+
+
+# --- 6. a judgement ------------------------------------------------------------------
 
 JUDGEMENT_FEEDBACK = {
-    "B": "a transformer starts from pretraining on a lot of text, but to route messages to *this* shop's queues "
-    "it still needs labelled examples, and, like any model, an evaluation on messages it has not seen.",
-    "C": "a transformer reads the words in order and represents each one in its context; that is exactly what a "
-    "bag of words cannot do.",
-    "D": "the TF-IDF model is cheap, fast, runs without a GPU and can be explained word by word; it is the "
-    "baseline a transformer has to beat on the same test messages, and sometimes it is good enough.",
+    "B": "one small model trained from nothing on a few hundred messages says little about attention in "
+    "general: transformers pretrained on a lot of text are the strongest text classifiers known. What lost here "
+    "is the attempt to learn word vectors and attention from 220 messages.",
+    "C": "training accuracy rises while a network memorises its few training messages; the validation loss "
+    "already stopped falling. More epochs fit the noise, not the task.",
+    "D": "the test messages would then choose the epoch, so its test accuracy is the best of many tries on them: "
+    "an optimistic figure, and no longer a fair comparison with TF-IDF.",
 }
 
 
 @EXERCISES.exercise(
     "judgement",
-    title="Say what a transformer model changes",
+    title="Judge the tiny transformer against TF-IDF",
     hints=(
-        "Think of what the bag of words throws away: word order, and any link between two different words with "
-        "a similar meaning.",
-        "A pretrained transformer has seen a huge amount of text before it sees yours; it still has to be "
-        "adapted to your labels and tested like any model.",
-        "Look for the statement about context and about words the 264 training messages never contained.",
+        "Count what each model has to learn from the 220 messages it is fitted on: the transformer its word vectors, "
+        "positions and attention, tens of thousands of weights; the TF-IDF model one weight per word and queue.",
+        "Which data may choose a number of epochs, and where does knowledge of words come from when your own "
+        "labelled messages are few?",
+        "Look for the statement that blames the amount of data, not attention, and keeps the test set for the end.",
     ),
 )
 def judgement(answer):
     expect_choice(answer, name="answer", correct="A", feedback=JUDGEMENT_FEEDBACK)
-    return "context and pretraining are what a transformer adds; labels, a test set and a baseline stay."
+    return ("a few hundred labels cannot train a transformer from nothing; pretrained weights, fine-tuned and "
+            "tested on the same messages, are the fair next try.")
 
 
 @judgement.wrong_answer
-def judgement_no_labels_needed():
+def judgement_attention_does_not_work():
     return Answer.of("B")
 
 
 @judgement.wrong_answer
-def judgement_bigger_bag_of_words():
+def judgement_train_longer():
     return Answer.of("C")
 
 
 @judgement.wrong_answer
-def judgement_baselines_useless():
+def judgement_choose_epochs_on_test():
     return Answer.of("D")
 
 
