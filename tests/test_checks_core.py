@@ -247,3 +247,31 @@ def test_importing_the_checks_loads_no_heavy_library():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("exercise_id", ["nlp.bag_of_words", "multivariate-calculus.jacobian", "reinforcement-learning.q_update"])
+def test_a_retired_exercise_in_an_old_copy_says_so_instead_of_raising(exercise_id, capsys):
+    from mlkit.course.checks import exercises
+
+    unit, _, name = exercise_id.partition(".")
+    old = getattr(exercises(unit), name)
+    assert old.check([1, 2, 3]) is None and old.hint() is None
+    said = capsys.readouterr().out
+    assert f"Exercise {exercise_id} is no longer part of the kit" in said and f"mlkit work {unit}" in said
+    assert name not in exercises(unit)  # not counted as one of the unit's exercises
+
+
+def test_a_retired_exercise_is_never_one_the_unit_still_has():
+    from mlkit.course.checks import exercises
+    from mlkit.course.checks.core import RETIRED
+
+    for exercise_id in RETIRED:
+        unit, _, name = exercise_id.partition(".")
+        assert name not in exercises(unit), f"{exercise_id} is listed as retired but still exists"
+
+
+def test_an_unknown_exercise_still_raises_with_the_units_exercises():
+    from mlkit.course.checks import exercises
+
+    with pytest.raises(AttributeError, match="has no exercise 'no_such'"):
+        exercises("nlp").no_such

@@ -376,6 +376,42 @@ def _is_call_mismatch(error: TypeError, function: Callable) -> bool:
     return tb is not None and tb.tb_next is None
 
 
+RETIRED: dict[str, str] = {
+    "nlp.bag_of_words": "the unit's exercises now practise word vectors (PPMI) and self-attention instead",
+    "multivariate-calculus.jacobian": "the unit's exercises now practise a Lagrange multiplier instead",
+    "reinforcement-learning.q_update": "the unit's exercises now ask for the SARSA update and value iteration instead",
+}
+"""Exercises an earlier release had, by id, with what replaced them: a learner's old copy still calls them."""
+
+
+class RetiredExercise:
+    """What ``ex.<name>`` gives for an exercise the unit no longer has: a message, never an error.
+
+    A learner's copy of an older exercise notebook keeps its cells; running one of them says
+    the exercise was retired and how to get the current notebook, and records nothing.
+    """
+
+    def __init__(self, exercise_id: str, why: str):
+        self.id, self.why = exercise_id, why
+
+    def _say(self) -> None:
+        unit = self.id.partition(".")[0]
+        print(f"Exercise {self.id} is no longer part of the kit: {self.why}. Your answer is not checked. "
+              f"Run `mlkit work {unit}` for the current exercise notebook (your copy is kept).")
+
+    def check(self, *args, **kwargs) -> None:
+        """Say that the exercise was retired (nothing is checked or recorded)."""
+        self._say()
+
+    def hint(self) -> None:
+        """Say that the exercise was retired."""
+        self._say()
+
+    def solution(self) -> None:
+        """Say that the exercise was retired."""
+        self._say()
+
+
 class ExerciseSet:
     """The exercises of one unit: ``ex.split``, iteration in order, a list when displayed."""
 
@@ -402,6 +438,9 @@ class ExerciseSet:
         exercises = self.__dict__.get("_exercises", {})
         if name in exercises:
             return exercises[name]
+        retired = RETIRED.get(f"{self.__dict__.get('unit')}.{name}")
+        if retired is not None:
+            return RetiredExercise(f"{self.__dict__.get('unit')}.{name}", retired)
         raise AttributeError(
             f"unit {self.__dict__.get('unit')!r} has no exercise {name!r}; it has: {', '.join(exercises) or 'none'}"
         )
