@@ -5,6 +5,7 @@ test_exercises_discovered.py; here, what each message names and the helpers' num
 """
 
 import doctest
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -196,3 +197,266 @@ def test_the_held_back_digits_are_the_test_quarter_and_not_the_notebooks_trainin
 def test_cnn_check_names_the_setting_that_differs(wrong, words):
     outcome = _wrong(EX.cnn, wrong)
     assert outcome.status == "incorrect" and words in outcome.message, outcome.message
+
+
+# --- found in review: each test below failed before the fix it guards --------------------------
+
+
+def _stopping_without_reset(losses, patience):
+    best, waited = 0, 0
+    for i in range(1, len(losses)):
+        if losses[i] < losses[best]:
+            best = i  # the wait is not reset by the new best
+        else:
+            waited += 1
+            if waited >= patience:
+                break
+    return best + 1
+
+
+def _stopping_last_epoch_if_it_never_stops(losses, patience):
+    best, waited = 0, 0
+    for i in range(1, len(losses)):
+        if losses[i] < losses[best]:
+            best, waited = i, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                return i + 1 - patience
+    return len(losses)
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (_stopping_without_reset, "from zero"),
+    (_stopping_last_epoch_if_it_never_stops, "never runs out"),
+])
+def test_stopping_check_refuses_a_wait_not_reset_and_the_last_epoch_of_a_run_that_never_stops(wrong, words):
+    outcome = EX.stopping.evaluate(wrong)
+    assert outcome.status == "incorrect" and words in outcome.message, outcome.message
+
+
+def test_autodiff_check_refuses_a_loss_that_overflows_on_large_margins():
+    import jax.numpy as jnp
+
+    def naive(w, X, y):
+        return jnp.mean(jnp.log(1.0 + jnp.exp(-y * (X @ w))))
+
+    def gradient(w, X, y):
+        return -X.T @ (y / (1.0 + np.exp(y * (X @ w)))) / len(y)
+
+    outcome = EX.autodiff.evaluate(naive, gradient)
+    assert outcome.status == "incorrect" and "overflow" in outcome.message, outcome.message
+    stable = EX.autodiff.evaluate(lambda w, X, y: jnp.mean(jnp.logaddexp(0.0, -y * (X @ w))), gradient)
+    assert stable.status == "passed", stable.message
+
+
+def _cnn(layers, epochs=0, batch_size=50):
+    """A compiled network of the CNN exercise with the given layers before Flatten, trained as asked."""
+    from sklearn.model_selection import train_test_split
+
+    from mlkit.course.checks.units.deep_learning import _keras
+    from mlkit.datasets import digits
+
+    keras = _keras()
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(8, 8, 1)), *layers(keras), keras.layers.Flatten(),
+                              keras.layers.Dense(10)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    if epochs:
+        X, y = digits.load()
+        X_train, _, y_train, _ = train_test_split(X / 16, y, test_size=0.25, stratify=y, random_state=0)
+        model.fit(X_train.reshape(-1, 8, 8, 1), y_train, epochs=epochs, batch_size=batch_size, verbose=0)
+    return model
+
+
+@pytest.mark.parametrize("setting, words", [
+    ({"padding": "same"}, "padding"), ({"strides": 2}, "strides"), ({"dilation_rate": 2}, "dilation"),
+])
+def test_cnn_check_refuses_a_convolution_the_statement_does_not_ask_for(setting, words):
+    model = _cnn(lambda keras: [keras.layers.Conv2D(16, 3, activation="relu", **setting)])
+    outcome = EX.cnn.evaluate(model)
+    assert outcome.status == "incorrect" and words in outcome.message, outcome.message
+
+
+def test_cnn_check_refuses_other_epochs_that_take_as_many_steps():
+    # 4 epochs of 54 batches of 25 images: 216 steps, as many as 8 epochs of 27 batches of 50
+    model = _cnn(lambda keras: [keras.layers.Conv2D(16, 3, activation="relu")], epochs=4, batch_size=25)
+    outcome = EX.cnn.evaluate(model)
+    assert outcome.status == "incorrect" and "4 epochs" in outcome.message, outcome.message
+
+
+def test_cnn_check_accepts_the_relu_as_a_layer_of_its_own():
+    model = _cnn(lambda keras: [keras.layers.Conv2D(16, 3), keras.layers.ReLU()], epochs=8)
+    outcome = EX.cnn.evaluate(model)
+    assert outcome.status == "passed", outcome.message
+    leaky = _cnn(lambda keras: [keras.layers.Conv2D(16, 3), keras.layers.ReLU(negative_slope=0.1)])
+    assert EX.cnn.evaluate(leaky).status == "incorrect"
+
+
+def test_dropout_runs_see_the_same_minibatches_as_runs_without():
+    X_fit, y_fit, X_val, y_val = _digits_case(200)
+    plain = deep.train_mlp(X_fit, y_fit, X_val, y_val, epochs=3)
+    barely = deep.train_mlp(X_fit, y_fit, X_val, y_val, epochs=3, dropout=1e-12)  # drops (almost surely) nothing
+    assert np.allclose(plain.val_loss, barely.val_loss, rtol=1e-9)
+
+
+def test_scores_with_dropout_on_vary_and_off_match_evaluate():
+    X_fit, y_fit, X_val, y_val = _digits_case(200)
+    params = deep.train_mlp(X_fit, y_fit, X_val, y_val, epochs=3).params
+    off = deep.scores(params, X_val)
+    assert np.allclose(neural.softmax(off), neural.forward(params, X_val)[0])
+    rng = np.random.default_rng(0)
+    first, second = (deep.scores(params, X_val, dropout=0.5, rng=rng) for _ in range(2))
+    assert not np.allclose(first, second)
+    with pytest.raises(InputError, match="rng"):
+        deep.scores(params, X_val, dropout=0.5)
+    with pytest.raises(InputError, match="dropout"):
+        deep.scores(params, X_val, dropout=1.0, rng=rng)
+
+
+def test_tune_learning_rate_chooses_the_lowest_validation_loss_and_skips_a_divergent_run(monkeypatch):
+    X_fit, y_fit, X_val, y_val = _digits_case(200)
+    rate, runs = deep.tune_learning_rate(X_fit, y_fit, X_val, y_val, optimiser="sgd", rates=[0.01, 0.3, 30.0], epochs=3)
+    lowest = {r: min(run.val_loss) for r, run in runs.items()}
+    assert list(runs) == [0.01, 0.3, 30.0] and rate == min(lowest, key=lowest.get) == 0.3
+    assert runs[0.3].val_loss == deep.train_mlp(X_fit, y_fit, X_val, y_val, learning_rate=0.3, optimiser="sgd",
+                                                epochs=3).val_loss
+
+    curves = {1.0: [float("nan")], 0.1: [0.9, 0.5], 0.3: [0.5], 3.0: [0.4, float("inf")]}
+    monkeypatch.setattr(deep, "train_mlp", lambda *a, learning_rate, **k: deep.History(val_loss=curves[learning_rate]))
+    # a run that diverged (NaN) is never chosen; a tie keeps the earlier rate
+    assert deep.tune_learning_rate(X_fit, y_fit, X_val, y_val, optimiser="sgd", rates=[1.0, 0.1, 0.3])[0] == 0.1
+    assert deep.tune_learning_rate(X_fit, y_fit, X_val, y_val, optimiser="sgd", rates=[1.0, 3.0, 0.1])[0] == 3.0
+    monkeypatch.undo()
+    with pytest.raises(InputError, match="rates"):
+        deep.tune_learning_rate(X_fit, y_fit, X_val, y_val, optimiser="sgd", rates=[])
+    with pytest.raises(InputError, match="rates"):
+        deep.tune_learning_rate(X_fit, y_fit, X_val, y_val, optimiser="sgd", rates=[0.1, -1.0])
+
+
+def test_log_scale_learning_curves_label_ticks_with_plain_numbers():
+    from mlkit.plots import deep as deep_plots
+
+    fig = deep_plots.learning_curves({"a": {"train_loss": [2.0, 0.5, 0.01], "val_loss": [2.0, 0.4, 0.2]}}, log_y=True)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[1].get_yticklabels() if t.get_text()]
+    assert labels and all("10^" not in text and "mathdefault" not in text for text in labels), labels
+    assert "0.2" in labels and "1" in labels
+
+
+def test_learning_rates_figure_marks_the_chosen_rate_and_labels_the_rates_tried():
+    from mlkit.plots import deep as deep_plots
+
+    results = {"SGD": {0.3: 0.15, 1.0: 0.11, 3.0: 2.2}, "Adam": {0.003: 0.15, 0.01: 0.13}}
+    fig = deep_plots.learning_rates(results, chosen={"SGD": 1.0, "Adam": 0.01})
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and "learning rate" in ax.get_xlabel()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.003", "0.01", "0.3", "1", "3"]
+    chosen_points = [(line.get_xdata()[0], line.get_ydata()[0]) for line in ax.lines if len(line.get_xdata()) == 1]
+    assert chosen_points == [(1.0, 0.11), (0.01, 0.13)]
+    with pytest.raises(ValueError, match="not among"):
+        deep_plots.learning_rates(results, chosen={"SGD": 0.1})
+
+
+def test_filters_figure_has_one_symmetric_scale_and_a_colour_bar_with_the_sign_convention():
+    from mlkit.plots import deep as deep_plots
+    from mlkit.plots.style import DIVERGING_CMAP
+
+    kernels = np.random.default_rng(0).normal(size=(3, 3, 1, 10))
+    kernels[0, 0, 0, 3] = -4.0
+    fig = deep_plots.filters(kernels, columns=4)
+    images = [ax.images[0] for ax in fig.axes if ax.images]
+    assert len(images) == 10 and all(im.get_cmap().name == DIVERGING_CMAP and im.get_clim() == (-4.0, 4.0) for im in images)
+    bar = [ax for ax in fig.axes if not ax.images and ax.get_visible() and "red" in ax.get_ylabel()]
+    assert len(bar) == 1 and "blue" in bar[0].get_ylabel()
+    assert np.array_equal(images[3].get_array(), kernels[:, :, 0, 3])
+    with pytest.raises(ValueError, match="one input channel"):
+        deep_plots.filters(np.zeros((3, 3, 2, 4)))
+
+
+# --- the lesson ----------------------------------------------------------------------------------
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _notebook(path):
+    import nbformat
+
+    return nbformat.read(ROOT / path, as_version=4)
+
+
+def _lesson():
+    return _notebook("notebooks/19_deep_learning.ipynb")
+
+
+def _outputs(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.get("outputs", []))
+
+
+@pytest.mark.parametrize("path", ["notebooks/19_deep_learning.ipynb", "solutions/19_deep_learning.ipynb"])
+def test_links_of_the_unit_point_to_notebooks_that_exist(path):
+    import re
+
+    folder = (ROOT / path).parent
+    links = [link for cell in _notebook(path).cells if cell.cell_type == "markdown"
+             for link in re.findall(r"\]\(([^)#\s]+\.ipynb)\)", cell.source)]
+    assert links and all((folder / link).exists() for link in links), [l for l in links if not (folder / l).exists()]
+
+
+def test_lesson_does_not_speak_of_a_later_unit_as_already_read():
+    import re
+
+    text = " ".join(c.source for c in _lesson().cells if c.cell_type == "markdown")
+    past = re.findall(r"unit (\d+) (?:wrote|showed|built|saw|did)\b", text)
+    assert not [n for n in past if int(n) > 19], past
+
+
+def test_lesson_compares_optimisers_each_at_a_learning_rate_chosen_on_validation():
+    cell = next(c for c in _lesson().cells if c.cell_type == "code" and "optimiser=optimiser" in c.source)
+    assert "deep.tune_learning_rate(X_fit, y_fit, X_val, y_val" in cell.source
+    chosen = [line for line in _outputs(cell).splitlines() if "chosen" in line]
+    assert len(chosen) == 3 and all(line.count("rate ") >= 3 for line in chosen), chosen
+
+
+def test_lesson_trains_the_dense_and_the_convolutional_network_by_one_recipe_at_similar_sizes():
+    import re
+
+    cells = [c for c in _lesson().cells if c.cell_type == "code"]
+    assert sum("model.compile(" in c.source for c in cells) == 1
+    assert any("compile_and_fit(mlp, X_fit, X_val)" in c.source for c in cells)
+    conv = next(c for c in cells if "compile_and_fit(cnn," in c.source)
+    assert "Dropout" not in conv.source
+    weights = [int(n) for n in re.findall(r"(\d+) weights", _outputs(conv))]
+    assert len(weights) == 2 and max(weights) / min(weights) < 1.5, weights
+
+
+def test_lesson_training_loop_stops_early_and_keeps_an_earlier_epoch():
+    import re
+
+    cell = next(c for c in _lesson().cells if c.cell_type == "code" and "grad_fn = jax.jit" in c.source)
+    stopped, most, kept = map(int, re.search(r"stopped after epoch (\d+) of at most (\d+); kept the weights of "
+                                             r"epoch (\d+)", _outputs(cell)).groups())
+    assert kept < stopped < most
+
+
+def test_lesson_describes_what_keras_does_with_logits_read_as_probabilities():
+    import jax.numpy as jnp
+
+    from mlkit.course.checks.units.deep_learning import _keras
+
+    keras = _keras()
+    logits, labels = np.array([[2.0, 1.0, 0.5], [0.3, 0.2, 2.0], [1.0, -0.5, 1.5]]), np.array([1, 0, 2])
+    normalised = np.clip(logits / logits.sum(axis=1, keepdims=True), 1e-7, 1 - 1e-7)  # rows: 3.5, 2.5, 2.0
+    expected = -np.mean(np.log(normalised[np.arange(3), labels]))  # log of 1/3.5, 0.3/2.5, 1.5/2
+    assert np.isclose(float(keras.losses.SparseCategoricalCrossentropy()(labels, jnp.asarray(logits))), expected, rtol=1e-5)
+    text = " ".join(c.source for c in _lesson().cells if c.cell_type == "markdown")
+    assert "divides each row by its sum" in text and "the loss still falls" not in text
+
+
+def test_lesson_says_an_l2_penalty_under_adam_is_not_weight_decay():
+    text = " ".join(c.source for c in _lesson().cells if c.cell_type == "markdown")
+    cell = next(c for c in _lesson().cells if c.cell_type == "code" and "n_hidden=128" in c.source)
+    assert "optimiser=" not in cell.source  # train_mlp's default, Adam
+    assert "AdamW" in text and '"weight decay (l2' not in cell.source

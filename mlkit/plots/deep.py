@@ -1,4 +1,4 @@
-"""Learning curves of training runs: one panel per measure, one line per run.
+"""Figures of training runs: learning curves, learning rates tried, and learned filters.
 
 Presentation only: the function returns a matplotlib Figure and never shows it (made
 through pyplot and closed at once, as :mod:`mlkit.plots.images` does).
@@ -55,9 +55,133 @@ def learning_curves(
         ax.set_ylabel(f"{label} (log scale)" if log_y else label)
         if log_y:
             ax.set_yscale("log")
+            _plain_log_ticks(ax.yaxis)
     legend_outside(axes[0][-1])
     if title:
         fig.suptitle(title)
     fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def _plain_log_ticks(axis) -> None:
+    """Label a log axis with plain numbers (0.2, 0.5, 1) at 1, 2 and 5 times each power of ten."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    axis.set_minor_locator(NullLocator())
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+
+
+def learning_rates(
+    results: Mapping[str, Mapping[float, float]],
+    *,
+    chosen: Mapping[str, float] | None = None,
+    ylabel: str = "lowest validation loss",
+    title: str = "",
+):
+    """Draw, for each optimiser, the loss reached at each learning rate tried (both axes logarithmic).
+
+    Parameters
+    ----------
+    results:
+        Optimiser label -> {learning rate -> loss reached}.
+    chosen:
+        Optimiser label -> the rate chosen, marked with a filled circle on its line.
+    ylabel, title:
+        Label of the vertical axis, title of the figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``results`` is empty, or a chosen rate is not one of those tried.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullLocator
+
+    from mlkit.plots.style import legend_outside
+
+    if not results:
+        raise ValueError("results is empty: give at least one optimiser's losses")
+    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    styles = ["o-", "s--", "^-.", "d:"]
+    for index, (name, losses) in enumerate(results.items()):
+        rates = sorted(losses)
+        line, = ax.plot(rates, [losses[r] for r in rates], styles[index % len(styles)], label=name,
+                        markerfacecolor="white")
+        if chosen and name in chosen:
+            if chosen[name] not in losses:
+                raise ValueError(f"the rate chosen for {name!r}, {chosen[name]}, is not among those tried: {rates}")
+            ax.plot([chosen[name]], [losses[chosen[name]]], styles[index % len(styles)][0], color=line.get_color(),
+                    markersize=8)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    _plain_log_ticks(ax.yaxis)
+    tried = sorted({rate for losses in results.values() for rate in losses})
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xticks(tried, [f"{rate:g}" for rate in tried])
+    ax.set_xlabel("learning rate (log scale; the rates tried)")
+    ax.set_ylabel(f"{ylabel} (log scale)")
+    legend_outside(ax, title="filled: rate chosen" if chosen else None)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def filters(kernels, *, columns: int = 8, title: str = ""):
+    """Draw learned convolution filters as small signed images with one colour scale and a colour bar.
+
+    Parameters
+    ----------
+    kernels:
+        The weights of a ``Conv2D`` layer with one input channel, shape (height, width, 1, filters)
+        as ``layer.get_weights()[0]`` returns them, or (height, width, filters).
+    columns:
+        Filters per row of the grid.
+    title:
+        Title of the whole figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``kernels`` has another shape, more than one input channel, or values that are not finite.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from mlkit.plots.style import DIVERGING_CMAP, SIGN_CONVENTION, image_axes, symmetric_limits
+
+    weights = np.asarray(kernels, dtype=float)
+    if weights.ndim == 4:
+        if weights.shape[2] != 1:
+            raise ValueError(f"kernels must have one input channel, shape (height, width, 1, filters); got {weights.shape}")
+        weights = weights[:, :, 0, :]
+    if weights.ndim != 3:
+        raise ValueError(f"kernels must have shape (height, width, 1, filters) or (height, width, filters); got {weights.shape}")
+    low, high = symmetric_limits(weights)
+    count = weights.shape[2]
+    rows = -(-count // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(0.8 * columns + 1.2, 0.8 * rows + 0.5), squeeze=False)
+    image = None
+    for index, ax in enumerate(axes.flat):
+        image_axes(ax)
+        if index < count:
+            image = ax.imshow(weights[:, :, index], cmap=DIVERGING_CMAP, vmin=low, vmax=high)
+        else:
+            ax.set_visible(False)
+    bar = fig.colorbar(image, ax=axes, fraction=0.03, pad=0.03)
+    bar.set_label("weight\n" + SIGN_CONVENTION.replace(", white", ",\nwhite"), fontsize=8)
+    if title:
+        fig.suptitle(title)
     plt.close(fig)
     return fig

@@ -97,7 +97,8 @@ def momentum_step(w, velocity, grad, learning_rate: float, beta: float = 0.9):
 
     The velocity is a running sum of past gradients, each step's share shrinking by ``beta``:
     ``velocity = beta * velocity + grad``, then ``w = w - learning_rate * velocity`` (the
-    convention of PyTorch's and Keras's SGD with momentum, up to the sign of the velocity).
+    convention of PyTorch's SGD with momentum; Keras's keeps ``-learning_rate`` times this
+    velocity, which gives the same steps while the learning rate is constant).
     """
     velocity = beta * velocity + grad
     return w - learning_rate * velocity, velocity
@@ -177,6 +178,34 @@ class History:
     params: dict = field(default_factory=dict)
 
 
+def _dropout_mask(shape, dropout: float, rng: np.random.Generator | None):
+    """Inverted dropout: 0 with probability ``dropout``, else ``1 / (1 - dropout)``; 1.0 when ``dropout`` is 0."""
+    if dropout <= 0:
+        return 1.0
+    return (rng.random(shape) >= dropout) / (1.0 - dropout)
+
+
+def scores(params: dict, X, *, dropout: float = 0.0, rng: np.random.Generator | None = None) -> np.ndarray:
+    """Class scores (logits) of the two-layer network in NumPy, one row per row of ``X``.
+
+    With ``dropout`` = 0 (the default) this is the network as it is evaluated. With ``dropout``
+    > 0 the hidden units are dropped as during training (a fresh mask from ``rng`` per call):
+    what a hand-written evaluation computes if it forgets to turn dropout off.
+
+    Raises
+    ------
+    InputError
+        If ``dropout`` is outside [0, 1), or is above 0 without a generator ``rng``.
+    """
+    if not 0.0 <= dropout < 1.0:
+        raise InputError(f"dropout must be in [0, 1); got {dropout}")
+    if dropout > 0 and rng is None:
+        raise InputError("dropout above 0 draws a random mask: pass rng=np.random.default_rng(seed)")
+    X = np.asarray(X, dtype=float)
+    Z1 = X @ params["W1"] + params["b1"]
+    return (np.maximum(Z1, 0.0) * _dropout_mask(Z1.shape, dropout, rng)) @ params["W2"] + params["b2"]
+
+
 def _gradients(params: dict, X, y, *, l2: float, dropout: float, rng: np.random.Generator) -> dict:
     """Backpropagation of unit 18 (:func:`mlkit.topics.neural.gradients`), with inverted dropout.
 
@@ -187,7 +216,7 @@ def _gradients(params: dict, X, y, *, l2: float, dropout: float, rng: np.random.
     from mlkit.topics import neural
 
     Z1 = X @ params["W1"] + params["b1"]
-    mask = (rng.random(Z1.shape) >= dropout) / (1.0 - dropout) if dropout > 0 else 1.0
+    mask = _dropout_mask(Z1.shape, dropout, rng)
     H = np.maximum(Z1, 0.0) * mask
     d_scores = (neural.softmax(H @ params["W2"] + params["b2"]) - neural.one_hot(y, params["b2"].size)) / len(X)
     d_hidden = (d_scores @ params["W2"].T) * (Z1 > 0) * mask
@@ -241,14 +270,17 @@ def train_mlp(
     """Train the two-layer network with mini-batches, recording curves after each epoch.
 
     The loop of the lesson's JAX section, with the gradients of unit 18's backpropagation
-    (which section 1 shows equal to ``jax.grad``'s): each epoch shuffles the fitting rows (a
+    (which the lesson shows equal to ``jax.grad``'s): each epoch shuffles the fitting rows (a
     NumPy generator seeded by ``seed``) and takes one optimiser step per mini-batch:
     ``"sgd"``, ``"momentum"`` (``beta`` is the momentum) or ``"adam"`` (``beta`` is its
     first-moment decay). The loss is the mean cross-entropy plus ``l2/2`` times the squared
-    weights (weight decay). With ``dropout`` > 0, each hidden unit is zeroed with that
-    probability during training and the others scaled by ``1 / (1 - dropout)`` (inverted
-    dropout), so evaluation uses the network as it is. The kept parameters are those of the
-    epoch with the lowest validation loss (early stopping, chosen on validation data).
+    weights (the L2 penalty: with ``"sgd"`` the same as weight decay, with ``"adam"`` not
+    quite, since Adam rescales the penalty's gradient like any other). With ``dropout`` > 0,
+    each hidden unit is zeroed with that probability during training and the others scaled
+    by ``1 / (1 - dropout)`` (inverted dropout), so evaluation uses the network as it is. The
+    dropout masks come from a generator of their own, so that runs with and without dropout
+    see the same mini-batches in the same order. The kept parameters are those of the epoch
+    with the lowest validation loss (early stopping, chosen on validation data).
 
     ``X_*`` are float arrays (rows x inputs), ``y_*`` integer labels ``0..k-1``.
 
@@ -265,12 +297,12 @@ def train_mlp(
     y_fit, y_val = np.asarray(y_fit), np.asarray(y_val)
     n_classes = int(max(y_fit.max(), y_val.max())) + 1
     params = {k: w.astype(float) for k, w in init_mlp(X_fit.shape[1], n_hidden, n_classes, init=init, seed=seed).items()}
-    rng = np.random.default_rng(seed)
+    rng, masks = np.random.default_rng(seed), np.random.default_rng([seed, 1])
     history, state, t = History(), {}, 0
     for _ in range(epochs):
         for batch in minibatches(len(X_fit), batch_size, rng):
             t += 1
-            grads = _gradients(params, X_fit[batch], y_fit[batch], l2=l2, dropout=dropout, rng=rng)
+            grads = _gradients(params, X_fit[batch], y_fit[batch], l2=l2, dropout=dropout, rng=masks)
             _update(optimiser, params, grads, state, t, learning_rate, beta)
         history.train_loss.append(evaluate(params, X_fit, y_fit)[0])
         val_loss, val_accuracy = evaluate(params, X_val, y_val)
@@ -279,3 +311,43 @@ def train_mlp(
         history.val_loss.append(val_loss)
         history.val_accuracy.append(val_accuracy)
     return history
+
+
+def tune_learning_rate(X_fit, y_fit, X_val, y_val, *, optimiser: str, rates, **settings) -> tuple[float, dict]:
+    """Train once per learning rate and choose the rate with the lowest validation loss.
+
+    The fair way to compare optimisers: each gets the learning rate that suits it, chosen on
+    the validation images, with everything else (network, start, mini-batches, epochs) the
+    same. ``settings`` go to :func:`train_mlp`. A run whose loss is not a number (it
+    diverged) is never chosen; ties keep the earlier rate of ``rates``.
+
+    Returns
+    -------
+    best_rate, runs
+        The chosen rate, and ``{rate: History}`` for every rate tried, in the order given.
+
+    Raises
+    ------
+    InputError
+        If ``rates`` is empty or holds a rate that is not positive.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.normal(size=(60, 4)), rng.integers(0, 2, 60)
+    >>> rate, runs = tune_learning_rate(X[:40], y[:40], X[40:], y[40:], optimiser="sgd", rates=[0.01, 0.1], epochs=3)
+    >>> sorted(runs) == [0.01, 0.1] and rate in runs
+    True
+    """
+    rates = [float(rate) for rate in rates]
+    if not rates or min(rates) <= 0:
+        raise InputError(f"rates must be a non-empty list of positive learning rates; got {rates}")
+    runs = {rate: train_mlp(X_fit, y_fit, X_val, y_val, optimiser=optimiser, learning_rate=rate, **settings)
+            for rate in rates}
+
+    def lowest(rate: float) -> float:
+        value = min(runs[rate].val_loss)
+        return value if np.isfinite(value) else np.inf
+
+    return min(rates, key=lowest), runs

@@ -49,14 +49,26 @@ def _numbers(function, *args, name: str):
         raise Incorrect(f"{name} should return numbers, but it returned a {type(result).__name__}.") from None
 
 
-def _logistic_case(seed: int, n: int = 12, d: int = 3):
-    """Weights, uncentred inputs and labels in {-1, +1} for a logistic-loss check."""
+LARGE_MARGIN = 200.0  # beyond float32's exp overflow (about 88), within float64's (about 709)
+
+
+def _logistic_case(seed: int, n: int = 12, d: int = 3, *, largest_margin: float | None = None):
+    """Weights, uncentred inputs and labels in {-1, +1} for a logistic-loss check.
+
+    With ``largest_margin``, the weights are scaled so that the largest margin ``|y * (X @ w)|``
+    is that value, and that row's label is chosen to make its margin negative (a large loss).
+    """
     import numpy as np
 
     rng = np.random.default_rng(seed)
     X = rng.normal(1.0, 2.0, (n, d))
     y = rng.choice([-1.0, 1.0], n)
     w = rng.normal(0.0, 0.7, d)
+    if largest_margin is not None:
+        scores = X @ w
+        row = int(np.argmax(np.abs(scores)))
+        w = w * largest_margin / abs(scores[row])
+        y[row] = -np.sign(scores[row])
     return w, X, y
 
 
@@ -92,12 +104,16 @@ def autodiff(logistic_loss, logistic_gradient):
             raise Incorrect(f"`{name}` should be a function, but it is a {type(function).__name__}.")
     import jax
 
-    for seed, n in ((3, 12), (8, 30)):
-        w, X, y = _logistic_case(seed, n)
+    for seed, n, largest in ((3, 12, None), (8, 30, None), (11, 10, LARGE_MARGIN)):
+        w, X, y = _logistic_case(seed, n, largest_margin=largest)
         loss, gradient = _logistic_reference(w, X, y)
         value = _numbers(logistic_loss, w, X, y, name="`logistic_loss`")
         if value.size != 1:
             raise Incorrect(f"`logistic_loss` should return one number (the mean loss), but it returned {value.size}.")
+        if largest is not None and not np.isfinite(float(value)):
+            raise Incorrect(f"`logistic_loss` returns {float(value)} on inputs where one margin `y * (X @ w)` is "
+                            f"-{largest:g}, and the mean loss there is finite: `exp` of a margin that large "
+                            "overflows in float32 (beyond about 88). Compute the loss in a form that cannot overflow.")
         if not np.isclose(float(value), loss, rtol=1e-4):
             if np.isclose(float(value), loss * n, rtol=1e-4):
                 raise Incorrect("`logistic_loss` is the *sum* of the losses of the rows; the exercise asks for their mean.")
@@ -124,7 +140,8 @@ def autodiff(logistic_loss, logistic_gradient):
             if np.allclose(by_hand, gradient * n, rtol=1e-4, atol=1e-6):
                 raise Incorrect("`logistic_gradient` is the gradient of the summed loss; divide by the number of rows.")
             raise Incorrect("`logistic_gradient` does not agree with `jax.grad(logistic_loss)`: check the chain rule.")
-    return "the hand-derived gradient agrees with jax.grad to float32 precision, on two sets of inputs."
+    return ("the hand-derived gradient agrees with jax.grad to float32 precision, on three sets of inputs, one "
+            "with margins large enough to overflow a naive `exp`.")
 
 
 def _solution_loss(w, X, y):
@@ -162,6 +179,13 @@ def autodiff_loss_in_numpy():
     import numpy as np
 
     return Answer.of(lambda w, X, y: float(np.mean(np.log1p(np.exp(-y * (X @ w))))), _solution_gradient)
+
+
+@autodiff.wrong_answer
+def autodiff_loss_that_overflows():
+    import jax.numpy as jnp
+
+    return Answer.of(lambda w, X, y: jnp.mean(jnp.log(1.0 + jnp.exp(-y * (X @ w)))), _solution_gradient)
 
 
 @autodiff.wrong_answer
@@ -280,6 +304,8 @@ STOPPING_CURVES = (
     ([3.0, 2.0, 2.5, 2.4, 2.3, 2.2, 2.1, 1.0, 0.9], 5),
     ([1.0, 1.1, 1.2, 0.9, 0.8], 3),
     ([1.0, 1.1, 1.2, 1.3, 0.5], 3),
+    ([1.0, 1.1, 0.9, 1.0, 0.8, 0.85], 2),
+    ([1.0, 0.6, 0.7, 0.8], 5),
 )
 
 
@@ -306,6 +332,9 @@ def stopping(stopping_epoch):
         if got == right:
             continue
         seen_all = deep.stopping_epoch(losses)
+        if got == _stopping_without_reset(losses, patience):
+            raise Incorrect("training stopped too early on a curve with a new best after a wait: a new best "
+                            "starts the count of epochs without improvement again from zero.")
         if got == _stopping_with_ties(losses, patience):
             raise Incorrect("a loss *equal* to the best so far counted as a new best; only a loss strictly below "
                             "it is an improvement, so a tie keeps the earlier epoch and adds to the wait.")
@@ -315,11 +344,15 @@ def stopping(stopping_epoch):
         if got == seen_all and got != right:
             raise Incorrect("this is the lowest loss of the whole curve, but training stopped earlier: once "
                             "`patience` epochs pass without a new best, the later epochs are never run.")
+        if got == len(losses) and _stopping_last_if_never_stopped(losses, patience) == got:
+            raise Incorrect("on a curve where the patience never runs out, this is the last epoch; training then "
+                            "ends without stopping early, but the weights kept are still those of the best epoch.")
         if got == min(len(losses), right + patience):
             raise Incorrect("this is the epoch at which training stops; early stopping keeps the weights of the "
                             "best epoch before it.")
         raise Incorrect("the epoch is not the one early stopping keeps for one of the curves tried.")
-    return "right on seven curves, with ties, a new best after a wait, a stop before any best, and no stop at all."
+    return (f"right on {len(STOPPING_CURVES)} curves, with ties, a new best after a wait, a stop before any best, "
+            "and runs that never stop.")
 
 
 def _stopping_with_ties(losses, patience) -> int:
@@ -333,6 +366,42 @@ def _stopping_with_ties(losses, patience) -> int:
             if waited == patience:
                 break
     return best + 1
+
+
+def _stopping_without_reset(losses, patience) -> int:
+    """Early stopping that wrongly keeps counting the wait across a new best."""
+    best, waited = 0, 0
+    for i in range(1, len(losses)):
+        if losses[i] < losses[best]:
+            best = i
+        else:
+            waited += 1
+            if waited == patience:
+                break
+    return best + 1
+
+
+def _stopping_last_if_never_stopped(losses, patience) -> int:
+    """Early stopping that wrongly keeps the last epoch when the patience never runs out."""
+    best, waited = 0, 0
+    for i in range(1, len(losses)):
+        if losses[i] < losses[best]:
+            best, waited = i, 0
+        else:
+            waited += 1
+            if waited == patience:
+                return best + 1
+    return len(losses)
+
+
+@stopping.wrong_answer
+def stopping_wait_not_reset():
+    return Answer.of(_stopping_without_reset)
+
+
+@stopping.wrong_answer
+def stopping_last_epoch_when_never_stopped():
+    return Answer.of(_stopping_last_if_never_stopped)
 
 
 @stopping.wrong_answer
@@ -433,9 +502,24 @@ def _keras():
     return keras
 
 
+def _is_relu_layer(layer, keras) -> bool:
+    """A layer that only applies a plain ReLU: ``ReLU()`` with its defaults, or ``Activation("relu")``."""
+    if isinstance(layer, keras.layers.ReLU):
+        config = layer.get_config()
+        return not config.get("max_value") and not config.get("negative_slope") and not config.get("threshold")
+    return isinstance(layer, keras.layers.Activation) and layer.activation is keras.activations.relu
+
+
 def _expect_layers(model, keras) -> None:
-    """The architecture the statement asks for, or Incorrect naming the layer that differs."""
+    """The architecture the statement asks for, or Incorrect naming the layer that differs.
+
+    The ReLU may be the convolution's ``activation`` or a layer of its own right after it.
+    """
     layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    separate_relu = (len(layers) == 4 and isinstance(layers[0], keras.layers.Conv2D) and _is_relu_layer(layers[1], keras)
+                     and layers[0].activation is keras.activations.linear)
+    if separate_relu:
+        layers = [layers[0], *layers[2:]]
     kinds = [type(layer).__name__ for layer in layers]
     if kinds != ["Conv2D", "Flatten", "Dense"]:
         raise Incorrect(f"`cnn` has the layers {', '.join(kinds) or 'none'}; the exercise asks for Conv2D, Flatten "
@@ -450,7 +534,14 @@ def _expect_layers(model, keras) -> None:
     if conv.filters != CNN_FILTERS or tuple(conv.kernel_size) != (CNN_KERNEL, CNN_KERNEL):
         raise Incorrect(f"the `Conv2D` layer has {conv.filters} filters of size {tuple(conv.kernel_size)}; the "
                         "exercise asks for 16 filters of 3 by 3.")
-    if conv.activation is not keras.activations.relu:
+    if conv.padding != "valid":
+        raise Incorrect(f"the `Conv2D` layer has `padding=\"{conv.padding}\"`; the exercise asks for no padding, so "
+                        "that each filter is applied only where it fits whole inside the image.")
+    if tuple(conv.strides) != (1, 1) or tuple(conv.dilation_rate) != (1, 1):
+        raise Incorrect(f"the `Conv2D` layer has strides {tuple(conv.strides)} and dilation "
+                        f"{tuple(conv.dilation_rate)}; the exercise's filters move one pixel at a time over "
+                        "neighbouring pixels, the defaults.")
+    if conv.activation is not keras.activations.relu and not separate_relu:
         raise Incorrect("the `Conv2D` layer has no ReLU: give it `activation=\"relu\"`.")
     if dense.units != CNN_CLASSES:
         raise Incorrect(f"the `Dense` layer has {dense.units} outputs; there is one per digit.")
@@ -483,14 +574,21 @@ def _expect_training_settings(model, keras) -> None:
     steps = int(np.asarray(optimizer.iterations))
     if steps == 0:
         raise Incorrect("`cnn` has not been trained: call `cnn.fit(...)`.")
-    expected = CNN_EPOCHS * math.ceil(_training_rows() / CNN_BATCH)
+    per_epoch = math.ceil(_training_rows() / CNN_BATCH)
+    expected = CNN_EPOCHS * per_epoch
+    # The steps taken pin epochs x batches per epoch; the record of the last call of fit pins the epochs.
+    epochs_run = getattr(getattr(model, "history", None), "epoch", None)
+    if epochs_run is not None and steps == expected and len(epochs_run) != CNN_EPOCHS:
+        raise Incorrect(f"the last call of `cnn.fit` ran {len(epochs_run)} epochs; the exercise asks for "
+                        f"{CNN_EPOCHS}, in batches of {CNN_BATCH} images.")
     if steps != expected:
         raise Incorrect(f"`cnn` took {steps} optimiser steps; {CNN_EPOCHS} epochs in batches of {CNN_BATCH} images "
                         "over `images_train` make a different number. Train it once, with the epochs and batch "
                         "size asked for.")
 
 
-def _trained_cnn(*, filters=CNN_FILTERS, activation="relu", from_logits=True, epochs=CNN_EPOCHS):
+def _trained_cnn(*, filters=CNN_FILTERS, activation="relu", from_logits=True, epochs=CNN_EPOCHS, padding="valid",
+                 batch_size=CNN_BATCH):
     """The exercise's network trained as the statement says, with one setting changed (a wrong answer)."""
     import numpy as np
     from sklearn.model_selection import train_test_split
@@ -504,14 +602,14 @@ def _trained_cnn(*, filters=CNN_FILTERS, activation="relu", from_logits=True, ep
     keras.utils.set_random_seed(0)
     model = keras.Sequential([
         keras.Input(shape=(8, 8, 1)),
-        keras.layers.Conv2D(filters, 3, activation=activation),
+        keras.layers.Conv2D(filters, 3, activation=activation, padding=padding),
         keras.layers.Flatten(),
         keras.layers.Dense(10),
     ])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=CNN_RATE),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits))
     if epochs:
-        model.fit(np.asarray(images, dtype="float32"), labels, epochs=epochs, batch_size=CNN_BATCH, verbose=0)
+        model.fit(np.asarray(images, dtype="float32"), labels, epochs=epochs, batch_size=batch_size, verbose=0)
     return model
 
 
@@ -533,6 +631,17 @@ def cnn_probabilities_loss():
 @cnn.wrong_answer
 def cnn_too_few_epochs():
     return Answer.of(_trained_cnn(epochs=2))
+
+
+@cnn.wrong_answer
+def cnn_same_padding():
+    return Answer.of(_trained_cnn(padding="same", epochs=1))
+
+
+@cnn.wrong_answer
+def cnn_half_the_epochs_in_half_the_batch():
+    """4 epochs of 54 batches of 25 take as many steps as 8 epochs of 27 batches of 50."""
+    return Answer.of(_trained_cnn(epochs=CNN_EPOCHS // 2, batch_size=CNN_BATCH // 2))
 
 
 @cnn.wrong_answer
