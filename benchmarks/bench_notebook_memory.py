@@ -6,7 +6,10 @@ process); once the kernel has exited and been reaped, that child reads
 the kernel over its life. The figures go into ``deploy/README.md`` and
 the README's "For instructors" section.
 
-Usage: ``python -m benchmarks notebook_memory`` (``benchmarks/bench_notebook_memory.py``).
+Usage: ``python -m benchmarks notebook_memory`` (``benchmarks/bench_notebook_memory.py``);
+``MLKIT_BENCH_UNITS=nlp,deep-learning`` measures those units only. Each row also gives the
+processor time of the kernel (user and system): on a busy machine it stays close to what an idle
+one would take, while the wall time grows.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ sys.modules.setdefault("rfc3987_syntax", None)
 from mlkit.course.notebook_store import execute
 start = time.monotonic()
 execute(Path(sys.argv[1]), timeout=900)
-peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"peak_mb": peak_kb / 1024, "seconds": time.monotonic() - start}))
+used = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"peak_mb": used.ru_maxrss / 1024, "seconds": time.monotonic() - start,
+                  "cpu_seconds": used.ru_utime + used.ru_stime}))
 """
 
 
@@ -39,8 +43,11 @@ def notebooks() -> list[tuple[str, Path]]:
     sys.path.insert(0, str(ROOT))
     from mlkit.course import curriculum
 
+    wanted = set(filter(None, os.environ.get("MLKIT_BENCH_UNITS", "").split(",")))
     found = []
     for unit in curriculum.units():
+        if wanted and unit.id not in wanted:
+            continue
         for rel in unit.notebooks:
             if (ROOT / rel).is_file():
                 found.append((unit.id, ROOT / rel))
@@ -64,13 +71,13 @@ def main() -> None:
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = list(pool.map(lambda item: measure(item[1]), found))
     peaks = []
-    print(f"{'unit':<28} {'notebook':<42} {'peak MB':>8} {'seconds':>8}")
+    print(f"{'unit':<28} {'notebook':<42} {'peak MB':>8} {'seconds':>8} {'CPU s':>8}")
     for (unit, path), result in zip(found, results):
         rel = str(path.relative_to(ROOT))
         if "error" in result:
             print(f"{unit:<28} {rel:<42} {'failed':>8}  {result['error']}")
             continue
         peaks.append(result["peak_mb"])
-        print(f"{unit:<28} {rel:<42} {result['peak_mb']:8.0f} {result['seconds']:8.1f}")
+        print(f"{unit:<28} {rel:<42} {result['peak_mb']:8.0f} {result['seconds']:8.1f} {result['cpu_seconds']:8.1f}")
     if peaks:
         print(f"largest peak: {max(peaks):.0f} MB over {len(peaks)} notebook(s) ({time.monotonic() - started:.0f} s)")
