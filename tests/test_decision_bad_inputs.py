@@ -98,6 +98,16 @@ FIELD_CASES = [
     (("options", CMU, "financing", "borrow_share"), 2, "outside [0, 1]"),
     (("options", CMU, "financing", "borrow_share"), 0.5, "not both"),
     (("options", CMU, "financing", "prior_federal_graduate_debt"), 90_000, "aggregate limit of $100,000"),
+    # Found trying odd inputs as an applicant and an adviser would: each gave a traceback, NaN or a silent answer.
+    (("options", CMU, "target_salary_range"), [1e-300, 5_000_000], "more than 100 times the low end"),
+    (("options", CMU, "target_salary_range"), [1, 5_000_000], "more than 100 times the low end"),
+    (("options", CMU, "entry_salary"), 0, "a starting salary of $0"),
+    (("options", CMU, "years"), 0.001, "less than a week of study"),
+    (("person", "salary_growth"), 0.2, "beyond any plausible salary"),
+    (("assumptions", "start_date"), "9999-12-31", "outside the dates the model's figures cover"),
+    (("assumptions", "start_date"), "1900-01-01", "outside the dates the model's figures cover"),
+    (("options", CMU, "name"), "two\nlines", "control character"),
+    (("options", CMU, "name"), "tab\there", "control character"),
 ]
 
 
@@ -233,6 +243,12 @@ def test_devices_through_the_executable(tmp_path, args):
         (("assumptions", "discount_rate"), 0),
         (("assumptions", "discount_rate"), 0.5),
         (("options", CMU, "p_complete"), 0),
+        (("person", "retirement_age"), 100),
+        (("options", CMU, "target_salary_range"), [10_000, 1_000_000]),
+        (("options", CMU, "years"), 1 / 52),
+        (("options", CMU, "entry_salary"), 1),
+        (("assumptions", "inflation"), 0.2),
+        (("options", CMU, "financing", "dependants"), 20),
     ],
 )
 def test_extreme_valid_inputs_give_finite_numbers_and_valid_json(tmp_path, capsys, path, value):
@@ -284,3 +300,29 @@ def test_every_file_writing_path_refuses_folders_devices_and_files_in_the_way(tm
         with pytest.raises(InputError, match="not a regular file"):
             write(scenario, "/dev/null")
     assert blocker.read_text() == "x"
+
+
+def test_a_result_that_is_not_finite_is_refused_not_printed():
+    from mlkit.commands.decide import check_finite
+    from mlkit.errors import InputError
+
+    report = {"options": [{"name": "MS", "npv": 1.0, "monte_carlo": {"percentiles": {"5": float("nan")}}}]}
+    with pytest.raises(InputError, match=r'option "MS": the model gave monte_carlo.percentiles.5 = nan'):
+        check_finite(report)
+    check_finite({"options": [{"name": "MS", "npv": 1.0, "loan": None}]})
+
+
+def test_the_sensitivity_keeps_its_ranges_within_what_the_model_accepts():
+    # A long career at a high salary: the tornado's 4% growth would pass the largest plausible salary; the bar stops short.
+    import dataclasses
+
+    from mlkit.decision import sensitivity
+    from mlkit.decision.validation import MAX_PATH_SALARY
+
+    base = example_scenario()
+    s = dataclasses.replace(base, person=dataclasses.replace(base.person, age=20, retirement_age=90, salary=4_000_000))
+    bar = next(b for b in sensitivity(s) if b.input == "salary_growth")
+    top = 4_000_000
+    assert 0.02 < bar.high < 0.04
+    assert top * (1 + bar.high) ** (s.person.horizon_years - 1) <= MAX_PATH_SALARY
+    assert top * (1 + bar.high + 0.001) ** (s.person.horizon_years - 1) > MAX_PATH_SALARY

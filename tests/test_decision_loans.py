@@ -147,8 +147,8 @@ def test_private_loans_capitalise_and_use_their_own_term():
 
 def test_payment_share_of_take_home_pay():
     person = Person(age=30, salary=60_000, salary_growth=0.0)
-    s = summary(masters(federal_unsubsidised_per_year=20_500), person=person, tax_rate=0.25)
-    # No salary growth: take-home = salary * (1 - 0.25) / 12.
+    s = summary(masters(federal_unsubsidised_per_year=20_500), person=person, tax_rate=0.25, pre_tax=True, inflation=0.0)
+    # No salary growth, no inflation, a flat tax: take-home = salary * (1 - 0.25) / 12.
     assert s.payment_share_land == pytest.approx(s.monthly_payment / (100_000 * 0.75 / 12))
     assert s.payment_share_fallback == pytest.approx(s.monthly_payment / (60_000 * 0.75 / 12))
 

@@ -45,7 +45,7 @@ def test_tail_sums_equal_the_explicit_flow_matrix(mode, pre_tax):
     if mode == "outcomes":
         np.testing.assert_allclose(fast, mc.npv_matrix(s, draws), **tolerance)
     else:  # expected mode: each draw is the probability-weighted sum of its three branch flows
-        from mlkit.decision.cashflows import branches, flows, loan_flows, stage_factors
+        from mlkit.decision.cashflows import branches, flows, land_loan_flows, loan_flows, stage_factors
 
         for i in (1, len(s.options) - 1):
             option = s.options[i]
@@ -59,7 +59,11 @@ def test_tail_sums_equal_the_explicit_flow_matrix(mode, pre_tax):
                 stage = stage_factors(option, s.person, b.work_start) if b is land else None
                 matrix = flows(option, s.person, s.assumptions, study_end=b.study_end, work_start=b.study_end + d.job_search_years,
                                salary=salary, senior_premium=b.senior_premium, senior_start=b.senior_start, stage=stage)
-                matrix = matrix + loan_flows(option, s.person, s.assumptions, b.study_end, b.salary if not pre_tax else None)  # the loans
+                # The loans, with the income of the branch (after tax the interest deduction follows each draw's salary).
+                if b is land and not pre_tax:
+                    matrix = matrix + land_loan_flows(option, s.person, s.assumptions, target)
+                else:
+                    matrix = matrix + loan_flows(option, s.person, s.assumptions, branch=b.name)
                 total = total + weight * (matrix @ discount)
             np.testing.assert_allclose(fast[i], total, **tolerance)
 

@@ -63,3 +63,12 @@ def test_a_minimal_report_needs_only_the_scenario_and_its_evaluation():
     html = build_report(s, decision.evaluate(s))
     assert "P(losing money)" not in html and "Verdict" not in html
     assert "None of the five questions rated yet" in html
+
+
+def test_the_report_lists_the_career_path_the_loans_plan_and_inflation_with_their_sources(page):
+    html = page[-1]
+    # The starting salary the model uses (the ML engineer's $72,600 scaled to the target) and its years to the target.
+    assert "starting salary in the target role" in html and "$72,600" in html
+    assert "years from the starting salary to the target" in html and "mlkit modelling choice (no published source), 2026" in html
+    assert "federal repayment plan" in html and "share of the cost of attendance borrowed" in html
+    assert "Federal Open Market Committee, Statement on Longer-Run Goals and Monetary Policy Strategy (January 2012), 2012" in html

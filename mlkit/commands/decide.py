@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     evaluation = evaluate(scenario)
     simulation = simulate(scenario, draws=args.draws, seed=args.seed)
     report = build_report(evaluation, simulation)
+    check_finite(report)
     if args.format == "json":
         print(to_json(report))
     else:
@@ -67,6 +68,43 @@ def check_options(args: argparse.Namespace) -> None:
         limits = RANGES[f"assumptions.{name}"]
         if given is not None and not limits.low <= given <= limits.high:
             raise InputError(f"--{name} = {given}: expected a whole number from {limits.low:,.0f} to {limits.high:,.0f}")
+
+
+def check_finite(report: dict) -> None:
+    """Refuse to show a result with a number that is not finite (validation should make this impossible).
+
+    Raises
+    ------
+    InputError
+        Naming the option and the figure, instead of printing ``n/a`` or writing ``null``.
+    """
+    import math
+
+    from mlkit.errors import InputError
+
+    def walk(value, path):
+        if isinstance(value, float) and not math.isfinite(value):
+            return path
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, (list, tuple)) else ()
+        for key, item in items:
+            found = walk(item, path + [str(key)])
+            if found:
+                return found
+        return None
+
+    for option in report["options"]:
+        where = walk(option, [])
+        if where:
+            raise InputError(
+                f'option "{option["name"]}": the model gave {".".join(where)} = {_lookup(option, where)}: an input is beyond '
+                "what it can compute; check the largest numbers of this option (salaries, ranges, costs)"
+            )
+
+
+def _lookup(value, path):
+    for key in path:
+        value = value[int(key)] if isinstance(value, (list, tuple)) else value[key]
+    return value
 
 
 def to_json(report: dict) -> str:

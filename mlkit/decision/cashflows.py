@@ -34,46 +34,13 @@ cost grows with the number of draws only, not draws x years; the tests check it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 import numpy as np
 
 from mlkit.decision.inputs import Assumptions, Option, Person
-
-BRANCHES = ("land", "fallback", "dropout")
-BRANCH_LABELS = {
-    "land": "complete and land the role",
-    "fallback": "complete and fall back",
-    "dropout": "drop out",
-}
-
-
-@dataclass(frozen=True)
-class Branch:
-    """The parameters of one outcome branch of an option."""
-
-    name: str
-    probability: float
-    study_end: float
-    work_start: float
-    salary: float
-    senior_premium: float
-    senior_start: float
-
-
-def branches(option: Option, person: Person, assumptions: Assumptions) -> tuple[Branch, Branch, Branch]:
-    """The three outcome branches of ``option`` with their probabilities (they sum to 1)."""
-    gap = option.job_search_months / 12
-    done = option.years
-    quit_at = assumptions.dropout_point * option.years
-    p_c, p_l = option.p_complete, option.p_land_role
-    return (
-        Branch("land", p_c * p_l, done, done + gap, option.target_salary_value(person), option.senior_premium, done + gap + option.senior_after_years),
-        Branch("fallback", p_c * (1 - p_l), done, done + gap, option.fallback_salary_value(person), 0.0, np.inf),
-        Branch("dropout", 1 - p_c, quit_at, quit_at + gap, person.salary, 0.0, np.inf),
-    )
+from mlkit.decision.outcomes import BRANCH_LABELS, BRANCHES, Branch, Income, _stage, branch_income, branches  # noqa: F401 - also their names here
 
 
 def growth_path(person: Person) -> np.ndarray:
@@ -165,19 +132,6 @@ def stage_factors(option: Option, person: Person, job_start: float) -> np.ndarra
     """
     ratio, years = option.career_stage(person)
     return _stage(ratio, years, person.horizon_years, min(int(job_start), person.horizon_years)).copy()
-
-
-@lru_cache(maxsize=1024)
-def _stage(ratio: float, years: float, horizon: int, first: int) -> np.ndarray:
-    if ratio >= 1.0 or years <= 0:
-        return np.ones(horizon)
-    from mlkit.decision.salary_path import salary_path
-
-    length = max(horizon - first, 1)
-    path = salary_path(ratio, 1.0, years=length, growth=0.0, years_to_average=min(years, length))
-    out = np.full(horizon, ratio)
-    out[first:] = path[: horizon - first]
-    return out
 
 
 def flows(
@@ -327,6 +281,12 @@ class BranchTables:
     tabulated on a grid of salaries (:data:`GRID_POINTS` points of the lognormal) and read by
     linear interpolation, within a few dollars. The senior premium starts ``senior_after_years`` after
     the branch's mean job start, and the career path is counted from it too.
+
+    Where the loans' cost follows the salary (the Repayment Assistance Plan, or the interest
+    deduction after tax: :func:`loans_follow_salary`), the land branch's loan cost is tabulated
+    on the same grid (:meth:`loan_costs`) and read at each draw's salary, and the expected value
+    averages it over the salary's lognormal; the loans are computed with each branch's mean job
+    start.
     """
 
     def __init__(self, option: Option, person: Person, assumptions: Assumptions, median: float, sigma: float):
@@ -342,7 +302,11 @@ class BranchTables:
         v_study = _net_of_study(person, assumptions, _study_key(option))
         parts = branches(option, person, assumptions)
         self.ends = np.array([b.study_end for b in parts])
-        costs = branch_financing_costs(option, person, assumptions)
+        self.loans_vary = loans_follow_salary(option, assumptions)
+        costs = np.zeros(3)
+        for i, b in enumerate(parts):
+            if i or not self.loans_vary:  # the land branch's loans, when they follow the salary: from loan_costs
+                costs[i] = -float(_branch_loans(option, person, assumptions, b) @ discount)
         head = np.empty(3)
         job = np.zeros((3, horizon + 2))
         for i, b in enumerate(parts):
@@ -369,6 +333,34 @@ class BranchTables:
             self.land, self.land_tail = rows, tail_sums(rows)
         self.z = np.linspace(-GRID_Z, GRID_Z, GRID_POINTS)
         self.grid = median * np.exp(sigma * self.z)
+        self._option, self._person, self._assumptions = option, person, assumptions
+        self._loan_rows: np.ndarray | None = None
+
+    @property
+    def gridded(self) -> bool:
+        """Whether a draw's target salary is read on the grid (brackets, or loans that follow the salary)."""
+        return not self.linear or self.loans_vary
+
+    def land_loan_rows(self, points: int = GRID_POINTS) -> np.ndarray:
+        """The land branch's loan flows at ``points`` salaries of the lognormal, shape ``(points, H)`` (:func:`land_loan_flows`).
+
+        Computed once, on the grid (one Repayment Assistance Plan schedule per grid salary, in one
+        call); the :data:`EXPECTATION_POINTS` values of ``z`` are every fifth of the grid's.
+        """
+        step = (GRID_POINTS - 1) // (points - 1)
+        if step * (points - 1) != GRID_POINTS - 1:
+            raise ValueError(f"points = {points}: the grid of {GRID_POINTS} has no even subset of that size")
+        if self._loan_rows is None:
+            if self.loans_vary:
+                self._loan_rows = land_loan_flows(self._option, self._person, self._assumptions, self.grid)
+            else:
+                self._loan_rows = np.zeros((GRID_POINTS, self.years))
+            self._loan_rows.flags.writeable = False
+        return self._loan_rows[::step]
+
+    def loan_costs(self, points: int = GRID_POINTS) -> np.ndarray:
+        """The land branch's loan cost (present value) at ``points`` salaries of the lognormal (zeros when it does not vary)."""
+        return -(self.land_loan_rows(points) @ discount_factors(self._assumptions.discount_rate, self.years))
 
     def land_rows(self, points: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(z, rows, tails) of the land branch's job on ``points`` values of ``z`` from ``-GRID_Z`` to ``GRID_Z`` (brackets)."""
@@ -381,7 +373,11 @@ class BranchTables:
                 v_job = (1 - senior) * v_job + senior * taxes.net(path + premium)
             rows = np.zeros((points, self.years + 2))
             rows[:, : self.years] = discount * (v_job - v_search)
-            self._grids[points] = (z, rows, tail_sums(rows))
+            tails = tail_sums(rows)
+            if self.loans_vary:
+                # Every read takes exactly one tail entry: the loan cost of the salary rides along with it.
+                tails -= self.loan_costs(points)[:, None]
+            self._grids[points] = (z, rows, tails)
         return self._grids[points]
 
     def branch_value(self, branch: int, work_start) -> np.ndarray:
@@ -403,13 +399,17 @@ class BranchTables:
         work_start = np.minimum(work_start, self.years)
         k = np.asarray(work_start).astype(np.intp)
         keep = 1 - (work_start - k)
+        if self.gridded:
+            g, w = located if located is not None else self.locate(z)
         if self.linear:  # exact: the value is linear in the salary
             x = self.median * np.exp(self.sigma * z)
             unit = keep * self.land[0, k] + self.land_tail[0, k + 1]
             constant = keep * self.land[1, k] + self.land_tail[1, k + 1]
+            if self.loans_vary:
+                cost = self.loan_costs()
+                return self.head[0] + constant + x * unit - (cost[g] + w * (cost[g + 1] - cost[g]))
             return self.head[0] + constant + x * unit
-        _z, rows, tails = self.land_rows(GRID_POINTS)
-        g, w = located if located is not None else self.locate(z)
+        _z, rows, tails = self.land_rows(GRID_POINTS)  # the tails carry the loans' cost
         width = self.years + 2
         flat, tail = rows.ravel(), tails.ravel()
         low = g * width + k
@@ -419,20 +419,25 @@ class BranchTables:
         return self.head[0] + at_low + w * (at_high - at_low)
 
     def land_expected(self, work_start: float, target: float) -> float:
-        """The land branch's NPV averaged over the target salary's lognormal (at its mean when the tax is linear)."""
+        """The land branch's NPV averaged over the target salary's lognormal (at its mean when the tax is linear).
+
+        Loans that follow the salary are averaged over the lognormal too (their cost is not linear in it).
+        """
+        weights = normal_weights(np.linspace(-GRID_Z, GRID_Z, EXPECTATION_POINTS))
         if self.linear:
+            loans = float(weights @ self.loan_costs(EXPECTATION_POINTS)) if self.loans_vary else 0.0
             work_start = min(work_start, self.years)
             k = int(work_start)
             keep = 1 - (work_start - k)
             unit = keep * self.land[0, k] + self.land_tail[0, k + 1]
             constant = keep * self.land[1, k] + self.land_tail[1, k + 1]
-            return float(self.head[0] + constant + target * unit)
+            return float(self.head[0] + constant + target * unit) - loans
         # The average over the salary's lognormal, on EXPECTATION_POINTS values of z (trapezoid).
         z, rows, tails = self.land_rows(EXPECTATION_POINTS)
         work_start = min(work_start, self.years)
         k = int(work_start)
         values = (1 - (work_start - k)) * rows[:, k] + tails[:, k + 1]
-        return float(self.head[0] + normal_weights(z) @ values)
+        return float(self.head[0] + weights @ values)  # the tails carry the loans' cost
 
     def expectation_salaries(self) -> tuple[np.ndarray, np.ndarray]:
         """(salaries, weights): where :meth:`land_expected` evaluates the land branch, and their weights."""
@@ -522,7 +527,9 @@ def branch_flows(
     (:func:`loan_flows`: a person who drops out borrows only for the years studied);
     without, they are the loan-free flows. The land branch starts its career path at its
     job start; with the tax brackets its flows are averaged over the target salary's
-    lognormal (the tax is not linear, so the expected value is not the value at the mean).
+    lognormal (the tax is not linear, so the expected value is not the value at the mean), and
+    so are its loans where their cost follows the salary (:func:`loans_follow_salary`). Each
+    branch's loans see what the person earns in it (:class:`Income`).
     """
     taxes = Taxes(assumptions)
     out = {}
@@ -540,7 +547,12 @@ def branch_flows(
         if weights is not None:
             series = weights @ series
         if with_loans:
-            series = series + _loan_flows(option, person, assumptions, float(b.study_end), _rap_salary(option, b, assumptions))
+            if b.name == "land" and loans_follow_salary(option, assumptions):
+                # The loans' cost is not linear in the salary: averaged over its lognormal, like the Monte Carlo.
+                tables = branch_tables(option, person, assumptions)
+                series = series + tables.expectation_salaries()[1] @ tables.land_loan_rows(EXPECTATION_POINTS)
+            else:
+                series = series + _branch_loans(option, person, assumptions, b)
         out[b.name] = (b.probability, series)
     return out
 
@@ -553,7 +565,8 @@ def expected_flows(option: Option, person: Person, assumptions: Assumptions) -> 
 # --- financing inside the answer --------------------------------------------------------------
 
 def loan_flows(
-    option: Option, person: Person, assumptions: Assumptions, study_years: float | None = None, salary: float | None = None
+    option: Option, person: Person, assumptions: Assumptions, study_years: float | None = None, salary: float | None = None,
+    *, branch: str | None = None,
 ) -> np.ndarray:
     """Yearly cash flows of the option's loans, shape ``(H,)``: money received minus payments.
 
@@ -570,121 +583,187 @@ def loan_flows(
     borrows: a person who drops out borrows for the years they studied and starts to
     repay six months after leaving.
 
-    On the Repayment Assistance Plan (``plan = "rap"``) the federal payments follow income:
-    ``salary`` (the branch's salary after study, default the current salary) grown at the
-    real salary growth and by ``inflation`` gives the AGI of each year of repayment
-    (nominal: the plan's income bands are fixed dollars), and
-    :func:`mlkit.decision.repayment.rap_schedule` gives the payments over up to 30 years,
-    with unpaid interest waived and the rest forgiven. Private loans keep their own term.
+    The income the loans see (the AGI of the Repayment Assistance Plan, the income that phases
+    out the interest deduction after tax): with ``branch`` (``"land"``, ``"fallback"`` or
+    ``"dropout"``), what the person earns in that outcome (:func:`branch_income`: the share of
+    the salary kept, the job search, the entry salary rising to the target); else ``salary``
+    from the first day, growing at the real rate (default: the current salary, and no
+    interest deduction). On RAP, :func:`mlkit.decision.repayment.rap_schedule` gives the
+    payments over up to 30 years, with unpaid interest waived and the rest forgiven. Private
+    loans keep their own term.
     """
-    return _loan_flows(option, person, assumptions, option.years if study_years is None else float(study_years), salary).copy()
+    if branch is not None:
+        chosen = next(b for b in branches(option, person, assumptions) if b.name == branch)
+        years = chosen.study_end if study_years is None else float(study_years)
+        return _loan_flows(option, person, assumptions, years, branch_income(option, person, chosen)).copy()
+    years = option.years if study_years is None else float(study_years)
+    return _loan_flows(option, person, assumptions, years, None if salary is None else Income.flat(salary)).copy()
 
 
-def _loan_flows(option: Option, person: Person, assumptions: Assumptions, study_years: float, salary: float | None = None) -> np.ndarray:
+def _loan_flows(option: Option, person: Person, assumptions: Assumptions, study_years: float, income: Income | None = None) -> np.ndarray:
     """:func:`loan_flows`, read-only, cached on what the loans depend on (not on tuition once the loans are known)."""
     if not option.financing.borrows or study_years <= 0:
         return np.zeros(person.horizon_years)
-    return _loan_flows_of(option.loans(assumptions.start), option.kind, float(study_years), person, assumptions, salary)
+    return _loan_flows_of(option.loans(assumptions.start), option.kind, float(study_years), person, assumptions, income)
 
 
 @lru_cache(maxsize=4096)
-def _loan_flows_of(money, kind: str, study_years: float, person: Person, assumptions: Assumptions, salary: float | None) -> np.ndarray:
-    from mlkit.decision.loans import repayment_terms
-
-    horizon = person.horizon_years
-    out = np.zeros(horizon)
-    start = assumptions.start
-    studied = Option("loans", kind, years=study_years, financing=money)
-    if not money.borrows:
-        return out
-    terms = repayment_terms(studied, start)
-    loans = list(terms.loans)
-    years_after = 50 + horizon  # long enough for the longest plan
-    yearly = np.zeros(horizon + years_after)
-    real = 1 + assumptions.inflation  # nominal dollars at time t are worth 1 / real ** t of today's
-    for loan in loans:
-        t = (date.fromisoformat(loan.disbursed) - start).days / 365.25
-        yearly[int(t)] += loan.principal * (1 - loan.fee) / real**t
-    first = (terms.repay - start).days / 365.25
-    schedule = [(terms.private_payment, terms.private_months)]
-    if terms.plan == "rap":
-        salary = person.salary if salary is None else salary
-        schedule += _rap_payments(terms, person, assumptions, salary, money.dependants)
-    else:
-        schedule.append((terms.federal_payment, terms.federal_months))
-    interest = np.zeros_like(yearly)
-    for (payment, months), share in zip(schedule, _interest_shares(loans, schedule, terms.plan)):
-        payment = np.broadcast_to(np.asarray(payment, dtype=float), (months,)) if months > 0 else payment
-        if np.any(payment) and months > 0:
-            times = first + np.arange(months) / 12
-            np.add.at(yearly, times.astype(np.intp), -payment / real**times)
-            np.add.at(interest, times.astype(np.intp), share * payment / real**times)
-    taxes = Taxes(assumptions)
-    if not taxes.linear and salary is not None:
-        # IRC section 221: interest paid is deducted above the line (up to $2,500, phased out by MAGI).
-        from mlkit.decision.tax import student_loan_interest_deduction
-
-        wages = salary * (1 + person.salary_growth) ** np.arange(yearly.size, dtype=float)
-        deduction = student_loan_interest_deduction(interest, wages, year=taxes.year, filing_status=taxes.status)
-        yearly += np.where(deduction > 0, taxes.net(wages, above_the_line=deduction) - taxes.net(wages), 0.0)
-    discount = discount_factors(assumptions.discount_rate, yearly.size)
-    out[:] = yearly[:horizon]
-    out[-1] += float(yearly[horizon:] @ discount[horizon:]) / discount[horizon - 1]
+def _loan_flows_of(money, kind: str, study_years: float, person: Person, assumptions: Assumptions, income: Income | None) -> np.ndarray:
+    out = _loan_rows(money, kind, study_years, person, assumptions, income)[0]
     out.flags.writeable = False
     return out
 
 
+def land_loan_flows(option: Option, person: Person, assumptions: Assumptions, salaries) -> np.ndarray:
+    """The land branch's loan flows for each target salary of ``salaries`` (shape ``(n,)``), shape ``(n, H)``.
+
+    The loans depend on the salary on the Repayment Assistance Plan and, after tax, through the
+    interest deduction: the Monte Carlo reads them for each draw's salary (on the grid of
+    :class:`BranchTables`), and the expected value averages them over the salary's spread.
+    """
+    salaries = np.asarray(salaries, dtype=float)
+    land = branches(option, person, assumptions)[0]
+    if not option.financing.borrows or land.study_end <= 0:
+        return np.zeros((salaries.size, person.horizon_years))
+    return _loan_rows(option.loans(assumptions.start), option.kind, float(land.study_end), person, assumptions,
+                      branch_income(option, person, land), salaries)
+
+
+def loans_follow_salary(option: Option, assumptions: Assumptions) -> bool:
+    """Whether the cost of ``option``'s loans depends on the salary earned (RAP, or the interest deduction after tax)."""
+    return option.financing.borrows and (option.financing.plan == "rap" or assumptions.tax_model == "brackets")
+
+
+def _loan_rows(money, kind: str, study_years: float, person: Person, assumptions: Assumptions, income: Income | None, salaries=None) -> np.ndarray:
+    """The loan flows of :func:`loan_flows`, one row per salary of ``salaries`` (one row without), shape ``(n, H)``."""
+    from mlkit.decision.loans import RAP_YEARS, federal_rap_schedule, repayment_terms
+
+    horizon = person.horizon_years
+    start = assumptions.start
+    studied = Option("loans", kind, years=study_years, financing=money)
+    rows = 1 if salaries is None else int(np.size(salaries))
+    if not money.borrows:
+        return np.zeros((rows, horizon))
+    terms = repayment_terms(studied, start)
+    loans = list(terms.loans)
+    size = horizon + 50 + horizon  # long enough for the longest plan
+    fixed = np.zeros(size)
+    fixed_interest = np.zeros(size)
+    real = 1 + assumptions.inflation  # nominal dollars at time t are worth 1 / real ** t of today's
+    for loan in loans:
+        t = (date.fromisoformat(loan.disbursed) - start).days / 365.25
+        fixed[int(t)] += loan.principal * (1 - loan.fee) / real**t
+    first = (terms.repay - start).days / 365.25
+    schedule = [(terms.private_payment, terms.private_months)]
+    if terms.plan != "rap":
+        schedule.append((terms.federal_payment, terms.federal_months))
+    for (payment, months), share in zip(schedule, _interest_shares(loans, schedule, terms.plan)):
+        if payment > 0 and months > 0:
+            times = first + np.arange(months) / 12
+            np.add.at(fixed, times.astype(np.intp), -payment / real**times)
+            np.add.at(fixed_interest, times.astype(np.intp), share * payment / real**times)
+    wages = None
+    if income is not None:
+        wages = np.atleast_2d(income.gross(person, size, salaries))
+    elif terms.plan == "rap":
+        wages = np.atleast_2d(Income.flat(person.salary).gross(person, size))
+    yearly = np.repeat(fixed[None, :], rows, axis=0)
+    interest = np.repeat(fixed_interest[None, :], rows, axis=0)
+    taxes = Taxes(assumptions)
+    if terms.plan == "rap":
+        plan = federal_rap_schedule(terms, person, assumptions, wages, money.dependants)
+        if plan is not None:
+            times = first + np.arange(12 * RAP_YEARS) / 12
+            months = times.astype(np.intp)
+            worth = real**-times
+            _add_by_year(yearly, months, -np.repeat(plan.payment / 12, 12, axis=-1) * worth)
+            _add_by_year(interest, months, np.repeat(plan.interest_charged / 12, 12, axis=-1) * worth)
+            if not taxes.linear and income is not None:
+                yearly[:, months[-1]] -= _tax_on_forgiveness(plan.forgiven.sum(axis=-1) * worth[-1], wages[:, months[-1]], taxes)
+    if not taxes.linear and income is not None:
+        # IRC section 221: interest paid is deducted above the line (up to $2,500, phased out by MAGI).
+        from mlkit.decision.tax import student_loan_interest_deduction
+
+        paying = np.flatnonzero(interest.any(axis=0))  # the years with interest paid: the only ones the deduction changes
+        if paying.size:
+            earned = np.broadcast_to(wages, interest.shape)[:, paying]
+            deduction = student_loan_interest_deduction(interest[:, paying], earned, year=taxes.year, filing_status=taxes.status)
+            yearly[:, paying] += np.where(deduction > 0, taxes.net(earned, above_the_line=deduction) - taxes.net(earned), 0.0)
+    discount = discount_factors(assumptions.discount_rate, size)
+    out = yearly[:, :horizon].copy()
+    out[:, -1] += yearly[:, horizon:] @ discount[horizon:] / discount[horizon - 1]
+    return out
+
+
+def _tax_on_forgiveness(forgiven: np.ndarray, wages: np.ndarray, taxes: Taxes) -> np.ndarray:
+    """Federal income tax on a balance forgiven under RAP (today's dollars), on top of that year's wages.
+
+    Since 2026 a balance forgiven under an income-driven plan is taxable income (IRC section
+    108(f)(5) excluded only discharges before 1 January 2026; ``tax.idr_forgiveness_taxable``):
+    the extra federal income tax is the tax on wages plus the forgiven balance less the tax on
+    the wages alone. It is not wages, so no payroll tax; state treatment varies and is left out.
+    """
+    from mlkit.decision.figures import value
+    from mlkit.decision.tax import federal_income_tax, standard_deduction
+
+    if not value("tax.idr_forgiveness_taxable") or not np.any(forgiven > 0):
+        return np.zeros_like(forgiven)
+    taxable = np.maximum(wages - standard_deduction(year=taxes.year, filing_status=taxes.status), 0.0)
+    return (federal_income_tax(taxable + forgiven, year=taxes.year, filing_status=taxes.status)
+            - federal_income_tax(taxable, year=taxes.year, filing_status=taxes.status))
+
+
+def _add_by_year(rows: np.ndarray, years: np.ndarray, values: np.ndarray) -> None:
+    """Add each column of ``values`` (shape ``(n, m)``) to ``rows`` at the column ``years[j]`` (non-decreasing)."""
+    starts = np.flatnonzero(np.r_[True, years[1:] != years[:-1]])
+    rows[:, years[starts]] += np.add.reduceat(values, starts, axis=-1)
+
+
 def _interest_shares(loans, schedule, plan: str) -> list[float]:
-    """Share of each payment stream of ``schedule`` that is interest (private first, then federal).
+    """Share of each level-payment stream of ``schedule`` that is interest (private first, then federal).
 
     A level-payment stream: ``1 - balance / total paid``; the same share is applied to every
-    payment (an approximation: early payments carry more interest).
+    payment (an approximation: early payments carry more interest). On RAP the federal
+    interest comes from the plan's own schedule instead.
     """
     groups = [[loan for loan in loans if loan.kind == "private"], [loan for loan in loans if loan.kind != "private"]]
     shares = []
     for (payment, months), group in zip(schedule, groups):
-        paid = float(np.sum(payment)) if np.ndim(payment) else float(payment) * months
+        paid = float(payment) * months
         owed = sum(loan.principal + loan.accrued_interest for loan in group)
         shares.append(max(0.0, 1 - owed / paid) if paid > 0 else 0.0)
     return shares
 
 
-def _rap_payments(terms, person: Person, assumptions: Assumptions, salary: float, dependants: int) -> list[tuple[np.ndarray, int]]:
-    """The federal loans' monthly payments on RAP: ``[(payments, months)]`` (nominal dollars).
-
-    From :func:`mlkit.decision.loans.federal_rap_schedule`, the schedule the financing view reports.
-    """
-    from mlkit.decision.loans import federal_rap_schedule
-
-    plan = federal_rap_schedule(terms, person, assumptions, salary, dependants)
-    if plan is None:
-        return []
-    monthly = np.repeat(np.asarray(plan.payment, dtype=float) / 12, 12)
-    return [(monthly, monthly.size)]
-
-
 def financing_cost(
-    option: Option, person: Person, assumptions: Assumptions, study_years: float | None = None, salary: float | None = None
+    option: Option, person: Person, assumptions: Assumptions, study_years: float | None = None, salary: float | None = None,
+    *, branch: str | None = None,
 ) -> float:
-    """Present value of the loans' cost (payments minus money received, discounted; positive = a cost)."""
-    series = _loan_flows(option, person, assumptions, option.years if study_years is None else float(study_years), salary)
+    """Present value of the loans' cost (payments minus money received, discounted; positive = a cost).
+
+    ``salary`` and ``branch`` as for :func:`loan_flows`.
+    """
+    series = loan_flows(option, person, assumptions, study_years, salary, branch=branch)
     return -float(series @ discount_factors(assumptions.discount_rate, series.size))
 
 
 def branch_financing_costs(option: Option, person: Person, assumptions: Assumptions) -> np.ndarray:
-    """:func:`financing_cost` of the three branches (land, fall back, drop out), shape ``(3,)``.
+    """:func:`financing_cost` of the three branches (land, fall back, drop out) at their point salaries, shape ``(3,)``."""
+    discount = discount_factors(assumptions.discount_rate, person.horizon_years)
+    return np.array([-float(_branch_loans(option, person, assumptions, b) @ discount) for b in branches(option, person, assumptions)])
 
-    Only the Repayment Assistance Plan makes the cost depend on the branch's salary.
+
+def _branch_loans(option: Option, person: Person, assumptions: Assumptions, branch: Branch) -> np.ndarray:
+    """The loan flows of ``branch`` at its point salary (read-only, cached)."""
+    income = branch_income(option, person, branch) if loans_follow_salary(option, assumptions) else None
+    return _loan_flows(option, person, assumptions, float(branch.study_end), income)
+
+
+def clear_caches() -> None:
+    """Forget every table computed for a person, an option or an assumption (what a new scenario starts without).
+
+    The shipped figures and tax brackets, read once per process, are kept. For benchmarks
+    that time the model as a change in the workbook meets it ("cold").
     """
-    land, fallback, dropout = branches(option, person, assumptions)
-    return np.array([financing_cost(option, person, assumptions, b.study_end, _rap_salary(option, b, assumptions)) for b in (land, fallback, dropout)])
-
-
-def _rap_salary(option: Option, branch: Branch, assumptions: Assumptions | None = None) -> float | None:
-    """The salary the loans' cost depends on in ``branch``: RAP payments and, after tax, the interest deduction.
-
-    ``None`` when it does not matter (pre-tax off RAP), so the branches share one cached computation.
-    """
-    if option.financing.plan == "rap" or (assumptions is not None and assumptions.tax_model == "brackets"):
-        return float(branch.salary)
-    return None
+    for cached in (branch_tables, _loan_flows_of, _net_of_share, _net_of_salary, _net_of_study, _stage):
+        cached.cache_clear()

@@ -197,6 +197,10 @@ class Option:
         for name in ("target_salary", "fallback_salary", "entry_salary", "years_to_average"):
             if getattr(self, name) is not None:
                 check.check_fields(self, "option", where, (name,))
+        if self.entry_salary == 0:
+            raise check.fail(where, "entry_salary", self.entry_salary,
+                             "a starting salary of $0 in the target role; give the salary you expect to start at, or leave "
+                             "it out for the default (the role's entry salary scaled to the target)")
         if self.target_salary_range is not None:
             low_high = self.target_salary_range
             if not isinstance(low_high, (tuple, list)) or len(low_high) != 2:
@@ -204,6 +208,10 @@ class Option:
             low, high = (check.checked(where, "option", "target_salary_range", v) for v in low_high)
             if not 0 < low < high:
                 raise check.fail(where, "target_salary_range", list(low_high), "expected 0 < low < high")
+            if high > check.MAX_RANGE_RATIO * low:
+                raise check.fail(where, "target_salary_range", list(low_high),
+                                 f"the high end is more than {check.MAX_RANGE_RATIO} times the low end; give the range of "
+                                 "salaries the role pays, e.g. [72600, 170000]")
             object.__setattr__(self, "target_salary_range", (low, high))
         if self.p_land_role > 0 and self.target_role is None and self.target_salary is None:
             raise InputError(
@@ -473,6 +481,12 @@ class Scenario:
         if duplicates:
             raise InputError(f"options: the name {duplicates[0]!r} is used more than once; give each option its own name")
         horizon = self.person.horizon_years
+        self._check_salary_paths()
+        for option in self.options:
+            if 0 < option.years < check.MIN_YEARS:
+                raise check.fail(f'option "{option.name}": ', "years", option.years,
+                                 "less than a week of study; give the length in years (0.27 for 14 weeks, 2 for two years), "
+                                 "or 0 for an option without study")
         for option in self.options:
             if option.years >= horizon:
                 raise InputError(
@@ -484,6 +498,22 @@ class Scenario:
             money = option.loans(self.assumptions.start)
             check_financing(money, option=option.name, years=option.years, start=self.assumptions.start)
             check_cost_of_attendance(money, option=option.name, cost_per_year=option.cost_of_attendance_per_year)
+
+    def _check_salary_paths(self) -> None:
+        """Refuse a real growth that takes a salary beyond :data:`~mlkit.decision.validation.MAX_PATH_SALARY` by retirement."""
+        person = self.person
+        growth = (1 + person.salary_growth) ** max(person.horizon_years - 1, 0)
+        if growth <= 1:
+            return
+        top = max([person.salary] + [max(o.target_salary_value(person) + o.senior_premium, o.fallback_salary_value(person))
+                                     for o in self.options])
+        if top * growth > check.MAX_PATH_SALARY:
+            raise check.fail(
+                "person.", "salary_growth", person.salary_growth,
+                f"over the {person.horizon_years} years to retirement it takes a salary of ${top:,.0f} to "
+                f"${top * growth:,.0f} a year, beyond any plausible salary (${check.MAX_PATH_SALARY:,.0f}); real salary "
+                "growth is a few percent a year (0.02 for 2%)",
+            )
 
     def option(self, name: str) -> Option:
         for candidate in self.options:

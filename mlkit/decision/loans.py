@@ -253,16 +253,22 @@ RAP_YEARS = 30
 
 
 def federal_rap_schedule(
-    terms: RepaymentTerms, person: Person, assumptions: Assumptions, salary: float, dependants: int, *, monthly: bool = False
+    terms: RepaymentTerms, person: Person, assumptions: Assumptions, salary, dependants: int, *, monthly: bool = False
 ) -> RapSchedule | None:
-    """The federal loans of ``terms`` repaid on the Repayment Assistance Plan, with ``salary`` after study.
+    """The federal loans of ``terms`` repaid on the Repayment Assistance Plan, with the income earned.
 
     The one RAP schedule of the model: the NPV's loan flows
     (:func:`mlkit.decision.cashflows.loan_flows`) and the financing view (:func:`summarise`)
-    both read it. The federal loans are taken as one balance at their balance-weighted rate;
-    the AGI of repayment year ``k`` is ``salary * (1 + salary_growth) ** t * (1 + inflation) ** t``
-    with ``t`` the years from the start of study to that year (nominal: the plan's income bands
-    are fixed dollars), over :data:`RAP_YEARS` years.
+    both read it. The federal loans are taken as one balance at their balance-weighted rate.
+
+    The AGI of repayment year ``k`` (the 12 months from ``first + k``, ``first`` the years from
+    the start of study to the first payment) is what the person earns in those months, in
+    nominal dollars (the plan's income bands are fixed dollars): with ``salary`` an array of
+    gross wages by year of the model (:meth:`mlkit.decision.cashflows.Income.gross`: the entry
+    salary of the role, the job search, the fallback salary), the two model years the 12 months
+    straddle, weighted by the months in each, times ``(1 + inflation) ** (first + k)``; with
+    ``salary`` a number, ``salary * (1 + salary_growth) ** t * (1 + inflation) ** t`` with
+    ``t = first + k`` (a salary from the first day). Over :data:`RAP_YEARS` years.
 
     Parameters
     ----------
@@ -270,8 +276,9 @@ def federal_rap_schedule(
         From :func:`repayment_terms`.
     person, assumptions : Person, Assumptions
         Salary growth, inflation and the start of study.
-    salary : float
-        Yearly salary (today's dollars) in the first year after study.
+    salary : float or array of shape ``(years,)`` or ``(n, years)``
+        Yearly salary (today's dollars) from the start of study, or the gross wages of every
+        model year (at least ``first + RAP_YEARS + 1`` of them), one row per income path.
     dependants : int
         Dependants on the borrower's return.
     monthly : bool
@@ -280,7 +287,8 @@ def federal_rap_schedule(
     Returns
     -------
     RapSchedule or None
-        Yearly arrays of shape ``(RAP_YEARS,)`` in nominal dollars; ``None`` without federal loans.
+        Yearly arrays of shape ``(RAP_YEARS,)`` (``(n, RAP_YEARS)`` for ``n`` income paths) in
+        nominal dollars; ``None`` without federal loans.
     """
     federal = terms.federal
     balance = sum(loan.principal + loan.accrued_interest for loan in federal)
@@ -288,8 +296,16 @@ def federal_rap_schedule(
         return None
     rate = sum(loan.rate * (loan.principal + loan.accrued_interest) for loan in federal) / balance
     first = (terms.repay - assumptions.start).days / 365.25
-    t = first + np.arange(RAP_YEARS)
-    agi = salary * (1 + person.salary_growth) ** t * (1 + assumptions.inflation) ** t
+    k = np.arange(RAP_YEARS)
+    prices = (1 + assumptions.inflation) ** (first + k)
+    if np.ndim(salary) == 0:
+        t = first + k
+        agi = float(salary) * (1 + person.salary_growth) ** t * prices
+    else:
+        wages = np.asarray(salary, dtype=float)
+        whole = int(first)
+        part = first - whole
+        agi = ((1 - part) * wages[..., whole + k] + part * wages[..., whole + k + 1]) * prices
     return rap_schedule(balance, rate, agi, dependants=dependants, monthly=monthly)
 
 
@@ -298,9 +314,10 @@ class LoanSummary:
     """The financing view of one option (completing it), in nominal dollars.
 
     On the Repayment Assistance Plan (``plan == "rap"``) the federal figures are those of
-    :func:`federal_rap_schedule` with the target role's salary, the schedule the NPV's
-    land-the-role branch uses; the ``*_fallback`` figures are those of the schedule with the
-    fallback salary (finishing without the role).
+    :func:`federal_rap_schedule` with the income of landing the role (the entry salary rising
+    to the target), the schedule the NPV's land-the-role branch uses at the expected salary;
+    the ``*_fallback`` figures are those of the schedule with the fallback salary (finishing
+    without the role).
 
     Attributes
     ----------
@@ -326,9 +343,10 @@ class LoanSummary:
         (``total_paid - borrowed``, plus on RAP the principal support and the forgiven balance,
         which the borrower does not repay).
     payment_share_land, payment_share_fallback : float
-        First monthly payment as a share of monthly take-home pay (after ``tax_rate``) in the
-        first year of repayment, with the target role and with the fallback salary (``None``
-        without take-home pay, i.e. under $1 a month). On RAP each uses its own payment.
+        First monthly payment as a share of the monthly take-home pay of the first year of
+        repayment (:func:`monthly_take_home`, nominal like the payment), with the income of
+        landing the role (its entry salary) and of finishing without it (``None`` without
+        take-home pay, i.e. under $1 a month). On RAP each uses its own payment.
     monthly_payment_fallback, total_paid_fallback : float
         The same as ``monthly_payment`` and ``total_paid`` when finishing without the role
         (they differ only on RAP).
@@ -384,8 +402,8 @@ class _Repaid:
     forgiven: float = 0.0
 
 
-def _repaid(terms: RepaymentTerms, person: Person, assumptions: Assumptions, salary: float, dependants: int) -> _Repaid:
-    """How ``terms`` are repaid with ``salary`` after study (the salary matters on RAP only)."""
+def _repaid(terms: RepaymentTerms, person: Person, assumptions: Assumptions, salary, dependants: int) -> _Repaid:
+    """How ``terms`` are repaid with ``salary`` (as for :func:`federal_rap_schedule`; it matters on RAP only)."""
     private_paid = terms.private_payment * terms.private_months
     if terms.plan != "rap":
         return _Repaid(terms.federal_payment + terms.private_payment, terms.federal_months, terms.federal_paid + private_paid)
@@ -406,8 +424,16 @@ def summarise(option: Option, person: Person, assumptions: Assumptions) -> LoanS
     """The financing view of ``option`` (``None`` when it borrows nothing).
 
     On the Repayment Assistance Plan the payments, totals and shares come from
-    :func:`federal_rap_schedule`, with the target role's salary (and, for the ``*_fallback``
-    figures, the fallback salary): the schedules the NPV uses.
+    :func:`federal_rap_schedule`, with the income of completing and landing the role (the
+    role's entry salary rising to the target) and, for the ``*_fallback`` figures, of
+    completing without it: the schedules the NPV uses at the expected salaries.
+
+    The payment shares divide the first monthly payment by the monthly take-home pay of the
+    same first year of repayment: the gross wages of those 12 months
+    (:meth:`mlkit.decision.outcomes.Income.gross`, the same income RAP reads), after tax
+    (the federal brackets, payroll and state tax of the scenario; ``1 - tax_rate`` when the
+    scenario compares earnings before tax or at a flat rate), in the same nominal dollars as
+    the payment.
 
     Examples
     --------
@@ -418,24 +444,27 @@ def summarise(option: Option, person: Person, assumptions: Assumptions) -> LoanS
     >>> s.borrowed, s.plan, s.federal_months
     (41000.0, 'tiered', 180)
     """
+    from mlkit.decision.outcomes import branch_income, branches
+
     if not option.financing.borrows:
         return None
     start = assumptions.start
     terms = repayment_terms(option, start)
     dependants = option.financing.dependants
-    land_salary, fallback_salary = option.target_salary_value(person), option.fallback_salary_value(person)
-    land = _repaid(terms, person, assumptions, land_salary, dependants)
-    fallback = land if terms.plan != "rap" else _repaid(terms, person, assumptions, fallback_salary, dependants)
+    first = (terms.repay - start).days / 365.25
+    size = int(first) + RAP_YEARS + 2
+    land_branch, fallback_branch, _dropout = branches(option, person, assumptions)
+    land_wages = branch_income(option, person, land_branch).gross(person, size)
+    fallback_wages = branch_income(option, person, fallback_branch).gross(person, size)
+    land = _repaid(terms, person, assumptions, land_wages, dependants)
+    fallback = land if terms.plan != "rap" else _repaid(terms, person, assumptions, fallback_wages, dependants)
 
     borrowed = sum(loan.principal for loan in terms.loans)
     fees = sum(loan.principal * loan.fee for loan in terms.loans)
     accrued = sum(loan.accrued_interest for loan in terms.loans)
-    years_to_repay = (terms.repay - start).days / 365.25
-    growth = (1 + person.salary_growth) ** years_to_repay
-    keep = 1 - assumptions.tax_rate
 
-    def share(payment: float, salary: float) -> float | None:
-        take_home = salary * growth * keep / 12
+    def share(payment: float, wages: np.ndarray) -> float | None:
+        take_home = monthly_take_home(wages, first, assumptions)
         return payment / take_home if take_home >= 1 else None  # under $1 a month: no share to speak of
 
     return LoanSummary(
@@ -451,8 +480,8 @@ def summarise(option: Option, person: Person, assumptions: Assumptions) -> LoanS
         monthly_payment=land.payment,
         total_paid=land.paid,
         total_interest=land.paid - borrowed + land.support + land.forgiven,
-        payment_share_land=share(land.payment, land_salary),
-        payment_share_fallback=share(fallback.payment, fallback_salary),
+        payment_share_land=share(land.payment, land_wages),
+        payment_share_fallback=share(fallback.payment, fallback_wages),
         loans=terms.loans,
         notes=tuple(dict.fromkeys(terms.notes)),
         monthly_payment_fallback=fallback.payment,
@@ -462,3 +491,25 @@ def summarise(option: Option, person: Person, assumptions: Assumptions) -> LoanS
         forgiven=land.forgiven,
         forgiven_fallback=fallback.forgiven,
     )
+
+
+def monthly_take_home(wages: np.ndarray, first: float, assumptions: Assumptions) -> float:
+    """Monthly take-home pay of the 12 months from ``first`` (years after the start of study), nominal dollars.
+
+    ``wages`` are the gross wages of each model year (today's dollars); the 12 months take the
+    two years they straddle, weighted by the months in each (as the RAP AGI does), after the
+    scenario's tax: the brackets, payroll and state tax by default, ``1 - tax_rate`` when
+    earnings are compared before tax or at a flat rate. Then turned into the dollars of that
+    time with ``inflation``, like the payments.
+    """
+    whole = int(first)
+    part = first - whole
+    gross = (1 - part) * float(wages[whole]) + part * float(wages[whole + 1])
+    if assumptions.tax_model == "brackets":
+        from mlkit.decision.tax import after_tax_income
+
+        net = float(after_tax_income(gross, state_rate=assumptions.state_rate, year=assumptions.start.year,
+                                     filing_status=assumptions.filing_status))
+    else:
+        net = gross * (1 - assumptions.tax_rate)
+    return net * (1 + assumptions.inflation) ** first / 12

@@ -26,7 +26,11 @@ with the draws only. :func:`npv_matrix` builds the matrix; tests check both agre
 One model of uncertainty: the target salary's lognormal has the expected-value NPV's
 salary as its mean, and the branches are drawn with its probabilities, so the simulated
 mean converges to the expected NPV (after tax, the expected NPV is itself the average over
-the salary's lognormal; the loans' cost of a branch is computed at the branch's salary).
+the salary's lognormal). The loans see each branch's income: in the land branch, where their
+cost follows the salary (the Repayment Assistance Plan, the interest deduction after tax), each
+draw repays with its own target salary (read on the grid of
+:class:`~mlkit.decision.cashflows.BranchTables`) and the expected NPV averages the cost over the
+lognormal; every branch's loans use the mean job-search gap.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlkit.decision.cashflows import _rap_salary, branch_tables, branches, flows, loan_flows, stage_factors
+from mlkit.decision.cashflows import _branch_loans, branch_tables, branches, flows, land_loan_flows, loans_follow_salary, stage_factors
 from mlkit.decision.figures import value
 from mlkit.decision.inputs import Option, Scenario
 
@@ -143,7 +147,7 @@ def npv_draws(scenario: Scenario, draws: Draws, *, with_branches: bool = False):
         tables = branch_tables(option, scenario.person, scenario.assumptions)
         d = draws.options[i]
         where = None
-        if not tables.linear:
+        if tables.gridded:
             if tables.sigma not in located:
                 located[tables.sigma] = tables.locate(draws.salary_z)
             where = located[tables.sigma]
@@ -207,8 +211,11 @@ def npv_matrix(scenario: Scenario, draws: Draws) -> np.ndarray:
             study_end=b.study_end, work_start=b.work_start, salary=b.salary,
             senior_premium=b.senior_premium, senior_start=b.senior_start, stage=stage,
         )
-        loans = np.stack([loan_flows(option, scenario.person, a, p.study_end, _rap_salary(option, p, a)) for p in parts])
+        loans = np.stack([_branch_loans(option, scenario.person, a, p) for p in parts])
         matrix = matrix + loans[b.branch]
+        land = b.branch == 0
+        if loans_follow_salary(option, a) and land.any():  # each draw's own salary
+            matrix[land] += land_loan_flows(option, scenario.person, a, b.salary[land]) - loans[0]
         out[i] = matrix @ discount
     return out
 

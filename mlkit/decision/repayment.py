@@ -223,52 +223,86 @@ def rap_schedule(
     limit = int(value("rap.forgiveness_payments", NEW_RULES_YEAR))
     match = value("rap.principal_match", NEW_RULES_YEAR)
 
-    owed = np.array(np.broadcast_to(start, batch), dtype=float)
-    monthly_rate = np.broadcast_to(rate, batch) / 12
-    names = ("payment", "interest_charged", "interest_waived", "principal_support", "forgiven", "balance", "payments_made")
-    out = {name: np.zeros((years,) + batch) for name in names}
-    reduced = np.zeros((years,) + batch)  # principal repaid plus principal support
-    interest, room, paid, charged, cut = (np.empty(batch) for _ in range(5))
-    by_month = np.zeros((12 * years,) + batch) if monthly else None
-    months = 0
-    forgiven = False
-    for year in range(years):
-        for _ in range(12):
-            if months == limit:
-                break
-            # With nothing owed, interest, payment and reduction all come out 0. In place: this
-            # loop runs 360 times over every draw.
-            np.multiply(owed, monthly_rate, out=interest)
-            np.add(owed, interest, out=room)
-            np.minimum(due[year], room, out=paid)
-            np.minimum(paid, interest, out=charged)
-            # Principal falls by what the payment leaves after interest, or by min($50, payment)
-            # with the matching principal payment, whichever is more; never below zero.
-            np.minimum(paid, match, out=cut)
-            np.maximum(cut, paid - charged, out=cut)
-            np.minimum(cut, owed, out=cut)
-            owed -= cut
-            out["payments_made"][year] += paid > 0
-            out["payment"][year] += paid
-            out["interest_charged"][year] += charged
-            out["interest_waived"][year] += interest
-            reduced[year] += cut
-            if by_month is not None:
-                by_month[months] = owed
-            months += 1
-        if months == limit and not forgiven:
-            out["forgiven"][year] = owed
-            owed = np.zeros_like(owed)
-            forgiven = True
-            if by_month is not None:
-                by_month[months - 1] = 0.0
-        out["balance"][year] = owed
+    shape, batch = batch, batch or (1,)  # one row at least, so that a month's row is an array to write into
+    due = due.reshape((years,) + batch)
+    owed = np.array(np.broadcast_to(start, shape), dtype=float).reshape(batch)
+    monthly_rate = np.broadcast_to(rate, shape).reshape(batch) / 12
+    # Month by month (in place: this loop runs up to 360 times over every draw), keeping each
+    # month's amounts; the yearly sums are taken once at the end.
+    months = min(12 * years, limit)
+    interest, paid, charged, cut, after = (np.zeros((months,) + batch) for _ in range(5))
+    room, spare = np.empty(batch), np.empty(batch)
+    if batch == (1,):  # one schedule: the same arithmetic on Python floats, without numpy's per-call cost
+        _one_schedule(float(owed[0]), float(monthly_rate[0]), [float(x) for x in due[:, 0]], float(match), months,
+                      interest[:, 0], paid[:, 0], charged[:, 0], cut[:, 0], after[:, 0])
+        months_run = 0  # done: skip the loop below
+    else:
+        months_run = months
+    for m in range(months_run):
+        # With nothing owed, interest, payment and reduction all come out 0.
+        np.multiply(owed, monthly_rate, out=interest[m])
+        np.add(owed, interest[m], out=room)
+        np.minimum(due[m // 12], room, out=paid[m])
+        np.minimum(paid[m], interest[m], out=charged[m])
+        # Principal falls by what the payment leaves after interest, or by min($50, payment)
+        # with the matching principal payment, whichever is more; never below zero.
+        np.subtract(paid[m], charged[m], out=spare)
+        np.minimum(paid[m], match, out=cut[m])
+        np.maximum(cut[m], spare, out=cut[m])
+        np.minimum(cut[m], owed, out=cut[m])
+        owed -= cut[m]
+        after[m] = owed
+        if m % 12 == 11 and not owed.any():
+            break  # everything repaid: the months left are all zero
+    forgiven = np.zeros((years,) + batch)
+    if months == limit:
+        forgiven[(limit - 1) // 12] = after[limit - 1]
+        after[limit - 1] = 0.0
+    done = months // 12
+
+    def by_year(monthly: np.ndarray) -> np.ndarray:
+        out = np.zeros((years,) + batch)
+        for month in range(12):  # one month at a time: the same sums, bit for bit, whatever the batch
+            out[:done] += monthly[month::12]
+        return out
+
+    out = {
+        "payment": by_year(paid),
+        "interest_charged": by_year(charged),
+        "interest_waived": by_year(interest),
+        "forgiven": forgiven,
+        "payments_made": np.cumsum(by_year(paid > 0), axis=0),
+    }
+    reduced = by_year(cut)
     out["interest_waived"] -= out["interest_charged"]
     out["principal_support"] = np.maximum(reduced - (out["payment"] - out["interest_charged"]), 0.0)
-    out["payments_made"] = np.cumsum(out["payments_made"], axis=0)
-    if by_month is not None:
+    balance = np.zeros((years,) + batch)
+    balance[:done] = after[11::12]
+    balance[done:] = after[-1] if months else start
+    out["balance"] = balance
+    if monthly:
+        by_month = np.zeros((12 * years,) + batch)
+        by_month[:months] = after
         out["monthly_balance"] = by_month
-    return RapSchedule(**{name: np.moveaxis(array, 0, -1) for name, array in out.items()})
+    return RapSchedule(**{name: np.moveaxis(array.reshape(array.shape[:1] + shape), 0, -1) for name, array in out.items()})
+
+
+def _one_schedule(owed: float, monthly_rate: float, due: list[float], match: float, months: int,
+                  interest: np.ndarray, paid: np.ndarray, charged: np.ndarray, cut: np.ndarray, after: np.ndarray) -> None:
+    """The month-by-month loop of :func:`rap_schedule` for one loan, filling its monthly arrays in place.
+
+    The same operations in the same order on IEEE doubles as the vectorised loop, so a schedule
+    computed alone equals the same schedule computed among many, bit for bit.
+    """
+    for m in range(months):
+        accrued = owed * monthly_rate
+        pay = min(due[m // 12], owed + accrued)
+        covered = min(pay, accrued)
+        reduction = min(max(min(pay, match), pay - covered), owed)
+        owed -= reduction
+        interest[m], paid[m], charged[m], cut[m], after[m] = accrued, pay, covered, reduction, owed
+        if m % 12 == 11 and owed == 0.0:
+            break
 
 
 def tiered_standard_term(balance: ArrayLike) -> np.ndarray:

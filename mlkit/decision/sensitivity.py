@@ -26,6 +26,7 @@ from mlkit.decision.financing import fit_to_cost
 from mlkit.decision.inputs import Option, Scenario, normal_quantile
 from mlkit.decision.results import expected_npvs
 from mlkit.decision.validation import RANGES
+from mlkit.errors import InputError
 
 GRID_POINTS = 12
 BISECTIONS = 30
@@ -128,7 +129,33 @@ def inputs(scenario: Scenario) -> list[_Input]:
         if option.kind == "stay":
             continue
         items.extend(_option_inputs(scenario, option))
-    return items
+    return [_within_what_the_model_accepts(item, scenario) for item in items]
+
+
+def _within_what_the_model_accepts(item: _Input, scenario: Scenario) -> _Input:
+    """``item`` with each end brought towards the scenario's value until the model accepts it.
+
+    A range end can leave what validation accepts in combination with the scenario's other
+    inputs (a higher salary growth over a long horizon passing the largest plausible salary):
+    the end becomes the furthest accepted value, found by bisection.
+    """
+    def accepted(value: float) -> bool:
+        try:
+            item.apply(scenario, value)
+        except InputError:
+            return False
+        return True
+
+    ends = []
+    for end in (item.low, item.high):
+        if not accepted(end):
+            inside, outside = item.base, end
+            for _ in range(BISECTIONS):
+                middle = (inside + outside) / 2
+                inside, outside = (middle, outside) if accepted(middle) else (inside, middle)
+            end = inside
+        ends.append(end)
+    return dataclasses.replace(item, low=ends[0], high=ends[1])
 
 
 def _option_inputs(scenario: Scenario, option: Option) -> list[_Input]:

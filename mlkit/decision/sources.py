@@ -50,6 +50,7 @@ ASSUMPTION_FIGURES: dict[str, str] = {
     "dropout_point": "method.dropout_point",
     "draws": "method.draws",
     "salary_range_coverage": "salary.range_coverage",
+    "inflation": "method.inflation",
 }
 
 #: Option fields: the figures a value may come from, in the order they are tried.
@@ -192,6 +193,8 @@ def source_of(scenario: Scenario, owner: str, field: str) -> Source:
         return Source(None, "your current salary")
     if field == "entry_salary" and option.entry_salary is None:
         return _entry_salary_source(option)
+    if field == "years_to_average" and option.years_to_average is None:
+        return _from_figure(figure("salary.years_to_average"))
     financing = field in _FINANCING_NAMES
     value = getattr(option.financing, field) if financing else getattr(option, field)
     if isinstance(value, (bool, str)):
@@ -253,6 +256,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "job_search_months": ("job-search gap", "months"),
     "federal_unsubsidised_per_year": ("federal unsubsidised loan", "$/year"),
     "private_per_year": ("private loan", "$/year"),
+    "grad_plus_per_year": ("Grad PLUS loan", "$/year"),
     "private_rate": ("private loan rate", "fraction/year"),
     "private_years": ("private loan term", "years"),
     "fees_per_year": ("fees", "$/year"),
@@ -271,6 +275,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "borrow_share": ("share of the cost of attendance borrowed", "fraction; blank: the yearly loans above"),
     "dependants": ("dependants on your tax return", "people"),
     "entry_salary": ("starting salary in the target role", "$/year; blank: the default"),
+    "years_to_average": ("years from the starting salary to the target", "years; blank: the default"),
 }
 PERSON_FIELDS = ("age", "salary", "salary_growth", "retirement_age")
 ASSUMPTION_FIELDS = ("discount_rate", "tax_rate", "dropout_point")
@@ -281,8 +286,11 @@ OPTION_FIELDS = (
 #: Further inputs that change the result, listed in the report (the workbook shows the ones above).
 REPORT_OPTION_FIELDS = OPTION_FIELDS + (
     "fees_per_year", "caregiving_per_year", "health_insurance_per_year", "lost_benefits_per_year",
-    "scholarships_per_year", "employer_aid_per_year", "study_income_per_year", "fallback_salary",
+    "scholarships_per_year", "employer_aid_per_year", "study_income_per_year", "entry_salary", "years_to_average",
+    "fallback_salary",
 )
+#: Loan inputs the report lists besides, for an option that borrows.
+REPORT_FINANCING_FIELDS = ("plan", "dependants", "borrow_share")
 REPORT_ASSUMPTION_FIELDS = ASSUMPTION_FIELDS + ("state_rate", "inflation")
 FINANCING_FIELDS = ("federal_unsubsidised_per_year", "private_per_year", "private_rate", "private_years")
 #: Every field of :class:`~mlkit.decision.inputs.Financing` (an option's field of that name lives in its financing).
@@ -316,7 +324,8 @@ def input_rows(scenario: Scenario, *, every: bool = False) -> list[InputRow]:
     """Every input the workbook shows, with its source: the person, the assumptions, each option.
 
     With ``every``, also the inputs the report lists besides (fees, aid, insurance, income
-    while studying, the salary without the role, the state tax rate, inflation). For "stay"
+    while studying, the career path's starting salary and years, the salary without the role,
+    the repayment plan, dependants and share borrowed, the state tax rate, inflation). For "stay"
     only the person and assumptions matter; an option's loan fields are listed only when it
     borrows.
     """
@@ -334,8 +343,8 @@ def input_rows(scenario: Scenario, *, every: bool = False) -> list[InputRow]:
         value = getattr(scenario.assumptions, field, None)
         if field == "state_rate" and (value is None or value == default_state_rate()):
             add("assumptions", field, default_state_rate(), state_rate_default_source())
-        elif field in ("state_rate", "inflation"):
-            add("assumptions", field, value, Source(None, "your figure" if field == "state_rate" else "Federal Reserve's longer-run goal; an assumption"))
+        elif field == "state_rate":
+            add("assumptions", field, value, Source(None, "your figure"))
         else:
             add("assumptions", field, value)
     for option in scenario.options:
@@ -346,10 +355,13 @@ def input_rows(scenario: Scenario, *, every: bool = False) -> list[InputRow]:
                 value = option.target_salary_value(scenario.person)
             elif field == "fallback_salary":
                 value = option.fallback_salary_value(scenario.person)
+            elif field in ("entry_salary", "years_to_average"):
+                ratio, years = option.career_stage(scenario.person)  # the values the model uses, a blank's default too
+                value = ratio * option.target_salary_value(scenario.person) if field == "entry_salary" else years
             else:
                 value = getattr(option, field)
             add(option.name, field, value)
         if option.financing.borrows:
-            for field in FINANCING_FIELDS:
+            for field in FINANCING_FIELDS + (REPORT_FINANCING_FIELDS if every else ()):
                 add(option.name, field, getattr(option.financing, field))
     return rows

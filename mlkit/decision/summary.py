@@ -143,7 +143,7 @@ class LoanSchedule:
     repayment_years : float
         When repayment starts (years since study started).
     monthly_payment : float
-        The first monthly payment (federal plus private; on RAP, with the target role's salary).
+        The first monthly payment (federal plus private; on RAP, with the income of landing the role).
     plan : str
         The federal plan (``standard``, ``tiered``, ``rap``; ``none`` without federal loans): on
         ``rap`` the payment follows income, so ``monthly_payment`` is only the first one.
@@ -165,7 +165,7 @@ def loan_schedule(option: Option, person: Person, assumptions: Assumptions) -> L
     the plan's months; private: its term). Where the $50 minimum shortens a federal term
     the schedule keeps the level payment, an approximation of a few months at most. On the
     Repayment Assistance Plan the federal balance is that of
-    :func:`mlkit.decision.loans.federal_rap_schedule` with the target role's salary (the
+    :func:`mlkit.decision.loans.federal_rap_schedule` with the income of landing the role (the
     schedule the NPV and the financing view use), month by month.
     """
     summary = summarise(option, person, assumptions)
@@ -205,11 +205,15 @@ def loan_schedule(option: Option, person: Person, assumptions: Assumptions) -> L
 
 
 def _rap_balance(option: Option, person: Person, assumptions: Assumptions, months: int) -> np.ndarray:
-    """Federal balance on RAP at each of the first ``months`` months of repayment (target role's salary)."""
-    from mlkit.decision.loans import federal_rap_schedule, repayment_terms
+    """Federal balance on RAP at each of the first ``months`` months of repayment (with the income of landing the role)."""
+    from mlkit.decision.loans import RAP_YEARS, federal_rap_schedule, repayment_terms
+    from mlkit.decision.outcomes import branch_income, branches
 
     terms = repayment_terms(option, assumptions.start)
-    rap = federal_rap_schedule(terms, person, assumptions, option.target_salary_value(person), option.financing.dependants, monthly=True)
+    first = (terms.repay - assumptions.start).days / 365.25
+    land = branches(option, person, assumptions)[0]
+    wages = branch_income(option, person, land).gross(person, int(first) + RAP_YEARS + 2)
+    rap = federal_rap_schedule(terms, person, assumptions, wages, option.financing.dependants, monthly=True)
     if rap is None:  # pragma: no cover - a RAP plan has federal loans
         return np.zeros(months)
     owed = sum(loan.principal + loan.accrued_interest for loan in terms.federal)

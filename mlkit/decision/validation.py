@@ -48,7 +48,14 @@ assumptions.state_rate                 rate          0 to 0.15         fraction
 assumptions.inflation                  rate          0 to 0.2          fraction/year
 assumptions.draws                      integer       1 to 1,000,000    draws
 assumptions.seed                       integer       0 to 2**32 - 1
+assumptions.start_date                 date          2020-07-01 to 2070-12-31
+option.target_salary_range             money         high at most 100 x low
 =====================================  ============  ================  ===========
+
+Besides the table: a programme is 0 years (nothing to study) or at least a week (1/52); an
+entry salary, when given, is more than 0; and no salary may grow, at the real growth rate over
+the horizon, beyond :data:`MAX_PATH_SALARY` a year (a 20% real growth sustained for 80 years is
+a typing error, not a career).
 
 :data:`RANGES` is the reference; this table is its summary.
 """
@@ -243,28 +250,49 @@ def flag(where: str, name: str, value: object) -> bool:
 
 
 def iso_date(where: str, name: str, value: object) -> date:
-    """A date written ``YYYY-MM-DD``."""
+    """A date written ``YYYY-MM-DD``, from :data:`FIRST_START` to :data:`LAST_START`."""
+    day = None
     if isinstance(value, date):
-        return value
-    if isinstance(value, str):
+        day = value
+    elif isinstance(value, str):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             pass
-    raise fail(where, name, value, "expected a date written YYYY-MM-DD, e.g. 2027-08-16")
+    if day is None:
+        raise fail(where, name, value, "expected a date written YYYY-MM-DD, e.g. 2027-08-16")
+    if not FIRST_START <= day <= LAST_START:
+        raise fail(where, name, value, f"outside the dates the model's figures cover ({FIRST_START.isoformat()} to "
+                                       f"{LAST_START.isoformat()}: loan rates from the 2020-21 academic year on); give the "
+                                       "first day of study, e.g. 2027-08-16")
+    return day
+
+
+#: The first day of study the model accepts: the first academic year of the loan figures (2020-21).
+FIRST_START = date(2020, 7, 1)
+#: The last: the loans' dates stay within what dates can hold (the rules and brackets carry forward).
+LAST_START = date(2070, 12, 31)
 
 
 def text(where: str, name: str, value: object) -> str:
-    """A non-empty string."""
+    """A non-empty name on one line (no tabs, line breaks or other control characters)."""
     if not isinstance(value, str) or not value.strip():
         raise fail(where, name, value, "expected a non-empty name")
     if len(value) > MAX_NAME:
         raise fail(where, name, f"{value[:20]}... ({len(value)} characters)", f"expected a name of at most {MAX_NAME} characters")
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
+        raise fail(where, name, value, "a name holds a line break, a tab or another control character; write it on one line")
     return value
 
 
 #: Longest option name accepted.
 MAX_NAME = 120
+#: Largest salary (dollars a year) a salary path may reach by retirement at the real growth rate.
+MAX_PATH_SALARY = 50_000_000
+#: Widest salary range: its high end at most this many times its low end.
+MAX_RANGE_RATIO = 100
+#: Shortest programme that is not 0 years: a week.
+MIN_YEARS = 1 / 52
 #: Largest scenario file read (bytes): a scenario is a few kilobytes.
 MAX_FILE_BYTES = 1_000_000
 

@@ -51,12 +51,14 @@ UPDATING_AFTER = 0.25
 
 GROUPS = {
     "about you": ("person", ("age", "salary", "salary_growth", "retirement_age")),
-    "the option": ("option", ("years", "tuition_per_year", "programme_price", "extra_housing_per_month", "relocation",
-                              "income_share_while_studying", "study_income_per_year", "health_insurance_per_year",
-                              "lost_benefits_per_year")),
+    "the option": ("option", ("years", "tuition_per_year", "fees_per_year", "programme_price", "extra_housing_per_month",
+                              "relocation", "caregiving_per_year", "health_insurance_per_year", "lost_benefits_per_year",
+                              "scholarships_per_year", "employer_aid_per_year", "income_share_while_studying",
+                              "study_income_per_year")),
     "loans": ("option", FINANCING_FIELDS + ("plan", "dependants", "borrow_share")),
-    "outcomes": ("option", ("p_complete", "p_land_role", "target_salary", "entry_salary", "fallback_salary", "job_search_months")),
-    "assumptions": ("assumptions", ("discount_rate", "tax_rate", "dropout_point")),
+    "outcomes": ("option", ("p_complete", "p_land_role", "target_salary", "entry_salary", "years_to_average", "fallback_salary",
+                            "job_search_months")),
+    "assumptions": ("assumptions", ("discount_rate", "tax_rate", "dropout_point", "inflation")),
     "taxes": ("assumptions", ("pre_tax", "state_rate", "filing_status")),
 }
 INTEGER_FIELDS = ("private_years", "dependants")
@@ -72,7 +74,7 @@ CHOICE_FIELDS: dict[str, tuple[tuple[str, object], ...]] = {
     ),
 }
 #: Optional numbers, typed as text: blank means the model's default (shown as the placeholder).
-OPTIONAL_FIELDS = ("entry_salary", "fallback_salary", "borrow_share")
+OPTIONAL_FIELDS = ("entry_salary", "years_to_average", "fallback_salary", "borrow_share")
 #: Every field of :class:`~mlkit.decision.inputs.Financing`: an option's input of that name lives in its financing.
 FINANCING_NAMES = frozenset(f.name for f in dataclasses.fields(decision.Financing))
 CHARTS = ("Cash flow", "NPV distribution", "Tornado", "Loan balance")
@@ -154,12 +156,19 @@ def in_words(message: str) -> str:
     'option "A": federal unsubsidised loan = -5.0: a negative amount is not allowed'
     >>> in_words("assumptions.state_rate = 0.3: outside the allowed range [0, 0.15]")
     'state income tax rate (effective) = 0.3: outside the allowed range [0, 0.15]'
+    >>> in_words('option "A": scholarships_per_year + employer_aid_per_year = 9.0: above the cost; or use borrow_share')
+    'option "A": scholarships + employer tuition aid = 9.0: above the cost; or use share of the cost of attendance borrowed'
+
+    A name with an underscore is a field wherever it appears; a one-word name (``age``,
+    ``years``, ``plan``) only where a value follows it (``years = 0``), so the words of a
+    sentence stay as they are.
     """
     message = message.replace(", or replace it on purpose (overwrite=True)", "")
     message = message.replace("financing.", "")
     message = re.sub(r"\b(?:person|assumptions)\.(?=\w+ =)", "", message)
     for field, (label, _) in sorted(FIELD_LABELS.items(), key=lambda item: -len(item[0])):
-        message = re.sub(rf"(?<![\w.]){re.escape(field)}(?= =)", label, message)
+        follows = r"(?![\w.])" if "_" in field else r"(?= =| \+ )"
+        message = re.sub(rf"(?<![\w.]){re.escape(field)}{follows}", label, message)
     return message
 
 
@@ -237,6 +246,11 @@ EXTRA_HELP = {
     "fallback_salary": "; blank: your current salary",
     "dependants": "; each lowers the Repayment Assistance Plan payment by $50 a month",
     "study_income_per_year": "; on top of the share of your salary you keep",
+    "years_to_average": "; blank: the kit's default; 0 starts at the target salary",
+    "scholarships_per_year": "; grants too: subtracted from the cost, at most the cost it pays for",
+    "employer_aid_per_year": "; $5,250 a year is tax-free (IRC section 127), the rest is taxed as wages",
+    "caregiving_per_year": "; childcare or other care paid because you study",
+    "fees_per_year": "; required fees on top of tuition",
 }
 
 
@@ -252,6 +266,10 @@ def default_text(field: str, option: decision.Option, person: decision.Person) -
         return "blank: the yearly loan amounts"
     if field == "fallback_salary":
         return f"blank: ${person.salary:,.0f} (your current salary)"
+    if field == "years_to_average":
+        from mlkit.decision.salary_path import default_years_to_average
+
+        return f"blank: {default_years_to_average():g} years (the default)"
     ratio, _years = option.career_stage(person)
     return f"blank: ${ratio * option.target_salary_value(person):,.0f} (the default)"
 
@@ -527,6 +545,7 @@ class DecisionWorkbook:
             return
         with self._lock:
             self.values[(self._owner(control), control.field)] = value
+        self._last_changed = control
         self.full_run = False
         self.request_update()
 
@@ -640,16 +659,26 @@ class DecisionWorkbook:
         self.general_message.value = ""
 
     def _show_error(self, message: str) -> None:
-        """Put the model's message next to the control it names (else above the controls), in words."""
+        """Put the model's message next to the control it names, in words.
+
+        Of the controls a message names (``scholarships_per_year + employer_aid_per_year = ...``
+        names two), the one changed last, else the first named. A message that names no control
+        (loans above the cost of attendance after an aid or a cost changed) goes under the
+        control changed last, where the person is looking, else above the controls.
+        """
         self._clear_errors()
         text = f"<span style='color:#b00'>{html.escape(in_words(message))}</span>"
-        target, first = None, len(message)
+        named = []
         for field, control in self.controls.items():
-            found = re.search(rf"(^|[\s.]){re.escape(field)} =", message)
-            if found and found.start() < first:
-                owner = self._owner(control)
-                if control.owner_kind != "option" or f'"{owner}"' in message:
-                    target, first = control, found.start()
+            found = re.search(rf"(^|[\s.]){re.escape(field)}( =| \+ )", message)
+            if found and (control.owner_kind != "option" or f'"{self._owner(control)}"' in message):
+                named.append((found.start(), control))
+        last = getattr(self, "_last_changed", None)
+        target = None
+        if named:
+            target = last if last in [c for _, c in named] else min(named, key=lambda item: item[0])[1]
+        elif last is not None:
+            target = last
         if target is not None:
             target.message.value = text
         else:
