@@ -72,7 +72,8 @@ def test_the_installed_kit_runs_and_its_doctor_passes(handout):
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
     check = run(".venv/bin/pip check", out, 120)
     assert check.returncode == 0, check.stdout
-    frozen = {line.lower() for line in run(".venv/bin/pip freeze --all", out, 120)  # --all: the lock pins wheel, which plain freeze leaves out.stdout.splitlines()}
+    # --all: the lock pins wheel, which a plain pip freeze leaves out
+    frozen = {line.lower() for line in run(".venv/bin/pip freeze --all", out, 120).stdout.splitlines()}
     lock = [p.lower() for p in (ROOT / "requirements" / "lock.txt").read_text().splitlines() if p and not p.startswith("#")]
     assert set(lock) <= frozen  # exactly the lock's versions
 
