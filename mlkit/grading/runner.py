@@ -245,8 +245,7 @@ def preload_check_imports(exercises) -> list[str]:
 
     from mlkit.course.checks import kinds, plain
 
-    modules = [sys.modules.get(type(exercises).__module__), kinds, plain]
-    modules += [sys.modules.get(getattr(e.check_function, "__module__", "") or "") for e in _each(exercises)]
+    modules = [kinds, plain, *(sys.modules.get(e.check_function.__module__) for e in exercises)]
     done: list[str] = []
     for module in dict.fromkeys(m for m in modules if m is not None):
         for name in check_imports(module):
@@ -259,13 +258,6 @@ def preload_check_imports(exercises) -> list[str]:
                 continue
             done.append(name)
     return done
-
-
-def _each(exercises) -> list:
-    try:
-        return list(exercises)
-    except TypeError:
-        return []
 
 
 # -- where each answer is read ----------------------------------------------------------------
