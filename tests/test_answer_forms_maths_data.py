@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from mlkit.course.checks import exercises
+from verdicts import passed, refused
 
 LINEAR = exercises("linear-algebra")
 PROBABILITY = exercises("probability-statistics")
@@ -21,17 +22,6 @@ CALCULUS = exercises("calculus-optimisation")
 NUMPY = exercises("python-numpy")
 PANDAS = exercises("pandas")
 COLLECTION = exercises("data-collection")
-
-
-def passed(outcome) -> bool:
-    assert outcome.status == "passed", outcome
-    return True
-
-
-def refused(outcome, *words: str) -> bool:
-    assert outcome.status == "incorrect", outcome
-    assert all(word in outcome.message for word in words), outcome
-    return True
 
 
 # --- linear algebra ----------------------------------------------------------------------

@@ -15,19 +15,9 @@ import pytest
 from mlkit.course.checks import exercises
 from mlkit.errors import InputError
 from mlkit.topics.decompositions import DIVERGED, descent_iterations, normalise_signs
+from verdicts import passed, refused
 
 UNIT = exercises("matrix-decompositions")
-
-
-def passed(outcome) -> bool:
-    assert outcome.status == "passed", outcome
-    return True
-
-
-def refused(outcome, *words: str) -> bool:
-    assert outcome.status == "incorrect", outcome
-    assert all(word in outcome.message for word in words), outcome
-    return True
 
 
 # --- mlkit.topics.decompositions ---------------------------------------------------------------

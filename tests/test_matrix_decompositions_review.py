@@ -12,19 +12,9 @@ import pytest
 import scipy.linalg
 
 from mlkit.course.checks import exercises
+from verdicts import passed, refused
 
 UNIT = exercises("matrix-decompositions")
-
-
-def passed(outcome) -> bool:
-    assert outcome.status == "passed", outcome
-    return True
-
-
-def refused(outcome, *words: str) -> bool:
-    assert outcome.status == "incorrect", outcome
-    assert all(word in outcome.message for word in words), outcome
-    return True
 
 
 def _wine_standardised():

@@ -21,6 +21,7 @@ from scipy import stats
 from mlkit.course.checks import exercises
 from mlkit.errors import InputError
 from mlkit.topics.inference import bonferroni_reject, holm_reject
+from verdicts import passed, refused
 
 ROOT = Path(__file__).resolve().parents[1]
 UNIT = exercises("statistical-inference")
@@ -29,17 +30,6 @@ TOPICS = (
     "central limit theorem", "maximum likelihood", "MAP", "confidence interval", "bootstrap", "t-test",
     "permutation test", "p-value", "multiple comparisons",
 )
-
-
-def passed(outcome) -> bool:
-    assert outcome.status == "passed", outcome
-    return True
-
-
-def refused(outcome, *words: str) -> bool:
-    assert outcome.status == "incorrect", outcome
-    assert all(word in outcome.message for word in words), outcome
-    return True
 
 
 # --- the helpers -------------------------------------------------------------------------------

@@ -14,24 +14,12 @@ import pytest
 from scipy import optimize, stats
 
 from mlkit.course.checks import exercises
+from verdicts import passed, refused
 
 UNIT = exercises("statistical-inference")
 
 VAR_X, VAR_Y, COV_XY, COST, FIXED, DAYS = 36.0, 9.0, 7.5, 4.5, 250.0, 30
 RIGHT_COST, RIGHT_NET, RIGHT_SD = COST**2 * VAR_X, VAR_X + VAR_Y - 2 * COV_XY, math.sqrt(VAR_X / DAYS)
-
-
-def passed(outcome) -> bool:
-    assert outcome.status == "passed", outcome
-    return True
-
-
-def refused(outcome, *words: str, hidden: tuple[str, ...] = ()) -> bool:
-    """Refused as incorrect, naming ``words`` and none of the ``hidden`` values."""
-    assert outcome.status == "incorrect", outcome
-    assert all(word in outcome.message for word in words), outcome
-    assert not any(value in outcome.message for value in hidden), outcome
-    return True
 
 
 # --- 1. variance algebra ---------------------------------------------------------------------
