@@ -31,31 +31,16 @@ import time
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, require_browser
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("MLKIT_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 LONG = 120_000  # ms: the machine may be busy running other notebooks
 OPTION = "Online part-time master's"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _require_browser():
-    required = os.environ.get("MLKIT_REQUIRE_BROWSER") == "1"
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "python playwright is not installed (pip install playwright; the browser comes from Debian's chromium package, not from Playwright's own download)"
-    if problem is None and not os.access(CHROMIUM, os.X_OK):
-        problem = f"no browser at {CHROMIUM} (apt-get install chromium, or set MLKIT_CHROMIUM)"
-    if problem:
-        if required:
-            pytest.fail(f"MLKIT_REQUIRE_BROWSER=1 but {problem}")
-        pytest.skip(problem)
 
 
 def _free_port() -> int:
@@ -78,7 +63,7 @@ def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 120) -
 
 
 def _serve(*extra: str):
-    _require_browser()
+    require_browser()
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "decision-app-server.log", "w")

@@ -25,10 +25,10 @@ import time
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, require_browser
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("MLKIT_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 LONG = 180_000  # ms: the machine may be busy running other notebooks
@@ -37,20 +37,6 @@ AUTOSAVE_SECONDS = 3
 TOKEN = "b" * 40
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _require_browser():
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "python playwright is not installed (the browser comes from Debian's chromium package)"
-    if problem is None and not os.access(CHROMIUM, os.X_OK):
-        problem = f"no browser at {CHROMIUM} (apt-get install chromium, or set MLKIT_CHROMIUM)"
-    if problem:
-        if os.environ.get("MLKIT_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"MLKIT_REQUIRE_BROWSER=1 but {problem}")
-        pytest.skip(problem)
 
 
 def _git(cwd: Path, *args: str) -> str:
@@ -93,7 +79,7 @@ def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 120) -
 @pytest.fixture
 def lab(tmp_path):
     """A running ``mlkit lab`` on a kit snapshot: (url, kit, workspace)."""
-    _require_browser()
+    require_browser()
     kit = _kit_snapshot(tmp_path / "kit")
     home, workspace, jupyter = tmp_path / "home", tmp_path / "workspace", tmp_path / "jupyter"
     extra = home / "lab" / "settings" / "overrides.d"

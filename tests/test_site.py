@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import re
 import threading
 from html.parser import HTMLParser
@@ -23,9 +22,9 @@ import pytest
 from mlkit.cli import main
 from mlkit.course import curriculum
 from mlkit.publish import site
+from browser import CHROMIUM, QuietFiles, require_browser
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("MLKIT_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
@@ -159,28 +158,9 @@ def test_links_to_kit_files_outside_the_site_become_words(tmp_path):
 # -- in a browser ----------------------------------------------------------------------------------
 
 
-def _require_browser():
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "python playwright is not installed"
-    if problem is None and not os.access(CHROMIUM, os.X_OK):
-        problem = f"no browser at {CHROMIUM} (apt-get install chromium, or set MLKIT_CHROMIUM)"
-    if problem:
-        if os.environ.get("MLKIT_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"MLKIT_REQUIRE_BROWSER=1 but {problem}")
-        pytest.skip(problem)
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # the test's output stays readable
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(built):
-    handler = functools.partial(Quiet, directory=str(built.out))
+    handler = functools.partial(QuietFiles, directory=str(built.out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -190,7 +170,7 @@ def served(built):
 
 @pytest.mark.browser
 def test_in_a_browser_pages_ask_no_other_host_render_maths_and_find_lessons(served):
-    _require_browser()
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     elsewhere: list[str] = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import re
 import threading
 from pathlib import Path
@@ -18,9 +17,9 @@ from nbformat import v4
 from mlkit.cli import main
 from mlkit.course import curriculum
 from mlkit.publish import slides
+from browser import CHROMIUM, QuietFiles, require_browser
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("MLKIT_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 UNIT = "calculus-optimisation"
@@ -96,23 +95,12 @@ def test_no_lesson_uses_a_mermaid_diagram():
             assert not any("```mermaid" in "".join(s) for s in sources), unit.lesson
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # the test's output stays readable
-        pass
-
-
 @pytest.mark.browser
 @pytest.mark.slow
 def test_in_a_browser_the_slides_start_render_maths_and_ask_no_other_host(deck):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("python playwright is not installed")
-    if not os.access(CHROMIUM, os.X_OK):
-        if os.environ.get("MLKIT_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"MLKIT_REQUIRE_BROWSER=1 but no browser at {CHROMIUM}")
-        pytest.skip(f"no browser at {CHROMIUM}")
-    handler = functools.partial(Quiet, directory=str(deck.path.parent))
+    require_browser()
+    from playwright.sync_api import sync_playwright
+    handler = functools.partial(QuietFiles, directory=str(deck.path.parent))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     elsewhere: list[str] = []
