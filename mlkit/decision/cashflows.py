@@ -335,6 +335,7 @@ class BranchTables:
         self.grid = median * np.exp(sigma * self.z)
         self._option, self._person, self._assumptions = option, person, assumptions
         self._loan_rows: np.ndarray | None = None
+        self._job_flat = self._land_flat = None
 
     @property
     def gridded(self) -> bool:
@@ -352,11 +353,14 @@ class BranchTables:
             raise ValueError(f"points = {points}: the grid of {GRID_POINTS} has no even subset of that size")
         if self._loan_rows is None:
             if self.loans_vary:
-                self._loan_rows = land_loan_flows(self._option, self._person, self._assumptions, self.grid)
+                self._set_loan_rows(land_loan_flows(self._option, self._person, self._assumptions, self.grid))
             else:
-                self._loan_rows = np.zeros((GRID_POINTS, self.years))
-            self._loan_rows.flags.writeable = False
+                self._set_loan_rows(np.zeros((GRID_POINTS, self.years)))
         return self._loan_rows[::step]
+
+    def _set_loan_rows(self, rows: np.ndarray) -> None:
+        rows.flags.writeable = False
+        self._loan_rows = rows
 
     def loan_costs(self, points: int = GRID_POINTS) -> np.ndarray:
         """The land branch's loan cost (present value) at ``points`` salaries of the lognormal (zeros when it does not vary)."""
@@ -383,6 +387,68 @@ class BranchTables:
     def branch_value(self, branch: int, work_start) -> np.ndarray:
         """NPV of the fall-back (1) or drop-out (2) branch for job starts ``work_start``."""
         return self.head[branch] + after(self.job[branch], self.job_tail[branch], work_start, self.years)
+
+    def outcome_values(self, code: np.ndarray, work_start: np.ndarray, z: np.ndarray,
+                       located: tuple[np.ndarray, np.ndarray] | None = None, land: np.ndarray | None = None) -> np.ndarray:
+        """The NPV of every draw in its own branch ``code`` (0 land, 1 fall back, 2 drop out).
+
+        :meth:`land_value` for the draws of the land branch, :meth:`branch_value` for the others,
+        with the same arithmetic draw by draw (so the same numbers, bit for bit), computed over
+        all the draws at once, in place: gathers from flat tables cost less than splitting the
+        draws by branch. ``land``: ``code == 0``, when already known.
+        """
+        width = self.years + 2
+        start = np.minimum(work_start, self.years)
+        k = start.astype(np.intp)
+        keep = start - k
+        np.subtract(1, keep, out=keep)  # 1 - (start - k)
+        at = code.astype(np.intp)
+        value = self.head.take(at)
+        at *= width
+        at += k
+        job, job_tail_next = self._flat_job()
+        part = job.take(at)
+        part *= keep
+        part += job_tail_next.take(at)
+        value += part  # head[b] + ((1 - frac) * job[b, k] + job_tail[b, k + 1]), as branch_value
+        if land is None:
+            land = code == 0
+        if not land.any():
+            return value
+        if self.linear:
+            land_value = self.land_value(work_start, z, located)
+        else:  # land_value's interpolation between grid salaries, on the whole draws
+            g, w = located if located is not None else self.locate(z)
+            rows, tail_next, rows_up, tail_up_next = self._flat_land()
+            low = g * width
+            low += k
+            land_value = rows.take(low)
+            land_value *= keep
+            land_value += tail_next.take(low)  # at_low
+            high = rows_up.take(low)
+            high *= keep
+            high += tail_up_next.take(low)  # at_high
+            high -= land_value
+            high *= w
+            land_value += self.head[0]
+            land_value += high  # head[0] + at_low + w * (at_high - at_low)
+        np.copyto(value, land_value, where=land)
+        return value
+
+    def _flat_job(self) -> tuple[np.ndarray, np.ndarray]:
+        """``job`` flattened, and ``job_tail`` flattened and shifted by one (entry ``i`` is entry ``i + 1``)."""
+        if self._job_flat is None:
+            self._job_flat = (self.job.ravel(), _shifted(self.job_tail.ravel(), 1))
+        return self._job_flat
+
+    def _flat_land(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The land rows and tails of :meth:`land_rows` flattened: rows, tails shifted by one, both shifted by a row more."""
+        if self._land_flat is None:
+            _z, rows, tails = self.land_rows(GRID_POINTS)
+            width = self.years + 2
+            flat, tail = rows.ravel(), tails.ravel()
+            self._land_flat = (flat, _shifted(tail, 1), _shifted(flat, width), _shifted(tail, width + 1))
+        return self._land_flat
 
     def locate(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(grid index, interpolation weight) of the target salaries of the standard normals ``z``.
@@ -443,6 +509,13 @@ class BranchTables:
         """(salaries, weights): where :meth:`land_expected` evaluates the land branch, and their weights."""
         z = np.linspace(-GRID_Z, GRID_Z, EXPECTATION_POINTS)
         return self.median * np.exp(self.sigma * z), normal_weights(z)
+
+
+def _shifted(flat: np.ndarray, by: int) -> np.ndarray:
+    """``flat`` moved ``by`` places to the left (entry ``i`` is ``flat[i + by]``), zeros at the end."""
+    out = np.zeros_like(flat)
+    out[: flat.size - by] = flat[by:]
+    return out
 
 
 def locate(z: np.ndarray, sigma: float) -> tuple[np.ndarray, np.ndarray]:
@@ -509,6 +582,30 @@ def _weights(z: np.ndarray) -> np.ndarray:
 
 
 _EVEN_WEIGHTS = {points: _weights(np.linspace(-GRID_Z, GRID_Z, points)) for points in (GRID_POINTS, EXPECTATION_POINTS)}
+
+
+def scenario_tables(options, person: Person, assumptions: Assumptions) -> list[BranchTables]:
+    """:func:`branch_tables` of every option, with the land branches' loan rows filled in together.
+
+    The land branch's loans are tabulated on the salary grid where their cost follows the
+    salary (:meth:`BranchTables.land_loan_rows`); on the Repayment Assistance Plan that is a
+    month-by-month simulation of every grid salary, whose cost is per month: every option's
+    grid is simulated in one call (:func:`_loan_rows_many`), with the same numbers as one
+    option at a time.
+    """
+    tables = [branch_tables(option, person, assumptions) for option in options]
+    todo, requests = [], []
+    for t in tables:
+        if t.loans_vary and t._loan_rows is None and not any(t is other for other in todo):
+            land = branches(t._option, person, assumptions)[0]
+            if t._option.financing.borrows and land.study_end > 0:
+                todo.append(t)
+                requests.append((t._option.loans(assumptions.start), t._option.kind, float(land.study_end),
+                                 branch_income(t._option, person, land), t.grid))
+    if len(todo) > 1:
+        for t, rows in zip(todo, _loan_rows_many(requests, person, assumptions)):
+            t._set_loan_rows(rows)
+    return tables
 
 
 @lru_cache(maxsize=256)
@@ -636,20 +733,58 @@ def loans_follow_salary(option: Option, assumptions: Assumptions) -> bool:
 
 def _loan_rows(money, kind: str, study_years: float, person: Person, assumptions: Assumptions, income: Income | None, salaries=None) -> np.ndarray:
     """The loan flows of :func:`loan_flows`, one row per salary of ``salaries`` (one row without), shape ``(n, H)``."""
-    from mlkit.decision.loans import RAP_YEARS, federal_rap_schedule, repayment_terms
+    return _loan_rows_many([(money, kind, study_years, income, salaries)], person, assumptions)[0]
 
-    horizon = person.horizon_years
-    start = assumptions.start
+
+def _loan_rows_many(requests, person: Person, assumptions: Assumptions) -> list[np.ndarray]:
+    """:func:`_loan_rows` of each ``(money, kind, study_years, income, salaries)`` of ``requests``, in order.
+
+    The Repayment Assistance Plan is simulated month by month, a loop whose cost is per month, not
+    per row: the schedules of every request are run in one call of
+    :func:`~mlkit.decision.repayment.rap_schedule` (each row's arithmetic is its own, so the
+    result is the same, bit for bit, as one call per request).
+    """
+    from mlkit.decision.loans import federal_rap_inputs
+    from mlkit.decision.repayment import RapSchedule, rap_schedule
+
+    pending = [_LoanRows(*request, person, assumptions) for request in requests]
+    wanted = [(p, federal_rap_inputs(p.terms, person, assumptions, p.wages)) for p in pending if p.rap]
+    wanted = [(p, inputs) for p, inputs in wanted if inputs is not None]
+    plans: dict[int, RapSchedule] = {}
+    if len(wanted) == 1:
+        p, (balance, rate, agi) = wanted[0]
+        plans[id(p)] = rap_schedule(balance, rate, agi, dependants=p.dependants)
+    elif wanted:
+        sizes = [inputs[2].shape[0] for _, inputs in wanted]
+        together = rap_schedule(
+            np.repeat([inputs[0] for _, inputs in wanted], sizes),
+            np.repeat([inputs[1] for _, inputs in wanted], sizes),
+            np.concatenate([inputs[2] for _, inputs in wanted]),
+            dependants=np.repeat([float(p.dependants) for p, _ in wanted], sizes),
+        )
+        edges = np.cumsum([0, *sizes])
+        for (p, _), low, high in zip(wanted, edges[:-1], edges[1:]):
+            plans[id(p)] = RapSchedule(**{name: getattr(together, name)[low:high] for name in
+                                          ("payment", "interest_charged", "interest_waived", "principal_support",
+                                           "balance", "forgiven", "payments_made")})
+    return [p.finish(plans.get(id(p))) for p in pending]
+
+
+@lru_cache(maxsize=1024)
+def _fixed_loan_flows(money, kind: str, study_years: float, size: int, start: date, real: float):
+    """``(terms, first, fixed, fixed_interest)`` of a :class:`_LoanRows`: what does not depend on the income (cached, read-only).
+
+    The repayment terms; the years from the start of study to the first payment; by year (today's
+    dollars, ``size`` years), the money received less the level payments of the private loans (and
+    of the federal ones off RAP), and the interest in those payments.
+    """
+    from mlkit.decision.loans import repayment_terms
+
     studied = Option("loans", kind, years=study_years, financing=money)
-    rows = 1 if salaries is None else int(np.size(salaries))
-    if not money.borrows:
-        return np.zeros((rows, horizon))
     terms = repayment_terms(studied, start)
     loans = list(terms.loans)
-    size = horizon + 50 + horizon  # long enough for the longest plan
     fixed = np.zeros(size)
     fixed_interest = np.zeros(size)
-    real = 1 + assumptions.inflation  # nominal dollars at time t are worth 1 / real ** t of today's
     for loan in loans:
         t = (date.fromisoformat(loan.disbursed) - start).days / 365.25
         fixed[int(t)] += loan.principal * (1 - loan.fee) / real**t
@@ -662,17 +797,46 @@ def _loan_rows(money, kind: str, study_years: float, person: Person, assumptions
             times = first + np.arange(months) / 12
             np.add.at(fixed, times.astype(np.intp), -payment / real**times)
             np.add.at(fixed_interest, times.astype(np.intp), share * payment / real**times)
-    wages = None
-    if income is not None:
-        wages = np.atleast_2d(income.gross(person, size, salaries))
-    elif terms.plan == "rap":
-        wages = np.atleast_2d(Income.flat(person.salary).gross(person, size))
-    yearly = np.repeat(fixed[None, :], rows, axis=0)
-    interest = np.repeat(fixed_interest[None, :], rows, axis=0)
-    taxes = Taxes(assumptions)
-    if terms.plan == "rap":
-        plan = federal_rap_schedule(terms, person, assumptions, wages, money.dependants)
-        if plan is not None:
+    for array in (fixed, fixed_interest):
+        array.flags.writeable = False
+    return terms, first, fixed, fixed_interest
+
+
+class _LoanRows:
+    """One request of :func:`_loan_rows_many`: everything before the RAP schedule, then :meth:`finish` with it."""
+
+    def __init__(self, money, kind: str, study_years: float, income: Income | None, salaries, person: Person, assumptions: Assumptions):
+        self.person, self.assumptions, self.income = person, assumptions, income
+        self.dependants = money.dependants
+        horizon = person.horizon_years
+        self.rows = 1 if salaries is None else int(np.size(salaries))
+        self.rap = False
+        self.terms = self.wages = None
+        if not money.borrows:
+            Option("loans", kind, years=study_years, financing=money)  # the checks of a borrowing request
+            return
+        size = self.size = horizon + 50 + horizon  # long enough for the longest plan
+        self.real = 1 + assumptions.inflation  # nominal dollars at time t are worth 1 / real ** t of today's
+        self.terms, self.first, self.fixed, self.fixed_interest = _fixed_loan_flows(money, kind, study_years, size, assumptions.start, self.real)
+        if income is not None:
+            self.wages = np.atleast_2d(income.gross(person, size, salaries))
+        elif self.terms.plan == "rap":
+            self.wages = np.atleast_2d(Income.flat(person.salary).gross(person, size))
+        self.rap = self.terms.plan == "rap"
+
+    def finish(self, plan) -> np.ndarray:
+        """The rows, given the RAP schedule of :attr:`terms` (``None`` without one)."""
+        from mlkit.decision.loans import RAP_YEARS
+
+        person, assumptions, income, wages, rows = self.person, self.assumptions, self.income, self.wages, self.rows
+        horizon = person.horizon_years
+        if self.terms is None:
+            return np.zeros((rows, horizon))
+        size, first, real = self.size, self.first, self.real
+        yearly = np.repeat(self.fixed[None, :], rows, axis=0)
+        interest = np.repeat(self.fixed_interest[None, :], rows, axis=0)
+        taxes = Taxes(assumptions)
+        if self.rap and plan is not None:
             times = first + np.arange(12 * RAP_YEARS) / 12
             months = times.astype(np.intp)
             worth = real**-times
@@ -680,19 +844,19 @@ def _loan_rows(money, kind: str, study_years: float, person: Person, assumptions
             _add_by_year(interest, months, np.repeat(plan.interest_charged / 12, 12, axis=-1) * worth)
             if not taxes.linear and income is not None:
                 yearly[:, months[-1]] -= _tax_on_forgiveness(plan.forgiven.sum(axis=-1) * worth[-1], wages[:, months[-1]], taxes)
-    if not taxes.linear and income is not None:
-        # IRC section 221: interest paid is deducted above the line (up to $2,500, phased out by MAGI).
-        from mlkit.decision.tax import student_loan_interest_deduction
+        if not taxes.linear and income is not None:
+            # IRC section 221: interest paid is deducted above the line (up to $2,500, phased out by MAGI).
+            from mlkit.decision.tax import student_loan_interest_deduction
 
-        paying = np.flatnonzero(interest.any(axis=0))  # the years with interest paid: the only ones the deduction changes
-        if paying.size:
-            earned = np.broadcast_to(wages, interest.shape)[:, paying]
-            deduction = student_loan_interest_deduction(interest[:, paying], earned, year=taxes.year, filing_status=taxes.status)
-            yearly[:, paying] += np.where(deduction > 0, taxes.net(earned, above_the_line=deduction) - taxes.net(earned), 0.0)
-    discount = discount_factors(assumptions.discount_rate, size)
-    out = yearly[:, :horizon].copy()
-    out[:, -1] += yearly[:, horizon:] @ discount[horizon:] / discount[horizon - 1]
-    return out
+            paying = np.flatnonzero(interest.any(axis=0))  # the years with interest paid: the only ones the deduction changes
+            if paying.size:
+                earned = np.broadcast_to(wages, interest.shape)[:, paying]
+                deduction = student_loan_interest_deduction(interest[:, paying], earned, year=taxes.year, filing_status=taxes.status)
+                yearly[:, paying] += np.where(deduction > 0, taxes.net(earned, above_the_line=deduction) - taxes.net(earned), 0.0)
+        discount = discount_factors(assumptions.discount_rate, size)
+        out = yearly[:, :horizon].copy()
+        out[:, -1] += yearly[:, horizon:] @ discount[horizon:] / discount[horizon - 1]
+        return out
 
 
 def _tax_on_forgiveness(forgiven: np.ndarray, wages: np.ndarray, taxes: Taxes) -> np.ndarray:
@@ -765,5 +929,5 @@ def clear_caches() -> None:
     The shipped figures and tax brackets, read once per process, are kept. For benchmarks
     that time the model as a change in the workbook meets it ("cold").
     """
-    for cached in (branch_tables, _loan_flows_of, _net_of_share, _net_of_salary, _net_of_study, _stage):
+    for cached in (branch_tables, _loan_flows_of, _fixed_loan_flows, _net_of_share, _net_of_salary, _net_of_study, _stage):
         cached.cache_clear()

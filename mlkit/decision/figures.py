@@ -142,6 +142,12 @@ def figure(key: str, year: str | int | None = None) -> Figure:
     >>> figure("loan.unsub_grad.aggregate_limit", "2027-28").value
     100000.0
     """
+    return _in_force(key, year)
+
+
+@lru_cache(maxsize=None)
+def _in_force(key: str, year: str | int | None) -> Figure:
+    """:func:`figure`, looked up once per key and year (the shipped figures are read once per process)."""
     rows = _rows(key)
     if not rows:
         raise InputError(f"no figure named {key!r} in {FILE_NAME}")

@@ -290,6 +290,18 @@ def federal_rap_schedule(
         Yearly arrays of shape ``(RAP_YEARS,)`` (``(n, RAP_YEARS)`` for ``n`` income paths) in
         nominal dollars; ``None`` without federal loans.
     """
+    inputs = federal_rap_inputs(terms, person, assumptions, salary)
+    if inputs is None:
+        return None
+    balance, rate, agi = inputs
+    return rap_schedule(balance, rate, agi, dependants=dependants, monthly=monthly)
+
+
+def federal_rap_inputs(terms: RepaymentTerms, person: Person, assumptions: Assumptions, salary) -> tuple[float, float, np.ndarray] | None:
+    """``(balance, rate, agi)`` of :func:`federal_rap_schedule`'s call of :func:`~mlkit.decision.repayment.rap_schedule`.
+
+    ``None`` without federal loans. ``agi`` has shape ``(RAP_YEARS,)`` or ``(n, RAP_YEARS)``.
+    """
     federal = terms.federal
     balance = sum(loan.principal + loan.accrued_interest for loan in federal)
     if balance <= 0:
@@ -306,7 +318,7 @@ def federal_rap_schedule(
         whole = int(first)
         part = first - whole
         agi = ((1 - part) * wages[..., whole + k] + part * wages[..., whole + k + 1]) * prices
-    return rap_schedule(balance, rate, agi, dependants=dependants, monthly=monthly)
+    return balance, rate, agi
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlkit.decision.cashflows import _branch_loans, branch_tables, branches, flows, land_loan_flows, loans_follow_salary, stage_factors
+from mlkit.decision.cashflows import _branch_loans, branches, flows, land_loan_flows, loans_follow_salary, scenario_tables, stage_factors
 from mlkit.decision.figures import value
 from mlkit.decision.inputs import Option, Scenario
 
@@ -143,8 +143,9 @@ def npv_draws(scenario: Scenario, draws: Draws, *, with_branches: bool = False):
     codes = np.empty((len(scenario.options), n), dtype=np.int8) if with_branches else None
     expected_mode = scenario.assumptions.monte_carlo == "expected"
     located: dict[float, tuple[np.ndarray, np.ndarray]] = {}  # by sigma: options with the same spread share it
+    every = scenario_tables(scenario.options, scenario.person, scenario.assumptions)
     for i, option in enumerate(scenario.options):
-        tables = branch_tables(option, scenario.person, scenario.assumptions)
+        tables = every[i]
         d = draws.options[i]
         where = None
         if tables.gridded:
@@ -163,15 +164,7 @@ def npv_draws(scenario: Scenario, draws: Draws, *, with_branches: bool = False):
         if land.all():
             out[i] = tables.land_value(work_start, draws.salary_z, where)
             continue
-        value = np.empty(n)
-        if land.any():
-            chosen = None if where is None else (where[0][land], where[1][land])
-            value[land] = tables.land_value(work_start[land], draws.salary_z[land], chosen)
-        for branch in (1, 2):
-            chosen = code == branch
-            if chosen.any():
-                value[chosen] = tables.branch_value(branch, work_start[chosen])
-        out[i] = value
+        out[i] = tables.outcome_values(code, work_start, draws.salary_z, where, land)
     return (out, codes) if with_branches else out
 
 
@@ -292,7 +285,7 @@ def simulate(scenario: Scenario, draws: int | None = None, seed: int | None = No
     outcomes = a.monte_carlo == "outcomes"
     values, codes = npv_draws(scenario, sample, with_branches=True) if outcomes else (npv_draws(scenario, sample), None)
     best = np.bincount(_argmax_rows(values), minlength=len(scenario.options)) / n
-    quantiles = np.percentile(values, PERCENTILES, axis=1)
+    quantiles = percentiles(values)
     loss = np.count_nonzero(values < -1e-6, axis=1) / n
     results = []
     for i, option in enumerate(scenario.options):
@@ -309,6 +302,29 @@ def simulate(scenario: Scenario, draws: int | None = None, seed: int | None = No
             )
         )
     return MonteCarloResult(n, seed, tuple(results))
+
+
+def percentiles(values: np.ndarray) -> np.ndarray:
+    """``np.percentile(values, PERCENTILES, axis=1)`` (linear interpolation), shape ``(len(PERCENTILES), rows)``.
+
+    The same numbers, read from the sorted rows: NumPy's sort is several times faster than the
+    partition at ten points that ``np.percentile`` does, and the interpolation is NumPy's own
+    (``numpy.lib._function_base_impl._lerp``: from the lower neighbour below a weight of 0.5,
+    from the upper one from 0.5). ``tests/test_decision_vectorised.py`` checks it equals
+    ``np.percentile``.
+    """
+    rows = np.sort(values, axis=1)
+    n = rows.shape[1]
+    if n < 2 or np.isnan(rows[:, -1]).any():  # NaN sorts last; np.percentile's own rules apply
+        return np.percentile(rows, PERCENTILES, axis=1, overwrite_input=True)
+    position = (n - 1) * np.true_divide(PERCENTILES, 100)  # below n - 1: every percentile is under 100
+    below = np.floor(position).astype(np.intp)
+    weight = (position - below)[:, None]
+    low, high = rows[:, below].T, rows[:, below + 1].T
+    step = high - low
+    out = low + step * weight
+    np.subtract(high, step * (1 - weight), out=out, where=weight >= 0.5)
+    return out
 
 
 def _argmax_rows(values: np.ndarray) -> np.ndarray:

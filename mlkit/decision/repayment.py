@@ -227,82 +227,162 @@ def rap_schedule(
     due = due.reshape((years,) + batch)
     owed = np.array(np.broadcast_to(start, shape), dtype=float).reshape(batch)
     monthly_rate = np.broadcast_to(rate, shape).reshape(batch) / 12
-    # Month by month (in place: this loop runs up to 360 times over every draw), keeping each
-    # month's amounts; the yearly sums are taken once at the end.
+    # Month by month: the loop runs up to 360 times (over every row at once). It gives each year's
+    # sums of the monthly amounts (added month by month, in order), the balance at each year's
+    # end and after the last month, and with ``monthly`` the balance after every month.
     months = min(12 * years, limit)
-    interest, paid, charged, cut, after = (np.zeros((months,) + batch) for _ in range(5))
-    room, spare = np.empty(batch), np.empty(batch)
-    if batch == (1,):  # one schedule: the same arithmetic on Python floats, without numpy's per-call cost
-        _one_schedule(float(owed[0]), float(monthly_rate[0]), [float(x) for x in due[:, 0]], float(match), months,
-                      interest[:, 0], paid[:, 0], charged[:, 0], cut[:, 0], after[:, 0])
-        months_run = 0  # done: skip the loop below
-    else:
-        months_run = months
-    for m in range(months_run):
-        # With nothing owed, interest, payment and reduction all come out 0.
-        np.multiply(owed, monthly_rate, out=interest[m])
-        np.add(owed, interest[m], out=room)
-        np.minimum(due[m // 12], room, out=paid[m])
-        np.minimum(paid[m], interest[m], out=charged[m])
-        # Principal falls by what the payment leaves after interest, or by min($50, payment)
-        # with the matching principal payment, whichever is more; never below zero.
-        np.subtract(paid[m], charged[m], out=spare)
-        np.minimum(paid[m], match, out=cut[m])
-        np.maximum(cut[m], spare, out=cut[m])
-        np.minimum(cut[m], owed, out=cut[m])
-        owed -= cut[m]
-        after[m] = owed
-        if m % 12 == 11 and not owed.any():
-            break  # everything repaid: the months left are all zero
-    forgiven = np.zeros((years,) + batch)
-    if months == limit:
-        forgiven[(limit - 1) // 12] = after[limit - 1]
-        after[limit - 1] = 0.0
     done = months // 12
+    rows = int(np.prod(batch))
+    sums = np.zeros((4, done, rows))  # interest accrued, paid, interest charged, principal reduced
+    count = np.zeros((done, rows))  # payments made (non-zero)
+    year_end = np.zeros((done, rows))
+    last = np.zeros(rows)
+    by_month = np.zeros((12 * years, rows)) if monthly else None
+    flat_due = due.reshape(years, rows)
+    if batch == (1,):  # one schedule: the same arithmetic on Python floats, without numpy's per-call cost
+        monthly_amounts = np.zeros((5, months))  # interest, paid, charged, cut, balance after
+        run = _one_schedule(float(owed[0]), float(monthly_rate[0]), flat_due[:, 0].tolist(), float(match), months)
+        if run:
+            monthly_amounts[:, : len(run)] = np.array(run).T
+        for month in range(12):  # one month at a time: the same sums, bit for bit, as _many_schedules
+            sums[:, :, 0] += monthly_amounts[:4, month : 12 * done : 12]
+            count[:, 0] += monthly_amounts[1, month : 12 * done : 12] > 0
+        year_end[:, 0] = monthly_amounts[4, 11 : 12 * done : 12]
+        if months:
+            last[0] = monthly_amounts[4, months - 1]
+        if monthly:
+            by_month[:months, 0] = monthly_amounts[4]
+    else:
+        _many_schedules(owed.reshape(-1), monthly_rate.reshape(-1), float(match), months, flat_due, sums, count, year_end, last, by_month)
+    forgiven = np.zeros((years, rows))
+    if months == limit:
+        forgiven[(limit - 1) // 12] = last
+        last = np.zeros(rows)
+        if limit % 12 == 0:
+            year_end[-1] = 0.0
+        if monthly:
+            by_month[limit - 1] = 0.0
 
-    def by_year(monthly: np.ndarray) -> np.ndarray:
-        out = np.zeros((years,) + batch)
-        for month in range(12):  # one month at a time: the same sums, bit for bit, whatever the batch
-            out[:done] += monthly[month::12]
+    def whole(yearly: np.ndarray) -> np.ndarray:  # the years after the last whole one are zero
+        out = np.zeros((years, rows))
+        out[:done] = yearly
         return out
 
+    interest, paid, charged, reduced = (whole(x) for x in sums)
     out = {
-        "payment": by_year(paid),
-        "interest_charged": by_year(charged),
-        "interest_waived": by_year(interest),
+        "payment": paid,
+        "interest_charged": charged,
+        "interest_waived": interest,
         "forgiven": forgiven,
-        "payments_made": np.cumsum(by_year(paid > 0), axis=0),
+        "payments_made": np.cumsum(whole(count), axis=0),
     }
-    reduced = by_year(cut)
     out["interest_waived"] -= out["interest_charged"]
     out["principal_support"] = np.maximum(reduced - (out["payment"] - out["interest_charged"]), 0.0)
-    balance = np.zeros((years,) + batch)
-    balance[:done] = after[11::12]
-    balance[done:] = after[-1] if months else start
+    balance = np.zeros((years, rows))
+    balance[:done] = year_end
+    balance[done:] = last if months else np.broadcast_to(start, shape).reshape(-1)
     out["balance"] = balance
     if monthly:
-        by_month = np.zeros((12 * years,) + batch)
-        by_month[:months] = after
         out["monthly_balance"] = by_month
-    return RapSchedule(**{name: np.moveaxis(array.reshape(array.shape[:1] + shape), 0, -1) for name, array in out.items()})
+    return RapSchedule(**{name: array.T.reshape(shape + array.shape[:1]) for name, array in out.items()})  # year last
 
 
-def _one_schedule(owed: float, monthly_rate: float, due: list[float], match: float, months: int,
-                  interest: np.ndarray, paid: np.ndarray, charged: np.ndarray, cut: np.ndarray, after: np.ndarray) -> None:
-    """The month-by-month loop of :func:`rap_schedule` for one loan, filling its monthly arrays in place.
+def _many_schedules(owed: np.ndarray, monthly_rate: np.ndarray, match: float, months: int, due: np.ndarray,
+                    sums: np.ndarray, count: np.ndarray, year_end: np.ndarray, last: np.ndarray, by_month: np.ndarray | None) -> None:
+    """The month-by-month loop of :func:`rap_schedule` for many loans (columns), filling its yearly arrays in place.
 
-    The same operations in the same order on IEEE doubles as the vectorised loop, so a schedule
-    computed alone equals the same schedule computed among many, bit for bit.
+    ``due`` has one row per year and a column per loan; ``sums`` (shape ``(4, years, loans)``:
+    interest accrued, paid, interest charged, principal reduced), ``count`` (payments made),
+    ``year_end`` (balance at the end of each year), ``last`` (balance after the last month) and
+    ``by_month`` (balance after each month, or ``None``) are zeros on entry. The months of a
+    year are kept, then added in order into the year's sums. A loan repaid stays at zero (nothing
+    owed: no interest, no payment, no reduction, all exactly 0), so at the end of a year the loans
+    still owing are gathered into smaller arrays when a quarter or more of them are repaid: the
+    work follows the loans still being repaid, not the longest of them. Each loan's arithmetic
+    is unchanged, so the numbers are those of one loan at a time (:func:`_one_schedule`), bit
+    for bit.
     """
+    loans = owed.size
+    owed = owed.copy()
+    rate = monthly_rate
+    columns = None  # the loans being computed (None: all of them)
+    year = np.empty((5, 12, loans))  # interest, paid, charged, cut, balance after; one row per month
+    room, spare = np.empty(loans), np.empty(loans)
+    total = np.empty((4, loans))
+    for m in range(months):
+        j = m % 12
+        interest, paid, charged, cut, after = year[:, j]
+        # With nothing owed, interest, payment and reduction all come out 0.
+        np.multiply(owed, rate, out=interest)
+        np.add(owed, interest, out=room)
+        np.minimum(due[m // 12], room, out=paid)
+        np.minimum(paid, interest, out=charged)
+        # Principal falls by what the payment leaves after interest, or by min($50, payment)
+        # with the matching principal payment, whichever is more; never below zero.
+        np.subtract(paid, charged, out=spare)
+        np.minimum(paid, match, out=cut)
+        np.maximum(cut, spare, out=cut)
+        np.minimum(cut, owed, out=cut)
+        np.subtract(owed, cut, out=after)
+        owed = after
+        if m == months - 1:
+            _scatter(last, None, columns, after)
+        if j == 11 or m == months - 1:
+            kept = j + 1
+            if by_month is not None:
+                _scatter(by_month, slice(m + 1 - kept, m + 1), columns, year[4, :kept])
+        if j != 11:
+            continue
+        y = m // 12
+        total[:] = 0.0
+        for month in range(12):
+            total += year[:4, month]
+        _scatter(sums, (slice(None), y), columns, total)
+        _scatter(count, y, columns, np.count_nonzero(year[1] > 0, axis=0))
+        _scatter(year_end, y, columns, after)
+        if m + 1 < months:
+            owing = np.flatnonzero(owed)
+            if owing.size == 0:
+                break  # everything repaid: the months left are all zero
+            if 4 * owing.size <= 3 * owed.size:  # a quarter or more repaid: drop them
+                columns = owing if columns is None else columns[owing]
+                owed, rate, due = owed[owing], rate[owing], due[:, owing]
+                year = np.empty((5, 12, owing.size))
+                room, spare = np.empty(owing.size), np.empty(owing.size)
+                total = np.empty((4, owing.size))
+
+
+def _scatter(target: np.ndarray, rows, columns: np.ndarray | None, values: np.ndarray) -> None:
+    """``target[rows][..., columns] = values`` for a target whose last axis is the loans (all of them when ``columns`` is None)."""
+    where = () if rows is None else rows if isinstance(rows, tuple) else (rows,)
+    target[where + (slice(None) if columns is None else columns,)] = values
+
+
+def _one_schedule(owed: float, monthly_rate: float, due: list[float], match: float, months: int) -> list[tuple[float, ...]]:
+    """The month-by-month loop of :func:`rap_schedule` for one loan: ``(interest, paid, charged, cut, after)`` of each month.
+
+    The months after the loan is repaid (at the end of a year) are left out: all zero. The same
+    operations in the same order on IEEE doubles as the vectorised loop, so a schedule computed
+    alone equals the same schedule computed among many, bit for bit. ``x if x < y else y`` is
+    Python's ``min(y, x)`` (and ``max`` likewise) without the cost of a call.
+    """
+    out = []
+    keep = out.append
     for m in range(months):
         accrued = owed * monthly_rate
-        pay = min(due[m // 12], owed + accrued)
-        covered = min(pay, accrued)
-        reduction = min(max(min(pay, match), pay - covered), owed)
+        room = owed + accrued
+        pay = due[m // 12]
+        pay = room if room < pay else pay  # min(due, owed + accrued)
+        covered = accrued if accrued < pay else pay  # min(pay, accrued)
+        reduction = match if match < pay else pay  # min(pay, match)
+        spare = pay - covered
+        reduction = spare if spare > reduction else reduction  # max(min(pay, match), pay - covered)
+        reduction = owed if owed < reduction else reduction  # ... never more than owed
         owed -= reduction
-        interest[m], paid[m], charged[m], cut[m], after[m] = accrued, pay, covered, reduction, owed
+        keep((accrued, pay, covered, reduction, owed))
         if m % 12 == 11 and owed == 0.0:
             break
+    return out
 
 
 def tiered_standard_term(balance: ArrayLike) -> np.ndarray:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy_financial as npf
 
-from mlkit.decision.cashflows import BRANCHES, branch_flows
+from mlkit.decision.cashflows import BRANCHES, branch_flows, loans_follow_salary, scenario_tables
 from mlkit.decision.inputs import Scenario
 from mlkit.decision.loans import LoanSummary, summarise
 
@@ -222,6 +222,8 @@ def evaluate(scenario: Scenario) -> Evaluation:
     [-1000.0, 10000.0, 10000.0, 10000.0, 10000.0]
     """
     rate = scenario.assumptions.discount_rate
+    # The land branches' loans that follow the salary are tabulated for all such options at once.
+    scenario_tables([o for o in scenario.options if loans_follow_salary(o, scenario.assumptions)], scenario.person, scenario.assumptions)
     results = []
     for option in scenario.options:
         parts = branch_flows(option, scenario.person, scenario.assumptions)
