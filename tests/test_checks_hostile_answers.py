@@ -377,7 +377,7 @@ def _holdout_scored() -> list[str]:
 
 
 def test_the_checks_that_score_on_held_back_rows_are_found():
-    assert {"classification.first_model", "classification.pipeline", "capstone.pipeline", "nlp.pipeline"} <= set(
+    assert {"classification.first_model", "classification.pipeline", "capstone.pipeline", "nlp.features"} <= set(
         _holdout_scored()
     )
 

@@ -7,6 +7,8 @@ wrong answer is tested for all units by ``tests/test_exercises_discovered.py``.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -17,21 +19,154 @@ EX = exercises(UNIT)
 
 
 def test_tokenise_check_names_the_specific_mistake():
-    outcome = EX.tokenise.evaluate(lambda text: text.split())
+    outcome = EX.tokenise_num.evaluate(lambda text: text.split())
     assert outcome.status == INCORRECT and "capital letters" in outcome.message
-    outcome = EX.tokenise.evaluate(lambda text: "not a list")
+    outcome = EX.tokenise_num.evaluate(lambda text: "not a list")
     assert outcome.status == INCORRECT and "a list of strings is expected" in outcome.message
+
+
+def _right_tokens(text):
+    return ["<num>" if t.isdigit() else t for t in re.findall(r"[a-z0-9]+(?:'[a-z0-9]+)*", text.lower())]
+
+
+def _numbered(pattern):
+    return lambda text: ["<num>" if t.isdigit() else t for t in re.findall(pattern, text.lower())]
+
+
+@pytest.mark.parametrize(
+    ("tokeniser", "words"),
+    [
+        (_numbered(r"[a-z]+|[0-9]+"), "splits a word at its apostrophe"),  # the first slip its texts show
+        (_numbered(r"[a-z]+(?:'[a-z]+)*|[0-9]+"), "splits a token that mixes letters and digits"),
+        (lambda text: [t for t in _right_tokens(text) if len(t) > 1], "drops tokens of one character"),
+        (_numbered(r"\b[a-z0-9]+(?:'[a-z0-9]+)*\b"), "no word boundary"),
+        (lambda text: _right_tokens(text.replace("é", "e")), "`é` is not one of a to z"),
+        (lambda text: re.findall(r"[a-z0-9]+", text.lower()), "keeps numbers as they are"),
+        (lambda text: re.findall(r"[a-z]+|[0-9]+", text.lower()), "keeps numbers as they are"),
+    ],
+    ids=["letters-digits-apart", "contractions-but-digits-apart", "short-dropped", "word-boundaries",
+         "accents-folded", "the-lessons-tokeniser", "review-tokeniser-as-given"],
+)
+def test_tokenise_refuses_the_tokenisers_found_in_review(tokeniser, words):
+    outcome = EX.tokenise_num.evaluate(tokeniser)
+    assert outcome.status == INCORRECT and words in outcome.message, outcome.message
+
+
+def test_tokenise_accepts_the_right_tokeniser_as_a_tuple():
+    assert EX.tokenise_num.evaluate(lambda text: tuple(_right_tokens(text))).passed
 
 
 def test_tokenise_stub_is_not_attempted():
     def stub(text):
         raise NotImplementedError("write this function")
 
-    assert EX.tokenise.evaluate(stub).status == NOT_ATTEMPTED
+    assert EX.tokenise_num.evaluate(stub).status == NOT_ATTEMPTED
 
 
 def test_a_learner_function_that_raises_is_an_error_not_a_crash():
-    assert EX.tokenise.evaluate(lambda text: 1 / 0).status == "error"
+    assert EX.tokenise_num.evaluate(lambda text: 1 / 0).status == "error"
+
+
+def test_the_old_exercise_ids_are_retired_with_a_message(capsys):
+    for name in ("tokenise", "pipeline", "errors"):
+        assert getattr(EX, name).check(None) is None
+        assert f"Exercise nlp.{name} is no longer part of the kit" in capsys.readouterr().out
+
+
+# --- exercise 2: features chosen by cross-validation ------------------------------------------------
+
+
+def _right_scores():
+    from mlkit.course.checks.units import nlp as unit
+
+    return dict(unit._candidate_scores())
+
+
+def _pipeline(*steps):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(*steps, LogisticRegression(max_iter=1000))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda T, C, Tr: [T(use_idf=False, norm=None)],
+        lambda T, C, Tr: [T(use_idf=False)],
+        lambda T, C, Tr: [C(), Tr(use_idf=False)],
+        lambda T, C, Tr: [T(ngram_range=(1, 2), stop_words="english", use_idf=False)],
+    ],
+    ids=["no-idf-no-norm", "no-idf", "counts-then-no-idf", "best-variant-without-idf"],
+)
+def test_tfidf_with_the_idf_switched_off_is_refused(make):
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+
+    model = _pipeline(*make(TfidfVectorizer, CountVectorizer, TfidfTransformer))
+    outcome = EX.features.evaluate(_right_scores(), model)
+    assert outcome.status == INCORRECT and "use_idf=False" in outcome.message, outcome.message
+
+
+def test_other_tfidf_switches_still_count_as_tfidf():
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+
+    from mlkit.course.checks.units import nlp as unit
+
+    for steps in ([TfidfVectorizer(sublinear_tf=True)], [TfidfVectorizer(norm="l1", smooth_idf=False)],
+                  [TfidfVectorizer(norm=None)], [CountVectorizer(), TfidfTransformer(sublinear_tf=True)]):
+        assert unit._tfidf_problem(_pipeline(*steps)) is None
+
+
+def test_the_best_variant_written_as_counts_then_a_tfidf_transformer_passes():
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+    model = _pipeline(CountVectorizer(ngram_range=(1, 2), stop_words="english"), TfidfTransformer())
+    outcome = EX.features.evaluate(_right_scores(), model)
+    assert outcome.passed, outcome.message
+
+
+def test_scores_as_float32_are_accepted():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    scores = {name: np.float32(value) for name, value in _right_scores().items()}
+    assert EX.features.evaluate(scores, _pipeline(TfidfVectorizer(ngram_range=(1, 2), stop_words="english"))).passed
+
+
+def test_the_feature_candidates_have_distinct_scores():
+    assert len(set(np.round(list(_right_scores().values()), 9))) == len(_right_scores())
+
+
+# --- exercise 3: the most common confusion --------------------------------------------------------------
+
+
+def test_the_shortcut_found_in_review_is_refused():
+    def prediction_first(results):
+        wrong = results[results.queue != results.predicted]
+        top = wrong.predicted.value_counts().idxmax()
+        return wrong[wrong.predicted == top].queue.value_counts().idxmax(), top
+
+    outcome = EX.most_confused.evaluate(prediction_first)
+    assert outcome.status == INCORRECT and "*within* the most common wrong prediction" in outcome.message
+
+
+def test_each_shortcut_gives_another_pair_on_some_table_of_the_check():
+    from mlkit.course.checks.units import nlp as unit
+
+    cases = unit._confusion_cases()
+    for slip in ("prediction_first", "queue_first", "all_rows"):
+        assert any(unit._most_confused_of(t, slip=slip) != unit._most_confused_of(t) for _, t in cases), slip
+
+
+@pytest.mark.parametrize("form", [tuple, list, np.array], ids=["tuple", "list", "array"])
+def test_the_most_confused_pair_in_any_container_is_accepted(form):
+    from mlkit.course.checks.units import nlp as unit
+
+    assert EX.most_confused.evaluate(lambda results: form(unit._most_confused_of(results))).passed
+
+
+def test_the_boolean_mask_is_told_what_it_is():
+    outcome = EX.most_confused.evaluate(lambda results: results["queue"] != results["predicted"])
+    assert outcome.status == INCORRECT and "True/False Series" in outcome.message
 
 
 def test_error_analysis_reads_out_of_fold_predictions_on_the_training_messages():
@@ -173,6 +308,8 @@ def test_attention_stub_is_not_attempted():
         ("attention_mask_ignored", "a key the mask hides"),
         ("attention_mask_inverted", "*may* attend"),
         ("attention_softmax_not_shifted", "overflows"),
+        ("attention_mask_after_exp", "*before* taking each row's largest score"),
+        ("attention_shifted_by_the_largest_score_of_all", "each *row's* largest score"),
         ("attention_weights_first", "weights first"),
         ("attention_outputs_not_weighted", "outputs are not"),
     ],

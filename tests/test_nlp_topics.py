@@ -366,7 +366,9 @@ def test_the_transformer_gives_one_score_per_class_and_ignores_the_padding_embed
 def test_trained_attention_is_the_keras_layers_own_attention(small_transformer):
     ids = np.array([5, 3, 9, 1, 0, 0], dtype="int32")
     ours = text.trained_attention(small_transformer, ids)
-    block_input = (small_transformer.get_layer("token_embedding").get_weights()[0][ids]
+    scale = float(small_transformer.get_layer("embedding_scale").scale)
+    assert np.isclose(scale, np.sqrt(8))  # the token embedding is multiplied by sqrt(dim)
+    block_input = (small_transformer.get_layer("token_embedding").get_weights()[0][ids] * scale
                    + small_transformer.get_layer("position_embedding").get_weights()[0])
     mask = np.broadcast_to(ids != 0, (1, 6, 6))
     _, theirs = small_transformer.get_layer("attention")(

@@ -84,7 +84,6 @@ def test_a_search_without_a_scaler_or_with_another_scoring_is_refused():
 
 
 @pytest.mark.parametrize("pattern", [r"\w+", r"[a-z0-9']+"])
-def test_a_tokeniser_wider_than_letters_and_digits_is_refused_and_told_which_characters(pattern):
-    outcome = exercises("nlp").tokenise.evaluate(lambda text: re.findall(pattern, text.lower()))
-    assert outcome.status == "incorrect" and "a token is a run of the letters a to z and the digits 0 to 9" in outcome.message
-    assert "parcel?" not in outcome.message
+def test_a_tokeniser_wider_than_the_rules_is_refused(pattern):
+    outcome = exercises("nlp").tokenise_num.evaluate(lambda text: re.findall(pattern, text.lower()))
+    assert outcome.status == "incorrect", outcome.message

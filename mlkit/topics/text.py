@@ -551,11 +551,14 @@ _POSITION_EMBEDDING = None
 
 
 def transformer_classifier(vocabulary_size: int, length: int, classes: int, *, dim: int = 32, heads: int = 2,
-                           hidden: int = 64, dropout: float = 0.1):
+                           hidden: int = 64, dropout: float = 0.1, scale_embeddings: bool = True):
     """A transformer encoder with one block that gives one score (logit) per class for each text.
 
-    Layers, in order: a token embedding (``vocabulary_size`` x ``dim``), a learned position
-    embedding added to it (``length`` x ``dim``), one encoder block (multi-head self-attention
+    Layers, in order: a token embedding (``vocabulary_size`` x ``dim``), multiplied by
+    ``sqrt(dim)`` when ``scale_embeddings`` (as in Vaswani et al., 2017: the word vectors start
+    as large as ``sqrt(dim)`` times their initial scale, so that they, not the position vectors,
+    dominate the block's input; layer ``"embedding_scale"``), a learned position embedding added
+    to it (``length`` x ``dim``), one encoder block (multi-head self-attention
     with ``heads`` heads of ``dim // heads`` numbers each, in which padded positions (id 0) are
     masked out as keys; then a feed-forward layer of ``hidden`` ReLU units; each part added to
     its input and layer-normalised, with ``dropout`` on its output), the mean over the text's
@@ -593,6 +596,8 @@ def transformer_classifier(vocabulary_size: int, length: int, classes: int, *, d
     tokens = keras.Input((length,), dtype="int32", name="tokens")
     words = ops.not_equal(tokens, 0)  # (batch, length): True at a word, False at padding
     x = layers.Embedding(vocabulary_size, dim, name="token_embedding")(tokens)
+    if scale_embeddings:
+        x = layers.Rescaling(float(dim) ** 0.5, name="embedding_scale")(x)
     x = _position_embedding_layer()(length, dim, name="position_embedding")(x)
     attended = layers.MultiHeadAttention(heads, dim // heads, name="attention")(
         x, x, attention_mask=words[:, None, :]  # every query sees the words, no query sees the padding
@@ -606,11 +611,18 @@ def transformer_classifier(vocabulary_size: int, length: int, classes: int, *, d
     return keras.Model(tokens, logits, name="tiny_transformer")
 
 
+def _embedding_scale(model) -> float:
+    """The factor :func:`transformer_classifier` multiplies the token embedding by (1 without one)."""
+    names = {layer.name for layer in model.layers}
+    return float(model.get_layer("embedding_scale").scale) if "embedding_scale" in names else 1.0
+
+
 def trained_attention(model, ids):
     """The attention weights of the encoder block of :func:`transformer_classifier`, for one text.
 
     Recomputed in NumPy with :func:`attention` from the trained weights: the block's input is
-    the token embedding of ``ids`` plus the position embedding; each head projects it with its
+    the token embedding of ``ids`` (times the model's embedding scale, if it has one) plus the
+    position embedding; each head projects it with its
     own query and key matrices (and biases). Padded positions (id 0) are masked out as keys.
 
     Parameters
@@ -645,7 +657,8 @@ def trained_attention(model, ids):
     tokens = model.get_layer("token_embedding").get_weights()[0]
     positions = model.get_layer("position_embedding").get_weights()[0]
     W_q, b_q, W_k, b_k, W_v, b_v = model.get_layer("attention").get_weights()[:6]
-    block_input = tokens[ids] + positions  # (length, dim)
+    scale = _embedding_scale(model)
+    block_input = tokens[ids] * scale + positions  # (length, dim)
     heads = [
         attention(block_input @ W_q[:, h] + b_q[h], block_input @ W_k[:, h] + b_k[h],
                   block_input @ W_v[:, h] + b_v[h], mask=ids != 0)[1]

@@ -380,6 +380,11 @@ RETIRED: dict[str, str] = {
     "nlp.bag_of_words": "the unit's exercises now practise word vectors (PPMI) and self-attention instead",
     "multivariate-calculus.jacobian": "the unit's exercises now practise a Lagrange multiplier instead",
     "reinforcement-learning.q_update": "the unit's exercises now ask for the SARSA update and value iteration instead",
+    "nlp.tokenise": "exercise 1 now asks for a tokeniser that keeps contractions and replaces numbers "
+    "(`ex.tokenise_num`)",
+    "nlp.pipeline": "exercise 2 now asks to choose the TF-IDF features by cross-validation (`ex.features`)",
+    "nlp.errors": "exercise 3 now asks for a function that finds the most common confusion of any results table "
+    "(`ex.most_confused`)",
 }
 """Exercises an earlier release had, by id, with what replaced them: a learner's old copy still calls them."""
 

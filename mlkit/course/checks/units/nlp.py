@@ -3,11 +3,13 @@
 Data: :mod:`mlkit.datasets.support_messages`, short messages to an online
 shop's help desk labelled with their queue. The notebook splits ``load()``
 into ``train`` and ``test`` (a quarter, stratified, ``random_state=0``); the
-checks rebuild the same split. The error-analysis exercise reads out-of-fold
-predictions on the training messages, never the test messages. Models are scored
-on ``holdout()`` (88 messages), which no notebook reads. The PPMI and attention
-functions are tried on inputs the checks make themselves (other shapes, uncentred
-values, masks, smoothing powers) against :mod:`mlkit.topics.text`.
+checks rebuild the same split. The feature choice is cross-validated on the
+training messages, and the chosen model is scored on ``holdout()`` (88 messages),
+which no notebook reads. The tokeniser, the error-analysis function (on the
+lesson's out-of-fold results and on tables made so that shortcuts give another
+pair), and the PPMI and attention functions are tried on inputs the checks make
+themselves (other shapes, uncentred values, masks, smoothing powers), the last two
+against :mod:`mlkit.topics.text`.
 
 Each exercise is a check function decorated with ``EXERCISES.exercise``;
 below it, builders of plausible wrong answers (``@<exercise>.wrong_answer``)
@@ -20,14 +22,7 @@ import re
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
-from mlkit.course.checks.kinds import (
-    as_pair,
-    expect_choice,
-    expect_frame,
-    expect_pipeline,
-    expect_score,
-    fit_copy,
-)
+from mlkit.course.checks.kinds import as_pair, expect_choice, expect_score, fit_copy
 
 EXERCISES = ExerciseSet("nlp", "Natural language processing")
 
@@ -84,44 +79,74 @@ def _results():
     return train.assign(predicted=cross_val_predict(reference_model(), train["text"], train["queue"], cv=ERROR_FOLDS))
 
 
-@lru_cache(maxsize=1)
-def _confused_pair() -> tuple[str, str]:
-    results = _results()
-    wrong = results[results["queue"] != results["predicted"]]
-    counts = wrong.groupby(["queue", "predicted"]).size()
-    return tuple(counts.idxmax())
-
-
 def _baseline_accuracy() -> float:
     return float(_holdout()["queue"].value_counts(normalize=True).max())
 
 
-# --- 1. tokenise -------------------------------------------------------------------
+# --- 1. a tokeniser with contractions and numbers ------------------------------------
 
+NUMBER = "<num>"
 TOKEN_CASES = (
     "Where is my parcel?",
-    "Charged 3 times!!! fix it now",
+    "Charged 3 times!!! fix it NOW",
     "I can't log in, the app says ERROR 500.",
-    "The box, the box and the BOX.",
+    "Order A12B: my mp3 player and the 2FA code 0042",  # letters and digits mixed in one token
+    "The customer's 'urgent' note, isn't it?",  # apostrophes inside a word and around one
+    "Paid 19.99 on 03/12 - twice",
+    "a b 1 x y",  # one-character tokens
     "user_name: café order #7",  # an underscore and an accented letter separate tokens too
 )
 
 
-def _reference_tokens(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
+def _tokens_of(text: str, *, contractions=True, numbers=True, split_mixed=False, any_digit=False, drop_short=False,
+               fold_accents=False, bounded=False) -> list[str]:
+    """The tokens as the exercise asks, or with one slip (a wrong answer the check recognises)."""
+    import unicodedata
+
+    text = text.lower()
+    if fold_accents:
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    run = "(?:[a-z]+|[0-9]+)" if split_mixed else "[a-z0-9]+"
+    pattern = f"{run}(?:'{run})*" if contractions else run
+    if bounded:
+        pattern = rf"\b{pattern}\b"
+    tokens = re.findall(pattern, text)
+    if numbers:
+        tokens = [NUMBER if (re.search("[0-9]", t) if any_digit else t.isdigit()) else t for t in tokens]
+    return [t for t in tokens if len(t) > 1] if drop_short else tokens
+
+
+TOKEN_SLIPS = (
+    ({"numbers": False}, "keeps numbers as they are: a token made of digits only becomes '<num>'."),
+    ({"any_digit": True}, "turns every token with a digit into '<num>'; a token that mixes letters and digits, "
+                          "such as a product code, stays as it is. Only tokens of digits only become '<num>'."),
+    ({"split_mixed": True}, "splits a token that mixes letters and digits (such as a product code) into pieces; "
+                            "a run of letters and digits is one token."),
+    ({"contractions": False}, "splits a word at its apostrophe; an apostrophe between two letters or digits "
+                              "belongs to the token (`can't` is one token)."),
+    ({"drop_short": True}, "drops tokens of one character; every token is kept, whatever its length."),
+    ({"fold_accents": True}, "turns accented letters into plain ones; an accented letter such as `é` is not one of "
+                             "a to z, so it separates tokens like any other character."),
+    ({"bounded": True}, "loses tokens next to an underscore or an accented letter: regular expressions count "
+                        "those as word characters, so `\\b` finds no word boundary there. Every character other than "
+                        "a to z, 0 to 9 and an apostrophe between them separates tokens."),
+)
 
 
 @EXERCISES.exercise(
-    "tokenise",
-    title="Write a tokeniser",
+    "tokenise_num",
+    title="Write a tokeniser that keeps contractions and replaces numbers",
     hints=(
-        "Two steps: make the text lower case, then find the runs of letters and digits in it.",
-        "`re.findall(pattern, text)` returns every piece of `text` that matches `pattern`, in order, as a list. "
-        "A run of lower-case letters and digits is the pattern `[a-z0-9]+`.",
-        "`return re.findall(r\"[a-z0-9]+\", text.lower())`",
+        "Three steps: make the text lower case; find the tokens, runs of letters and digits that may hold an "
+        "apostrophe between two of them; then replace each token made of digits only by '<num>'.",
+        "A run of letters and digits is `[a-z0-9]+`. A token is one run, followed by any number of groups "
+        "\"an apostrophe, then another run\": `(?:'[a-z0-9]+)*`. `token.isdigit()` says whether a token has "
+        "digits only.",
+        "`tokens = re.findall(r\"[a-z0-9]+(?:'[a-z0-9]+)*\", text.lower())`, then "
+        "`return [\"<num>\" if token.isdigit() else token for token in tokens]`",
     ),
 )
-def tokenise(tokenise):
+def tokenise_num(tokenise):
     if not callable(tokenise):
         raise Incorrect(f"`tokenise` should be a function, but it is a {type(tokenise).__name__}.")
     for text in TOKEN_CASES:
@@ -137,192 +162,438 @@ def tokenise(tokenise):
             raise Incorrect(f"`tokenise({text!r})` returned a {type(tokens).__name__}; a list of strings is expected.")
         if not all(isinstance(t, str) for t in tokens):
             raise Incorrect(f"`tokenise({text!r})` returned a list with things that are not strings.")
+        tokens = list(tokens)
+        want = _tokens_of(text)
+        if tokens == want:
+            continue
         if any(t != t.lower() for t in tokens):
             raise Incorrect(
                 f"`tokenise({text!r})` keeps capital letters, so 'Box' and 'box' would count as two different "
                 "words. Make the text lower case first."
             )
-        odd = sorted({c for t in tokens for c in re.findall(r"[^a-z0-9]", t)})
+        odd = sorted({c for t in tokens if t != NUMBER for c in re.findall(r"[^a-z0-9']", t)})
         if odd:
             raise Incorrect(
-                f"`tokenise({text!r})` returned tokens that hold {', '.join(repr(c) for c in odd)}: a token is a run of "
-                "the letters a to z and the digits 0 to 9 only; every other character separates tokens."
+                f"`tokenise({text!r})` returned tokens that hold {', '.join(repr(c) for c in odd)}: a token holds "
+                "only the letters a to z, the digits 0 to 9 and apostrophes between them; every other character "
+                "separates tokens."
             )
-        if list(tokens) != _reference_tokens(text):
-            raise Incorrect(f"`tokenise({text!r})` returned {list(tokens)!r}, which is not right.")
-    return "lower case, punctuation gone, every word kept in order."
+        if any(t.startswith("'") or t.endswith("'") for t in tokens):
+            raise Incorrect(f"`tokenise({text!r})` returned a token that starts or ends with an apostrophe; an "
+                            "apostrophe belongs to a token only between two letters or digits.")
+        for slip, why in TOKEN_SLIPS:
+            if tokens == _tokens_of(text, **slip):
+                raise Incorrect(f"`tokenise({text!r})` returned {tokens!r}: it {why}")
+        raise Incorrect(f"`tokenise({text!r})` returned {tokens!r}, which does not follow the rules of the "
+                        "exercise: compare it with the text, token by token.")
+    return (f"lower case, contractions kept whole, numbers as '{NUMBER}', on {len(TOKEN_CASES)} texts of the "
+            "check's own.")
 
 
-@tokenise.wrong_answer
-def tokenise_word_characters():
-    return Answer.of(lambda text: re.findall(r"\w+", text.lower()))
+@tokenise_num.wrong_answer
+def tokenise_num_the_lessons_tokeniser():
+    return Answer.of(lambda text: re.findall(r"[a-z0-9]+", text.lower()))
 
 
-@tokenise.wrong_answer
-def tokenise_split_on_spaces():
-    return Answer.of(lambda text: text.lower().split())
+@tokenise_num.wrong_answer
+def tokenise_num_letters_and_digits_apart():
+    return Answer.of(lambda text: _tokens_of(text, split_mixed=True))
 
 
-@tokenise.wrong_answer
-def tokenise_keeps_case():
-    return Answer.of(lambda text: re.findall(r"[A-Za-z0-9]+", text))
+@tokenise_num.wrong_answer
+def tokenise_num_word_boundaries():
+    return Answer.of(lambda text: _tokens_of(text, bounded=True))
 
 
-@tokenise.wrong_answer
-def tokenise_returns_a_set():
-    return Answer.of(lambda text: set(re.findall(r"[a-z0-9]+", text.lower())))
+@tokenise_num.wrong_answer
+def tokenise_num_short_tokens_dropped():
+    return Answer.of(lambda text: _tokens_of(text, drop_short=True))
 
 
-# --- 2. a text classifier ------------------------------------------------------------
+
+@tokenise_num.wrong_answer
+def tokenise_num_every_digit_a_number():
+    return Answer.of(lambda text: _tokens_of(text, any_digit=True))
+
+
+@tokenise_num.wrong_answer
+def tokenise_num_accents_folded():
+    return Answer.of(lambda text: _tokens_of(text, fold_accents=True))
+
+
+@tokenise_num.wrong_answer
+def tokenise_num_apostrophes_anywhere():
+    def loose(text):
+        return [NUMBER if t.isdigit() else t for t in re.findall(r"[a-z0-9']+", text.lower())]
+
+    return Answer.of(loose)
+
+
+
+@tokenise_num.wrong_answer
+def tokenise_num_split_on_spaces():
+    return Answer.of(lambda text: text.split())
+
+
+@tokenise_num.wrong_answer
+def tokenise_num_returns_a_set():
+    return Answer.of(lambda text: set(_tokens_of(text)))
+
+
+# --- 2. features chosen by cross-validation ----------------------------------------------
+
+
+def feature_candidates() -> dict:
+    """The feature variants exercise 2 compares, by name (new objects at each call)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return {
+        "word 1- and 2-grams": TfidfVectorizer(ngram_range=(1, 2)),
+        "words, sublinear counts": TfidfVectorizer(sublinear_tf=True),
+        "1- and 2-grams, no stop words": TfidfVectorizer(ngram_range=(1, 2), stop_words="english"),
+    }
+
+
+CV_FOLDS = 5
+
+
+def _classifier(features):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(features, LogisticRegression(max_iter=1000))
+
+
+def _cv_accuracy(model) -> float:
+    from sklearn.model_selection import cross_val_score
+
+    train, _ = _split()
+    return float(call_learner(cross_val_score, model, train["text"], train["queue"], cv=CV_FOLDS).mean())
+
+
+@lru_cache(maxsize=1)
+def _candidate_scores() -> dict:
+    return {name: _cv_accuracy(_classifier(features)) for name, features in feature_candidates().items()}
+
+
+def _tfidf_problem(model) -> str | None:
+    """What keeps ``model`` (a pipeline) from being TF-IDF features then a classifier, or None.
+
+    Every TF-IDF step counts whatever its other switches (``sublinear_tf``, ``norm``,
+    ``smooth_idf``, n-grams, stop words); ``use_idf=False`` leaves the term frequencies alone,
+    which is not TF-IDF.
+    """
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+
+    steps = [step for _, step in model.steps]
+    tfidf = [s for s in steps if isinstance(s, (TfidfTransformer, TfidfVectorizer))]
+    counts = [s for s in steps if isinstance(s, CountVectorizer) and not isinstance(s, TfidfVectorizer)]
+    if counts and not tfidf:
+        return ("turns messages into raw word counts (a CountVectorizer); the exercise asks for TF-IDF weights, "
+                "which give less weight to words that occur in many messages.")
+    without_idf = [s for s in tfidf if s.get_params().get("use_idf") is False]
+    if without_idf:
+        return (f"has a TF-IDF step ({type(without_idf[0]).__name__}) with `use_idf=False`: without the inverse "
+                "document frequency, each word weighs by its count in the message alone, as in a bag of words. Keep "
+                "the IDF (the default).")
+    return None
 
 
 @EXERCISES.exercise(
-    "pipeline",
-    title="Build a text classifier: TF-IDF, then logistic regression",
+    "features",
+    title="Choose TF-IDF features by cross-validation",
     hints=(
-        "A model cannot read strings: the first step of the pipeline turns messages into numbers, the last one "
-        "classifies them.",
-        "`make_pipeline(first_step, second_step)` builds the pipeline; the TF-IDF step is `TfidfVectorizer()`.",
-        "`text_model = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))`",
+        "For each variant, put it in a pipeline before `LogisticRegression(max_iter=1000)` and score the pipeline "
+        "with `cross_val_score(..., train[\"text\"], train[\"queue\"], cv=5)`; keep the mean.",
+        "A dict comprehension builds `cv_scores` in one line; `max(cv_scores, key=cv_scores.get)` is the name with "
+        "the largest score.",
+        "`cv_scores = {name: cross_val_score(make_pipeline(f, LogisticRegression(max_iter=1000)), train[\"text\"], "
+        "train[\"queue\"], cv=5).mean() for name, f in candidates.items()}`; then `text_model = "
+        "make_pipeline(candidates[best], LogisticRegression(max_iter=1000))`.",
     ),
 )
-def pipeline(text_model):
-    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+def features(cv_scores, text_model):
+    import numpy as np
 
-    steps = [step for _, step in text_model.steps] if isinstance(getattr(text_model, "steps", None), list) else []
-    counts = [s for s in steps if isinstance(s, CountVectorizer) and not isinstance(s, TfidfVectorizer)]
-    if counts and not any(isinstance(s, (TfidfTransformer, TfidfVectorizer)) for s in steps):
-        raise Incorrect(
-            "`text_model` turns messages into raw word counts (a CountVectorizer); the exercise asks for TF-IDF "
-            "weights, which give less weight to words that occur in many messages: use a `TfidfVectorizer()`."
-        )
-    if counts:  # a CountVectorizer then a TfidfTransformer computes the same TF-IDF weights
-        expect_pipeline(
-            text_model,
-            [CountVectorizer, TfidfTransformer, LogisticRegression],
-            name="text_model",
-            labels=["a word counter", "a TF-IDF weighting", "a logistic regression"],
-        )
-    else:
-        expect_pipeline(
-            text_model,
-            [TfidfVectorizer, LogisticRegression],
-            name="text_model",
-            labels=["a TF-IDF vectoriser", "a logistic regression"],
-        )
-    messages = _messages()
+    if cv_scores is Ellipsis or text_model is Ellipsis:
+        raise NotAttempted("`cv_scores` or `text_model` still holds `...`; replace it with your answer.")
+    if not isinstance(cv_scores, dict):
+        raise Incorrect(f"`cv_scores` should be a dict (variant name: mean accuracy), but it is a "
+                        f"{type(cv_scores).__name__}.")
+    want = _candidate_scores()
+    missing = [name for name in want if name not in cv_scores]
+    if missing:
+        raise Incorrect(f"`cv_scores` has no score for {', '.join(repr(m) for m in missing)}: one entry per variant "
+                        "of `candidates`, under its name.")
+    for name, expected in want.items():
+        value = cv_scores[name]
+        if np.ndim(value) == 1 and len(value) == CV_FOLDS:
+            raise Incorrect(f"`cv_scores[{name!r}]` holds {CV_FOLDS} fold scores; its mean is expected.")
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise Incorrect(f"`cv_scores[{name!r}]` should be a number, a mean accuracy.") from None
+        if not np.isclose(value, expected, rtol=0, atol=1e-6):
+            raise Incorrect(f"`cv_scores[{name!r}]` is not the mean accuracy of that variant (before "
+                            "`LogisticRegression(max_iter=1000)`) in 5-fold cross-validation on the training messages "
+                            "`train`.")
+    _expect_features_then_classifier(text_model)
+    problem = _tfidf_problem(text_model)
+    if problem:
+        raise Incorrect(f"`text_model` {problem}")
+    best = max(want, key=want.get)
+    if not np.isclose(_cv_accuracy(text_model), want[best], rtol=0, atol=1e-9):
+        raise Incorrect("`text_model` is not the pipeline of the variant with the largest mean score in "
+                        "`cv_scores` (scored as `cv_scores` is, its mean accuracy differs from that score).")
+    messages, held = _messages(), _holdout()
     fitted = fit_copy(text_model, messages["text"], messages["queue"], name="text_model")
-    held = _holdout()
     score = expect_score(
         fitted, held["text"], held["queue"], name="text_model", at_least=MIN_ACCURACY, baseline=_baseline_accuracy()
     )
-    vocabulary = len(fitted[0].vocabulary_)
-    return f"fitted on {len(messages)} messages ({vocabulary} words), it routes {score:.0%} of {len(held)} unseen ones right."
+    return (f"the variant with the best cross-validated accuracy; refitted on {len(messages)} messages, it routes "
+            f"{score:.0%} of {len(held)} unseen ones right.")
 
 
-@pipeline.wrong_answer
-def pipeline_model_only():
-    from sklearn.linear_model import LogisticRegression
-
-    return Answer.of(LogisticRegression(max_iter=1000))
-
-
-@pipeline.wrong_answer
-def pipeline_steps_reversed():
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+def _expect_features_then_classifier(model) -> None:
+    from sklearn.base import ClassifierMixin
     from sklearn.pipeline import Pipeline
 
-    return Answer.of(Pipeline([("model", LogisticRegression(max_iter=1000)), ("tfidf", TfidfVectorizer())]))
+    kind = type(model).__name__
+    if not isinstance(model, Pipeline):
+        if isinstance(model, ClassifierMixin):
+            raise Incorrect(f"`text_model` is a single {kind}, not a Pipeline: a model cannot read strings, so the "
+                            "feature step comes first (`make_pipeline` builds one).")
+        raise Incorrect(f"`text_model` should be a Pipeline, but it is a {kind}.")
+    steps = [step for _, step in model.steps]
+    if any(isinstance(step, ClassifierMixin) for step in steps[:-1]):
+        raise Incorrect("in `text_model`, a classifier comes before the last step: the feature step turns the "
+                        "messages into numbers first, and the classifier comes last.")
+    if len(steps) < 2 or not isinstance(steps[-1], ClassifierMixin):
+        raise Incorrect("`text_model` should end with the classifier, after the feature step.")
 
 
-@pipeline.wrong_answer
-def pipeline_word_counts_not_tfidf():
-    from sklearn.feature_extraction.text import CountVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-
-    return Answer.of(make_pipeline(CountVectorizer(), LogisticRegression(max_iter=1000)))
+def _scores_right():
+    return dict(_candidate_scores())
 
 
-@pipeline.wrong_answer
-def pipeline_with_a_tiny_vocabulary():
+def _best_name():
+    scores = _candidate_scores()
+    return max(scores, key=scores.get)
+
+
+@features.wrong_answer
+def features_idf_switched_off():
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return Answer.of(_scores_right(), _classifier(TfidfVectorizer(use_idf=False, norm=None)))
+
+
+
+@features.wrong_answer
+def features_counts_then_a_transformer_without_idf():
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    return Answer.of(make_pipeline(TfidfVectorizer(max_features=10), LogisticRegression(max_iter=1000)))
+    return Answer.of(_scores_right(),
+                     make_pipeline(CountVectorizer(), TfidfTransformer(use_idf=False), LogisticRegression(max_iter=1000)))
 
 
-# --- 3. error analysis -----------------------------------------------------------------
+@features.wrong_answer
+def features_word_counts_not_tfidf():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return Answer.of(_scores_right(), _classifier(CountVectorizer(ngram_range=(1, 2), stop_words="english")))
+
+
+@features.wrong_answer
+def features_not_the_best_variant():
+    scores = _candidate_scores()
+    worst = min(scores, key=scores.get)
+    return Answer.of(_scores_right(), _classifier(feature_candidates()[worst]))
+
+
+
+@features.wrong_answer
+def features_fold_scores_not_averaged():
+    from sklearn.model_selection import cross_val_score
+
+    train, _ = _split()
+    scores = {name: cross_val_score(_classifier(f), train["text"], train["queue"], cv=CV_FOLDS)
+              for name, f in feature_candidates().items()}
+    return Answer.of(scores, _classifier(feature_candidates()[_best_name()]))
+
+
+@features.wrong_answer
+def features_scored_on_the_training_messages():
+    train, _ = _split()
+    scores = {name: _classifier(f).fit(train["text"], train["queue"]).score(train["text"], train["queue"])
+              for name, f in feature_candidates().items()}
+    return Answer.of(scores, _classifier(feature_candidates()[max(scores, key=scores.get)]))
+
+
+@features.wrong_answer
+def features_model_only():
+    from sklearn.linear_model import LogisticRegression
+
+    return Answer.of(_scores_right(), LogisticRegression(max_iter=1000))
+
+
+# --- 3. error analysis: the most common confusion, as a function ----------------------------------------
+
+
+def _most_confused_of(results, *, slip=None):
+    """The (true, predicted) pair most frequent among the misrouted rows, or a shortcut that can differ."""
+    wrong = results[results["queue"] != results["predicted"]]
+    if slip == "prediction_first":  # the most common wrong prediction, then the most common true queue in it
+        top = wrong["predicted"].value_counts().idxmax()
+        return wrong.loc[wrong["predicted"] == top, "queue"].value_counts().idxmax(), top
+    if slip == "queue_first":  # the most common true queue among the errors, then its most common prediction
+        top = wrong["queue"].value_counts().idxmax()
+        return top, wrong.loc[wrong["queue"] == top, "predicted"].value_counts().idxmax()
+    if slip == "all_rows":  # right answers counted too
+        return tuple(results.groupby(["queue", "predicted"]).size().idxmax())
+    return tuple(wrong.groupby(["queue", "predicted"]).size().idxmax())
+
+
+def _table_of(pairs: dict, *, seed: int, extra=True):
+    """A results table with ``pairs[(true, predicted)]`` rows each, shuffled, with an id and text column."""
+    import numpy as np
+    import pandas as pd
+
+    rows = [(true, predicted) for (true, predicted), n in pairs.items() for _ in range(n)]
+    order = np.random.default_rng(seed).permutation(len(rows))
+    table = pd.DataFrame([rows[i] for i in order], columns=["queue", "predicted"])
+    table.index = 1000 + 7 * np.arange(len(table))[::-1]  # neither 0, 1, 2... nor increasing
+    if extra:
+        table.insert(0, "text", [f"message {i}" for i in range(len(table))])
+        table["probability"] = np.round(np.linspace(0.3, 0.9, len(table)), 2)
+    return table
+
+
+def _confusion_cases():
+    """``(name, table)``: the lesson's results, then tables made so that each shortcut gives another pair."""
+    prediction_first_differs = {  # wrong predictions: shipping 10 (sales 5, stock 4, support 1); the top pair: stock -> support
+        ("sales", "sales"): 20, ("shipping", "shipping"): 18, ("stock", "stock"): 25, ("support", "support"): 30,
+        ("sales", "shipping"): 5, ("stock", "shipping"): 4, ("support", "shipping"): 1,
+        ("stock", "support"): 6, ("stock", "sales"): 3,
+    }
+    queue_first_differs = {  # true queue of the errors: stock 12 (5, 4, 3); the top pair: sales -> shipping, 7
+        ("sales", "sales"): 15, ("shipping", "shipping"): 22, ("stock", "stock"): 19, ("support", "support"): 16,
+        ("sales", "shipping"): 7, ("stock", "sales"): 5, ("stock", "shipping"): 4, ("stock", "support"): 3,
+    }
+    return [
+        ("the lesson's results", _results()),
+        ("a table of the check's own", _table_of(prediction_first_differs, seed=31)),
+        ("another table of the check's own", _table_of(queue_first_differs, seed=32, extra=False)),
+    ]
+
+
+@lru_cache(maxsize=1)
+def _confused_pair() -> tuple[str, str]:
+    return _most_confused_of(_results())
 
 
 @EXERCISES.exercise(
-    "errors",
-    title="Find the model's errors and its most common confusion",
+    "most_confused",
+    title="Find a classifier's most common confusion, for any table of results",
     hints=(
-        "A message is an error when its true queue (column `queue`) differs from the model's (column `predicted`).",
+        "A row is an error when its true queue (column `queue`) differs from the model's (column `predicted`). "
+        "Keep those rows first, then count the pairs.",
         "`results[results[\"queue\"] != results[\"predicted\"]]` keeps the errors. Group them by the pair of columns "
-        "and count: `.groupby([\"queue\", \"predicted\"]).size()`.",
-        "`most_confused = errors.groupby([\"queue\", \"predicted\"]).size().idxmax()` gives the pair (true, predicted) "
-        "that occurs most often.",
+        "and count: `.groupby([\"queue\", \"predicted\"]).size()`; `idxmax()` gives the label of the largest count.",
+        "`errors = results[results[\"queue\"] != results[\"predicted\"]]`; "
+        "`return tuple(errors.groupby([\"queue\", \"predicted\"]).size().idxmax())`",
     ),
 )
-def errors(errors, most_confused):
+def most_confused(most_confused):
+    import pandas as pd
+
+    if not callable(most_confused):
+        raise Incorrect(f"`most_confused` should be a function, but it is a {type(most_confused).__name__}.")
+    for name, table in _confusion_cases():
+        pair = call_learner(most_confused, table.copy())
+        if pair is Ellipsis:
+            raise NotAttempted("your function still returns `...`; replace it with your answer.")
+        if isinstance(pair, pd.Series) and pair.dtype == bool:
+            raise Incorrect(f"on {name}, `most_confused` returned a True/False Series, one value per row: it says "
+                            "which rows are errors; use it to select those rows of `results`, then count the pairs.")
+        if isinstance(pair, (pd.DataFrame, pd.Series)):
+            raise Incorrect(f"on {name}, `most_confused` returned a {type(pair).__name__}; a pair of queue names, "
+                            "(true queue, predicted queue), is expected.")
+        if isinstance(pair, str):
+            raise Incorrect(f"on {name}, `most_confused` returned one queue name; a pair, (true queue, predicted "
+                            "queue), is expected.")
+        pair = as_pair(pair, name="most_confused(results)", what="a pair of queue names, (true queue, predicted queue)")
+        if not all(isinstance(queue, str) for queue in pair):
+            raise Incorrect("`most_confused` should return two queue names (strings), (true queue, predicted queue).")
+        want = _most_confused_of(table)
+        if pair == want:
+            continue
+        if pair == want[::-1]:
+            raise Incorrect(f"on {name}, the pair is the wrong way round: the true queue comes first, then the "
+                            "predicted one.")
+        if pair[0] == pair[1]:
+            raise Incorrect(f"on {name}, `most_confused` returned a pair of the same queue twice, a message routed "
+                            "right: count only the rows where the two queues differ.")
+        if pair == _most_confused_of(table, slip="prediction_first"):
+            raise Incorrect(f"on {name}, `most_confused` returned the most common true queue *within* the most "
+                            "common wrong prediction; the pair asked for is the (true, predicted) pair that occurs "
+                            "most often. Count the pairs themselves.")
+        if pair == _most_confused_of(table, slip="queue_first"):
+            raise Incorrect(f"on {name}, `most_confused` returned the most common prediction *within* the true "
+                            "queue with most errors; the pair asked for is the (true, predicted) pair that occurs "
+                            "most often. Count the pairs themselves.")
+        raise Incorrect(f"on {name}, `most_confused` did not return the (true, predicted) pair that occurs most "
+                        "often among the errors.")
     results = _results()
-    expect_frame(errors, name="errors")
-    if "id" not in errors.columns:
-        raise Incorrect("`errors` has no column `id`: keep the columns of `results` so each message can be found.")
-    wrong_ids = set(results.loc[results["queue"] != results["predicted"], "id"])
-    right_ids = set(results["id"]) - wrong_ids
-    ids = set(errors["id"])
-    if ids and ids <= right_ids:
-        raise Incorrect("`errors` holds messages the model routed correctly; keep those where the two queues differ.")
-    if ids == set(results["id"]):
-        raise Incorrect("`errors` holds every message of `results`; keep only those the model got wrong.")
-    if ids != wrong_ids:
-        raise Incorrect(f"`errors` has {len(ids)} message(s), but not exactly the ones whose predicted queue is wrong.")
-    if len(errors) != len(wrong_ids):
-        raise Incorrect("`errors` has some messages more than once.")
-    pair = as_pair(most_confused, name="most_confused", what="a pair of queue names, (true queue, predicted queue)")
-    if not all(isinstance(queue, str) for queue in pair):
-        raise Incorrect("`most_confused` should hold two queue names (strings), (true queue, predicted queue).")
-    expected = _confused_pair()
-    if pair == expected[::-1]:
-        raise Incorrect(
-            "`most_confused` has the two queues the wrong way round: the true queue comes first, then the predicted one."
-        )
-    if pair != expected:
-        raise Incorrect("`most_confused` is not the (true, predicted) pair that occurs most often among the errors.")
-    count = int(((results["queue"] == pair[0]) & (results["predicted"] == pair[1])).sum())
-    return (f"{len(wrong_ids)} of {len(results)} training messages are misrouted by the models that did not see them; "
-            f"{count} of them in the most common way.")
+    count = int(((results["queue"] == _confused_pair()[0]) & (results["predicted"] == _confused_pair()[1])).sum())
+    wrong = int((results["queue"] != results["predicted"]).sum())
+    return (f"right on the lesson's results ({count} of its {wrong} errors are that pair) and on "
+            f"{len(_confusion_cases()) - 1} tables of the check's own.")
 
 
-@errors.wrong_answer
-def errors_the_right_ones():
-    results = _results()
-    right = results[results["queue"] == results["predicted"]]
-    return Answer.of(right, _confused_pair())
+@most_confused.wrong_answer
+def most_confused_prediction_first():
+    return Answer.of(lambda results: _most_confused_of(results, slip="prediction_first"))
 
 
-@errors.wrong_answer
-def errors_pair_reversed():
-    results = _results()
-    wrong = results[results["queue"] != results["predicted"]]
-    return Answer.of(wrong, _confused_pair()[::-1])
+@most_confused.wrong_answer
+def most_confused_queue_first():
+    return Answer.of(lambda results: _most_confused_of(results, slip="queue_first"))
 
 
-@errors.wrong_answer
-def errors_most_frequent_true_queue_only():
-    results = _results()
-    wrong = results[results["queue"] != results["predicted"]]
-    return Answer.of(wrong, wrong["queue"].value_counts().idxmax())
+@most_confused.wrong_answer
+def most_confused_right_answers_counted():
+    return Answer.of(lambda results: _most_confused_of(results, slip="all_rows"))
 
 
-@errors.secret_values
-def errors_secrets():
+@most_confused.wrong_answer
+def most_confused_pair_reversed():
+    return Answer.of(lambda results: _most_confused_of(results)[::-1])
+
+
+@most_confused.wrong_answer
+def most_confused_the_error_mask():
+    return Answer.of(lambda results: results["queue"] != results["predicted"])
+
+
+@most_confused.wrong_answer
+def most_confused_most_frequent_true_queue_only():
+    def true_queue(results):
+        wrong = results[results["queue"] != results["predicted"]]
+        return wrong["queue"].value_counts().idxmax()
+
+    return Answer.of(true_queue)
+
+
+@most_confused.wrong_answer
+def most_confused_lessons_pair_always():
+    return Answer.of(lambda results: _confused_pair())
+
+
+@most_confused.secret_values
+def most_confused_secrets():
     first, second = _confused_pair()
     return [f"({first!r}, {second!r})"]
 
@@ -507,21 +778,54 @@ def _attention_cases():
     ]
 
 
-def _attention_of(Q, K, V, mask, *, scale="sqrt", axis=1, use_mask=True, invert=False, shift=True):
-    """Attention as the exercise asks, or with one slip (a wrong answer the check recognises)."""
+def _attention_of(Q, K, V, mask, *, scale="sqrt", axis=1, use_mask=True, invert=False, shift=True,
+                  mask_after_exp=False):
+    """Attention as the exercise asks, or with one slip (a wrong answer the check recognises).
+
+    ``shift`` is True (each row's largest score), False (none) or ``"global"`` (the largest of
+    the table); ``mask_after_exp`` multiplies the exponentials by the mask instead of setting the
+    masked scores to ``-inf`` (so a row's largest score may belong to a hidden key).
+    """
     import numpy as np
 
     divisor = {"sqrt": np.sqrt(Q.shape[1]), "none": 1.0, "d": Q.shape[1]}[scale]
     scores = Q @ K.T / divisor
-    if use_mask:
-        allowed = ~mask if invert else mask
+    allowed = ~mask if invert else mask
+    if use_mask and not mask_after_exp:
         scores = np.where(allowed, scores, -np.inf)
-    with np.errstate(over="ignore", invalid="ignore"):
-        if shift:
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        if shift == "global":
+            scores = scores - scores[np.isfinite(scores)].max()
+        elif shift:
             scores = scores - scores.max(axis=axis, keepdims=True)
         weights = np.exp(scores)
+        if use_mask and mask_after_exp:
+            weights = weights * allowed
         weights = weights / weights.sum(axis=axis, keepdims=True)
         return weights @ V, weights
+
+
+ATTENTION_NAN_SLIPS = (
+    ({"shift": False}, "`np.exp` of a large score overflows. Subtract each row's largest score before `np.exp`; the "
+                       "softmax does not change."),
+    ({"mask_after_exp": True}, "the mask is applied after `np.exp`, so a row's largest score can belong to a hidden "
+                               "key, and then `np.exp` of every allowed score underflows to 0 and the row is 0 / 0. "
+                               "Set the masked scores to `-np.inf` *before* taking each row's largest score."),
+    ({"shift": "global"}, "the largest score of the whole table is subtracted, so in a row whose scores are all far "
+                          "below it, `np.exp` underflows to 0 and the row is 0 / 0. Subtract each *row's* largest "
+                          "score."),
+    ({"shift": "global", "mask_after_exp": True},
+     "the largest score of the whole table is subtracted, and the mask applied after `np.exp`, so in some rows "
+     "`np.exp` of every allowed score underflows to 0 and the row is 0 / 0. Set the masked scores to `-np.inf`, "
+     "then subtract each *row's* largest score."),
+)
+
+
+def _same_with_nan(got, want) -> bool:
+    """Same values, NaN where the other has NaN (an answer that fails the same way as a known slip)."""
+    import numpy as np
+
+    return bool(np.allclose(got, want, rtol=ATTENTION_RTOL, atol=ATTENTION_ATOL, equal_nan=True))
 
 
 def _read_attention(result, n_queries, n_keys, n_values):
@@ -583,9 +887,13 @@ def attention(attention):
         large = np.abs(Q).max() > LARGE_SCORES / 2
         if not (np.isfinite(weights).all() and np.isfinite(outputs).all()):
             if large:
-                raise Incorrect(f"for large scores ({shapes}), `attention` returns NaN or infinite values: `np.exp` "
-                                "of a large score overflows. Subtract each row's largest score before `np.exp`; "
-                                "the softmax does not change.")
+                for slip, why in ATTENTION_NAN_SLIPS:
+                    if _same_with_nan(weights, _attention_of(Q, K, V, mask, **slip)[1]):
+                        raise Incorrect(f"for large scores ({shapes}), `attention` returns NaN or infinite values: "
+                                        f"{why}")
+                raise Incorrect(f"for large scores ({shapes}), `attention` returns NaN or infinite values. Set the "
+                                "masked scores to `-np.inf` first, then subtract each row's largest score before "
+                                "`np.exp`; the softmax does not change.")
             raise Incorrect(f"for {shapes}, `attention` returns NaN or infinite values: a masked key should get a "
                             "score of `-np.inf`, whose `exp` is 0, and every row keeps at least one key.")
         if _close(weights, want_weights):
@@ -649,6 +957,16 @@ def attention_softmax_not_shifted():
 
 
 @attention.wrong_answer
+def attention_mask_after_exp():
+    return _attention_answer(mask_after_exp=True)
+
+
+@attention.wrong_answer
+def attention_shifted_by_the_largest_score_of_all():
+    return _attention_answer(shift="global")
+
+
+@attention.wrong_answer
 def attention_weights_first():
     def swapped(Q, K, V, mask):
         outputs, weights = _attention_of(Q, K, V, mask)
@@ -677,8 +995,8 @@ def _mean_of_values(V, n_queries):
 
 JUDGEMENT_FEEDBACK = {
     "B": "one small model trained from nothing on a few hundred messages says little about attention in "
-    "general: transformers pretrained on a lot of text are the strongest text classifiers known. What lost here "
-    "is the attempt to learn word vectors and attention from 220 messages.",
+    "general: transformers pretrained on a lot of text are usually much stronger text classifiers once fine-tuned. "
+    "What lost here is the attempt to learn word vectors and attention from 220 messages.",
     "C": "training accuracy rises while a network memorises its few training messages; the validation loss "
     "already stopped falling. More epochs fit the noise, not the task.",
     "D": "the test messages would then choose the epoch, so its test accuracy is the best of many tries on them: "
