@@ -3,7 +3,10 @@
 - the Repayment Assistance Plan over many loans at once (the loans repaid dropped from the
   arrays at the end of a year) equals a plain month-by-month loop over one loan;
 - the land branches' loans of several options simulated together equal one option at a time;
-- each draw's NPV read from flat tables over all the draws equals the branch-by-branch reading;
+- every branch's loans at its point salary, computed with the grids and finished together,
+  equal each computed alone (for any scenario: Hypothesis);
+- each draw's NPV read from flat tables over all the draws (one table for the three branches)
+  equals the branch-by-branch reading;
 - the percentiles taken from sorted rows equal ``np.percentile`` of the draws.
 """
 
@@ -176,3 +179,77 @@ def test_percentiles_equal_numpy_percentile_for_any_number_of_draws(n):
     with_nan = values.copy()
     with_nan[0, 0] = np.nan
     assert np.array_equal(mc.percentiles(with_nan), np.percentile(with_nan, mc.PERCENTILES, axis=1), equal_nan=True)
+
+
+def loans_one_at_a_time(s: Scenario) -> tuple[dict, dict]:
+    """Every branch's loans at its point salary, and the land branch's on the grid, each computed alone (no batch, no cache)."""
+    single, grids = {}, {}
+    for option in s.options:
+        follows = cf.loans_follow_salary(option, s.assumptions)
+        for i, b in enumerate(cf.branches(option, s.person, s.assumptions)):
+            income = cf.branch_income(option, s.person, b) if follows else None
+            key = cf._loan_key(option, s.person, s.assumptions, float(b.study_end), income)
+            if key is not None and (i or not follows):
+                money, kind, years, person, assumptions, income = key
+                single[key] = cf._loan_rows(money, kind, years, person, assumptions, income)[0]
+        if follows:
+            grids[option] = cf.land_loan_flows(option, s.person, s.assumptions, cf.branch_tables(option, s.person, s.assumptions).grid)
+    return single, grids
+
+
+def check_loans_together_equal_alone(s: Scenario) -> None:
+    cf.clear_caches()
+    together = cf.scenario_tables(s.options, s.person, s.assumptions)
+    single, grids = loans_one_at_a_time(s)
+    for key, expected in single.items():
+        assert np.array_equal(cf._LOAN_FLOWS[key], expected), key[1:3]
+    for option, t in zip(s.options, together):
+        if option in grids:
+            assert np.array_equal(t.land_loan_rows(), grids[option]), option.kind
+    cf.clear_caches()
+
+
+@pytest.mark.parametrize("pre_tax", [False, True], ids=["after-tax", "pre-tax"])
+@pytest.mark.parametrize("share, dependants, salary", [(0.8, 0, 58_260), (1.0, 2, 30_000), (0.4, 1, 95_000)])
+def test_every_branch_loans_computed_together_equal_each_alone(share, dependants, salary, pre_tax):
+    s = rap_scenario(share, dependants, salary)
+    s = dataclasses.replace(s, assumptions=dataclasses.replace(s.assumptions, pre_tax=pre_tax))
+    check_loans_together_equal_alone(s)
+
+
+@st.composite
+def financed_scenarios(draw):
+    """Every option kind borrowing a share of its costs on a plan each, for people of any income, before or after tax."""
+    plans = st.sampled_from(["rap", "auto", "tiered"])
+
+    def option(kind):
+        if kind == "stay":
+            return make_option(kind)
+        plan = draw(plans) if kind in GRADUATE_KINDS else "auto"
+        money = Financing(borrow_share=draw(st.sampled_from([0.0, 0.3, 0.8, 1.0])), plan=plan, dependants=draw(st.integers(0, 3)),
+                          private_rate=draw(st.sampled_from([0.05, 0.09, 0.14])))
+        return make_option(kind, financing=money)
+
+    person = Person(age=draw(st.integers(22, 55)), salary=draw(st.floats(15_000, 250_000)), retirement_age=65)
+    assumptions = Assumptions(pre_tax=draw(st.booleans()), state_rate=draw(st.sampled_from([0.0, 0.05])))
+    return Scenario(person, tuple(option(kind) for kind in KINDS), assumptions)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(financed_scenarios())
+def test_loans_of_every_option_and_branch_together_equal_each_alone_for_any_scenario(s):
+    check_loans_together_equal_alone(s)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(financed_scenarios(), st.integers(0, 2**32 - 1))
+def test_npv_of_each_draw_from_one_table_equals_the_branch_by_branch_reading_for_any_scenario(s, seed):
+    cf.clear_caches()
+    draws = mc.draw(s, 3_000, np.random.default_rng(seed))
+    assert np.array_equal(mc.npv_draws(s, draws), branch_by_branch(s, draws))
+
+
+def test_branch_counts_equal_bincount():
+    codes = np.random.default_rng(0).integers(0, 3, 10_001).astype(np.int8)
+    for code in (codes, np.zeros(5, dtype=np.int8), np.full(7, 2, dtype=np.int8), np.zeros(0, dtype=np.int8)):
+        assert np.array_equal(mc._branch_counts(code), np.bincount(code, minlength=3))

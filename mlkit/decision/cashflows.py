@@ -335,7 +335,7 @@ class BranchTables:
         self.grid = median * np.exp(sigma * self.z)
         self._option, self._person, self._assumptions = option, person, assumptions
         self._loan_rows: np.ndarray | None = None
-        self._job_flat = self._land_flat = None
+        self._job_flat = self._all_flat = None
 
     @property
     def gridded(self) -> bool:
@@ -389,13 +389,23 @@ class BranchTables:
         return self.head[branch] + after(self.job[branch], self.job_tail[branch], work_start, self.years)
 
     def outcome_values(self, code: np.ndarray, work_start: np.ndarray, z: np.ndarray,
-                       located: tuple[np.ndarray, np.ndarray] | None = None, land: np.ndarray | None = None) -> np.ndarray:
+                       located: tuple[np.ndarray, np.ndarray] | None = None, land: np.ndarray | None = None,
+                       grid_offset: np.ndarray | None = None, out: np.ndarray | None = None) -> np.ndarray:
         """The NPV of every draw in its own branch ``code`` (0 land, 1 fall back, 2 drop out).
 
         :meth:`land_value` for the draws of the land branch, :meth:`branch_value` for the others,
         with the same arithmetic draw by draw (so the same numbers, bit for bit), computed over
         all the draws at once, in place: gathers from flat tables cost less than splitting the
-        draws by branch. ``land``: ``code == 0``, when already known.
+        draws by branch. ``land``: ``code == 0``, when already known; ``grid_offset``: the grid
+        index of :meth:`locate` times ``years + 2``, when already known (it depends on the spread
+        only); ``out``: where to write the values (a new array by default).
+
+        With the brackets every draw is read from one table of three blocks (:meth:`_flat_all`),
+        the land branch's grid and the other two branches' rows repeated once per grid salary,
+        as the land branch is: ``head[b] + at_low + w * (at_high - at_low)``. In the blocks of
+        the other branches the row "above" is the row itself, so ``at_high - at_low`` is exactly
+        0 and the draw's value is ``head[b] + ((1 - frac) * job[b, k] + job_tail[b, k + 1])``,
+        that of :meth:`branch_value`.
         """
         width = self.years + 2
         start = np.minimum(work_start, self.years)
@@ -404,6 +414,24 @@ class BranchTables:
         np.subtract(1, keep, out=keep)  # 1 - (start - k)
         at = code.astype(np.intp)
         value = self.head.take(at)
+        if not self.linear:
+            g, w = located if located is not None else self.locate(z)
+            if grid_offset is None:
+                grid_offset = g * width
+            rows, tail_next, rows_up, tail_up_next = self._flat_all()
+            at *= GRID_POINTS * width
+            at += grid_offset
+            at += k
+            part = rows.take(at)
+            part *= keep
+            part += tail_next.take(at)  # at_low (in the other branches: (1 - frac) * job[b, k] + job_tail[b, k + 1])
+            high = rows_up.take(at)
+            high *= keep
+            high += tail_up_next.take(at)  # at_high (in the other branches: at_low, exactly)
+            high -= part
+            high *= w
+            part += value  # head[b] + at_low
+            return np.add(part, high, out=out)  # ... + w * (at_high - at_low), which is +0.0 in the other branches
         at *= width
         at += k
         job, job_tail_next = self._flat_job()
@@ -413,27 +441,12 @@ class BranchTables:
         value += part  # head[b] + ((1 - frac) * job[b, k] + job_tail[b, k + 1]), as branch_value
         if land is None:
             land = code == 0
-        if not land.any():
+        if land.any():
+            np.copyto(value, self.land_value(work_start, z, located), where=land)
+        if out is None:
             return value
-        if self.linear:
-            land_value = self.land_value(work_start, z, located)
-        else:  # land_value's interpolation between grid salaries, on the whole draws
-            g, w = located if located is not None else self.locate(z)
-            rows, tail_next, rows_up, tail_up_next = self._flat_land()
-            low = g * width
-            low += k
-            land_value = rows.take(low)
-            land_value *= keep
-            land_value += tail_next.take(low)  # at_low
-            high = rows_up.take(low)
-            high *= keep
-            high += tail_up_next.take(low)  # at_high
-            high -= land_value
-            high *= w
-            land_value += self.head[0]
-            land_value += high  # head[0] + at_low + w * (at_high - at_low)
-        np.copyto(value, land_value, where=land)
-        return value
+        out[...] = value
+        return out
 
     def _flat_job(self) -> tuple[np.ndarray, np.ndarray]:
         """``job`` flattened, and ``job_tail`` flattened and shifted by one (entry ``i`` is entry ``i + 1``)."""
@@ -441,14 +454,26 @@ class BranchTables:
             self._job_flat = (self.job.ravel(), _shifted(self.job_tail.ravel(), 1))
         return self._job_flat
 
-    def _flat_land(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The land rows and tails of :meth:`land_rows` flattened: rows, tails shifted by one, both shifted by a row more."""
-        if self._land_flat is None:
-            _z, rows, tails = self.land_rows(GRID_POINTS)
+    def _flat_all(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The tables of :meth:`outcome_values` with the brackets, flattened: shape ``(3, GRID_POINTS, years + 2)``.
+
+        Block 0 is the land branch's grid (:meth:`land_rows`), blocks 1 and 2 the fall-back and
+        drop-out rows (``job``, ``job_tail``) once per grid salary. Returned: the rows, the tails
+        shifted by one (entry ``i`` is entry ``i + 1``), and the same two one grid salary up
+        (shifted by a row more), all views of two arrays. A draw reads row ``g <= GRID_POINTS - 2``
+        of a block and the row above, in the same block: in blocks 1 and 2 that is the same row.
+        """
+        if self._all_flat is None:
+            _z, land_rows, land_tails = self.land_rows(GRID_POINTS)
             width = self.years + 2
+            rows = np.empty((3, GRID_POINTS, width))
+            tails = np.empty((3, GRID_POINTS, width))
+            rows[0], tails[0] = land_rows, land_tails
+            rows[1:] = self.job[1:, None, :]
+            tails[1:] = self.job_tail[1:, None, :]
             flat, tail = rows.ravel(), tails.ravel()
-            self._land_flat = (flat, _shifted(tail, 1), _shifted(flat, width), _shifted(tail, width + 1))
-        return self._land_flat
+            self._all_flat = (flat, tail[1:], flat[width:], tail[width + 1 :])
+        return self._all_flat
 
     def locate(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(grid index, interpolation weight) of the target salaries of the standard normals ``z``.
@@ -585,27 +610,53 @@ _EVEN_WEIGHTS = {points: _weights(np.linspace(-GRID_Z, GRID_Z, points)) for poin
 
 
 def scenario_tables(options, person: Person, assumptions: Assumptions) -> list[BranchTables]:
-    """:func:`branch_tables` of every option, with the land branches' loan rows filled in together.
+    """:func:`branch_tables` of every option, with every option's loans computed together first.
 
-    The land branch's loans are tabulated on the salary grid where their cost follows the
-    salary (:meth:`BranchTables.land_loan_rows`); on the Repayment Assistance Plan that is a
-    month-by-month simulation of every grid salary, whose cost is per month: every option's
-    grid is simulated in one call (:func:`_loan_rows_many`), with the same numbers as one
-    option at a time.
+    The loans of each branch at its point salary (:func:`_loan_flows`, what
+    :class:`BranchTables` reads) and, where their cost follows the salary, the land branch's
+    loans on the salary grid (:meth:`BranchTables.land_loan_rows`): on the Repayment Assistance
+    Plan each is a month-by-month simulation whose cost is per month, not per loan, so every
+    option's are simulated in one call (:func:`_loan_rows_many`), with the same numbers as one
+    at a time. Done once per scenario (then the tables are cached).
     """
+    todo = [option for option in dict.fromkeys(options) if (option, person, assumptions) not in _PREPARED]
+    land_rows = {}
+    if todo:
+        keys, requests, grids = {}, [], []
+        for option in todo:
+            parts = branches(option, person, assumptions)
+            follows = loans_follow_salary(option, assumptions)
+            for i, b in enumerate(parts):
+                if i or not follows:
+                    income = branch_income(option, person, b) if follows else None
+                    key = _loan_key(option, person, assumptions, float(b.study_end), income)
+                    if key is not None and key not in _LOAN_FLOWS and key not in keys:
+                        keys[key] = len(requests)
+                        requests.append((*key[:3], income, None))
+            land = parts[0]
+            if follows and land.study_end > 0:
+                median, sigma = option.salary_spread(assumptions.salary_range_coverage, person)
+                grid = median * np.exp(sigma * np.linspace(-GRID_Z, GRID_Z, GRID_POINTS))  # BranchTables.grid
+                grids.append((option, len(requests)))
+                requests.append((option.loans(assumptions.start), option.kind, float(land.study_end), branch_income(option, person, land), grid))
+        if len(requests) > 1:
+            rows = _loan_rows_many(requests, person, assumptions)
+            for key, at in keys.items():
+                _keep_loan_flows(key, rows[at][0])
+            land_rows = {option: rows[at] for option, at in grids}
     tables = [branch_tables(option, person, assumptions) for option in options]
-    todo, requests = [], []
-    for t in tables:
-        if t.loans_vary and t._loan_rows is None and not any(t is other for other in todo):
-            land = branches(t._option, person, assumptions)[0]
-            if t._option.financing.borrows and land.study_end > 0:
-                todo.append(t)
-                requests.append((t._option.loans(assumptions.start), t._option.kind, float(land.study_end),
-                                 branch_income(t._option, person, land), t.grid))
-    if len(todo) > 1:
-        for t, rows in zip(todo, _loan_rows_many(requests, person, assumptions)):
-            t._set_loan_rows(rows)
+    if len(_PREPARED) + len(todo) > _LOAN_FLOWS_SIZE:
+        _PREPARED.clear()  # only saves looking the loans up again
+    for option in todo:
+        _PREPARED.add((option, person, assumptions))
+    for option, t in zip(options, tables):
+        if t._loan_rows is None and option in land_rows:
+            t._set_loan_rows(land_rows[option])
     return tables
+
+
+#: The ``(option, person, assumptions)`` whose loans :func:`scenario_tables` has computed.
+_PREPARED: set[tuple] = set()
 
 
 @lru_cache(maxsize=256)
@@ -699,16 +750,35 @@ def loan_flows(
 
 def _loan_flows(option: Option, person: Person, assumptions: Assumptions, study_years: float, income: Income | None = None) -> np.ndarray:
     """:func:`loan_flows`, read-only, cached on what the loans depend on (not on tuition once the loans are known)."""
-    if not option.financing.borrows or study_years <= 0:
+    key = _loan_key(option, person, assumptions, study_years, income)
+    if key is None:
         return np.zeros(person.horizon_years)
-    return _loan_flows_of(option.loans(assumptions.start), option.kind, float(study_years), person, assumptions, income)
+    found = _LOAN_FLOWS.get(key)
+    if found is None:
+        money, kind, study_years, person, assumptions, income = key
+        found = _keep_loan_flows(key, _loan_rows(money, kind, study_years, person, assumptions, income)[0])
+    return found
 
 
-@lru_cache(maxsize=4096)
-def _loan_flows_of(money, kind: str, study_years: float, person: Person, assumptions: Assumptions, income: Income | None) -> np.ndarray:
-    out = _loan_rows(money, kind, study_years, person, assumptions, income)[0]
-    out.flags.writeable = False
-    return out
+def _loan_key(option: Option, person: Person, assumptions: Assumptions, study_years: float, income: Income | None):
+    """What :func:`_loan_flows` depends on, ``(money, kind, study_years, person, assumptions, income)`` (``None``: no loans)."""
+    if not option.financing.borrows or study_years <= 0:
+        return None
+    return option.loans(assumptions.start), option.kind, float(study_years), person, assumptions, income
+
+
+#: The loan flows of :func:`_loan_flows` by :func:`_loan_key` (read-only arrays; the oldest dropped beyond the size).
+_LOAN_FLOWS: dict[tuple, np.ndarray] = {}
+_LOAN_FLOWS_SIZE = 4096
+
+
+def _keep_loan_flows(key: tuple, flows_: np.ndarray) -> np.ndarray:
+    """Store one series of :data:`_LOAN_FLOWS` (read-only) and return it."""
+    flows_.flags.writeable = False
+    if len(_LOAN_FLOWS) >= _LOAN_FLOWS_SIZE:
+        del _LOAN_FLOWS[next(iter(_LOAN_FLOWS))]
+    _LOAN_FLOWS[key] = flows_
+    return flows_
 
 
 def land_loan_flows(option: Option, person: Person, assumptions: Assumptions, salaries) -> np.ndarray:
@@ -742,7 +812,8 @@ def _loan_rows_many(requests, person: Person, assumptions: Assumptions) -> list[
     The Repayment Assistance Plan is simulated month by month, a loop whose cost is per month, not
     per row: the schedules of every request are run in one call of
     :func:`~mlkit.decision.repayment.rap_schedule` (each row's arithmetic is its own, so the
-    result is the same, bit for bit, as one call per request).
+    result is the same, bit for bit, as one call per request). The requests of one row (a
+    branch at its point salary) are then finished together (:func:`_finish_singles`).
     """
     from mlkit.decision.loans import federal_rap_inputs
     from mlkit.decision.repayment import RapSchedule, rap_schedule
@@ -767,7 +838,78 @@ def _loan_rows_many(requests, person: Person, assumptions: Assumptions) -> list[
             plans[id(p)] = RapSchedule(**{name: getattr(together, name)[low:high] for name in
                                           ("payment", "interest_charged", "interest_waived", "principal_support",
                                            "balance", "forgiven", "payments_made")})
-    return [p.finish(plans.get(id(p))) for p in pending]
+    singles = [p for p in pending if p.terms is not None and p.rows == 1]
+    done = _finish_singles(singles, plans) if len(singles) > 1 else {}
+    return [done[id(p)] if id(p) in done else p.finish(plans.get(id(p))) for p in pending]
+
+
+def _finish_singles(pending: list, plans: dict) -> dict[int, np.ndarray]:
+    """:meth:`_LoanRows.finish` of many one-row requests (same person and assumptions) at once, by ``id`` of the request.
+
+    The same arithmetic row by row as each request's own :meth:`~_LoanRows.finish` (so the same
+    numbers, bit for bit; ``tests/test_decision_vectorised.py`` checks it), on the requests'
+    rows stacked: the RAP payments of the requests whose repayment starts at the same time
+    together, the tax on a forgiven balance and the interest deduction of every row in one
+    call each. The deduction is taken over every year in which some row pays interest: a row
+    paying none that year gets a deduction of 0 and adds exactly 0. Its tax is
+    :func:`mlkit.decision.tax.tax_breakdown` itself, which :func:`~mlkit.decision.tax.after_tax_income`
+    uses for one row (never more than a few hundred years); the discounting of the years after
+    the horizon is one row at a time, as before (one matrix-vector product per row, the same
+    BLAS call).
+    """
+    from mlkit.decision.loans import RAP_YEARS
+
+    first_row = pending[0]
+    person, assumptions = first_row.person, first_row.assumptions
+    horizon, size = person.horizon_years, first_row.size
+    taxes = Taxes(assumptions)
+    yearly = np.stack([p.fixed for p in pending])
+    interest = np.stack([p.fixed_interest for p in pending])
+    has_income = np.array([p.income is not None for p in pending])
+    wages = np.zeros((len(pending), size))
+    for i, p in enumerate(pending):
+        if p.wages is not None:
+            wages[i] = p.wages[0]
+    by_start: dict[tuple, list[int]] = {}
+    for i, p in enumerate(pending):
+        if p.rap and plans.get(id(p)) is not None:
+            by_start.setdefault((p.first, p.real), []).append(i)
+    for (first, real), chosen in by_start.items():
+        rows = np.array(chosen)
+        times = first + np.arange(12 * RAP_YEARS) / 12
+        months = times.astype(np.intp)
+        worth = real**-times
+        chosen_plans = [plans[id(pending[i])] for i in chosen]
+        block = yearly[rows]
+        _add_by_year(block, months, _by_month(-(np.concatenate([plan.payment for plan in chosen_plans]) / 12), worth))
+        yearly[rows] = block
+        block = interest[rows]
+        _add_by_year(block, months, _by_month(np.concatenate([plan.interest_charged for plan in chosen_plans]) / 12, worth))
+        interest[rows] = block
+        if not taxes.linear:
+            taxed = rows[has_income[rows]]
+            if taxed.size:
+                forgiven = np.concatenate([plans[id(pending[i])].forgiven.sum(axis=-1) for i in taxed]) * worth[-1]
+                yearly[taxed, months[-1]] -= _tax_on_forgiveness(forgiven, wages[taxed, months[-1]], taxes)
+    if not taxes.linear and has_income.any():
+        from mlkit.decision.tax import student_loan_interest_deduction, tax_breakdown
+
+        taxed = np.flatnonzero(has_income)
+        paid = interest[taxed]
+        paying = np.flatnonzero(paid.any(axis=0))
+        if paying.size:
+            earned = wages[taxed][:, paying]
+            deduction = student_loan_interest_deduction(paid[:, paying], earned, year=taxes.year, filing_status=taxes.status)
+            rates = {"state_rate": taxes.state_rate, "year": taxes.year, "filing_status": taxes.status}
+            gain = tax_breakdown(earned, above_the_line=deduction, **rates).net - tax_breakdown(earned, **rates).net
+            yearly[np.ix_(taxed, paying)] += np.where(deduction > 0, gain, 0.0)
+    discount = discount_factors(assumptions.discount_rate, size)
+    out = yearly[:, :horizon].copy()
+    done = {}
+    for i, p in enumerate(pending):
+        out[i, -1:] += yearly[i : i + 1, horizon:] @ discount[horizon:] / discount[horizon - 1]
+        done[id(p)] = out[i : i + 1]
+    return done
 
 
 @lru_cache(maxsize=1024)
@@ -840,8 +982,8 @@ class _LoanRows:
             times = first + np.arange(12 * RAP_YEARS) / 12
             months = times.astype(np.intp)
             worth = real**-times
-            _add_by_year(yearly, months, -np.repeat(plan.payment / 12, 12, axis=-1) * worth)
-            _add_by_year(interest, months, np.repeat(plan.interest_charged / 12, 12, axis=-1) * worth)
+            _add_by_year(yearly, months, _by_month(-(plan.payment / 12), worth))
+            _add_by_year(interest, months, _by_month(plan.interest_charged / 12, worth))
             if not taxes.linear and income is not None:
                 yearly[:, months[-1]] -= _tax_on_forgiveness(plan.forgiven.sum(axis=-1) * worth[-1], wages[:, months[-1]], taxes)
         if not taxes.linear and income is not None:
@@ -875,6 +1017,11 @@ def _tax_on_forgiveness(forgiven: np.ndarray, wages: np.ndarray, taxes: Taxes) -
     taxable = np.maximum(wages - standard_deduction(year=taxes.year, filing_status=taxes.status), 0.0)
     return (federal_income_tax(taxable + forgiven, year=taxes.year, filing_status=taxes.status)
             - federal_income_tax(taxable, year=taxes.year, filing_status=taxes.status))
+
+
+def _by_month(yearly: np.ndarray, worth: np.ndarray) -> np.ndarray:
+    """``np.repeat(yearly, 12, axis=-1) * worth``: each year's amount in each of its months, times that month's ``worth``."""
+    return (yearly[..., None] * worth.reshape(-1, 12)).reshape(yearly.shape[:-1] + (-1,))
 
 
 def _add_by_year(rows: np.ndarray, years: np.ndarray, values: np.ndarray) -> None:
@@ -929,5 +1076,7 @@ def clear_caches() -> None:
     The shipped figures and tax brackets, read once per process, are kept. For benchmarks
     that time the model as a change in the workbook meets it ("cold").
     """
-    for cached in (branch_tables, _loan_flows_of, _fixed_loan_flows, _net_of_share, _net_of_salary, _net_of_study, _stage):
+    for cached in (branch_tables, _fixed_loan_flows, _net_of_share, _net_of_salary, _net_of_study, _stage):
         cached.cache_clear()
+    _LOAN_FLOWS.clear()
+    _PREPARED.clear()

@@ -143,15 +143,17 @@ def npv_draws(scenario: Scenario, draws: Draws, *, with_branches: bool = False):
     codes = np.empty((len(scenario.options), n), dtype=np.int8) if with_branches else None
     expected_mode = scenario.assumptions.monte_carlo == "expected"
     located: dict[float, tuple[np.ndarray, np.ndarray]] = {}  # by sigma: options with the same spread share it
+    offsets: dict[float, np.ndarray] = {}  # by sigma: the grid index times the tables' row width
     every = scenario_tables(scenario.options, scenario.person, scenario.assumptions)
     for i, option in enumerate(scenario.options):
         tables = every[i]
         d = draws.options[i]
-        where = None
+        where = offset = None
         if tables.gridded:
             if tables.sigma not in located:
                 located[tables.sigma] = tables.locate(draws.salary_z)
-            where = located[tables.sigma]
+                offsets[tables.sigma] = located[tables.sigma][0] * (tables.years + 2)
+            where, offset = located[tables.sigma], offsets[tables.sigma]
         if expected_mode:
             out[i] = _expected_npv(tables, d, draws.salary_z, where)
             continue
@@ -159,12 +161,12 @@ def npv_draws(scenario: Scenario, draws: Draws, *, with_branches: bool = False):
         code = _branch_codes(option, d, n, parts[0].probability)
         if codes is not None:
             codes[i] = code
-        work_start = tables.ends[code] + d.job_search_years
-        land = code == 0
-        if land.all():
+        work_start = tables.ends.take(code)
+        work_start += d.job_search_years
+        if d.outcome is None and n and code[0] == 0:  # every draw lands the role
             out[i] = tables.land_value(work_start, draws.salary_z, where)
             continue
-        out[i] = tables.outcome_values(code, work_start, draws.salary_z, where, land)
+        tables.outcome_values(code, work_start, draws.salary_z, where, grid_offset=offset, out=out[i])
     return (out, codes) if with_branches else out
 
 
@@ -289,7 +291,7 @@ def simulate(scenario: Scenario, draws: int | None = None, seed: int | None = No
     loss = np.count_nonzero(values < -1e-6, axis=1) / n
     results = []
     for i, option in enumerate(scenario.options):
-        shares = np.bincount(codes[i], minlength=3) / n if outcomes else np.full(3, np.nan)
+        shares = _branch_counts(codes[i]) / n if outcomes else np.full(3, np.nan)
         results.append(
             OptionDistribution(
                 name=option.name,
@@ -302,6 +304,11 @@ def simulate(scenario: Scenario, draws: int | None = None, seed: int | None = No
             )
         )
     return MonteCarloResult(n, seed, tuple(results))
+
+
+def _branch_counts(code: np.ndarray) -> np.ndarray:
+    """``np.bincount(code, minlength=3)`` of branch codes 0, 1, 2, counted without widening the int8 codes."""
+    return np.array([np.count_nonzero(code == branch) for branch in range(3)])
 
 
 def percentiles(values: np.ndarray) -> np.ndarray:
