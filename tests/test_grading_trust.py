@@ -157,6 +157,19 @@ os.chdir(start)
 """
 
 
+# Untagged: every answer is read after the last cell, by one capture cell, in the kit's order
+# (split, first_model, pipeline, cv, confusion, judgement).
+READ_TOGETHER = """
+import os
+X_train = X_test = y_train = y_test = [1, 2, 3]
+class Answer:
+    def __reduce__(self):
+        %(action)s
+pipeline = Answer()
+answer = "C"
+"""
+
+
 def notebook(path: Path, *cells, unit: str = "classification") -> None:
     """A notebook of code cells; a cell is a source, or ``(source, [tags])``."""
     nb = nbformat.v4.new_notebook()
@@ -204,6 +217,8 @@ def graded(tmp_path_factory):
     notebook(subs / "deepmsg.ipynb", judged, DEEP_MESSAGE, 'answer = "A"')
     notebook(subs / "fifo.ipynb", (SWAPPER % {"fifo": True}, ["ex:judgement"]))
     notebook(subs / "symlink.ipynb", (SWAPPER % {"fifo": False}, ["ex:judgement"]))
+    notebook(subs / "diesreading.ipynb", READ_TOGETHER % {"action": "os._exit(1)"})
+    notebook(subs / "owninterrupt.ipynb", READ_TOGETHER % {"action": "raise KeyboardInterrupt('mine')"})
     return {"results": grade(tmp, subs), "tmp": tmp}
 
 
@@ -250,6 +265,22 @@ def test_an_answer_file_swapped_for_a_fifo_or_a_link_is_refused_without_hanging(
     result = graded["results"][learner]
     assert result["status"] == GRADED and outcome(result)["status"] == "not_attempted"
     assert "could not read this answer" in outcome(result)["message"] and result["seconds"] < 60
+
+
+def test_answers_read_together_are_kept_up_to_a_kernel_death_while_reading(graded):
+    result = graded["results"]["diesreading"]
+    assert result["status"] == CRASHED and "died while the grader read the answer of pipeline" in result["detail"]
+    assert outcome(result, "split")["status"] == "incorrect"  # read before the death, and judged
+    assert "died while the grader read this answer" in outcome(result, "pipeline")["message"]
+    assert outcome(result)["status"] == "not_attempted" and "kernel died" in outcome(result)["message"]
+
+
+def test_a_keyboard_interrupt_raised_by_an_answer_is_that_answers_error_only(graded):
+    result = graded["results"]["owninterrupt"]
+    assert result["status"] == GRADED, result["detail"]
+    pipeline = outcome(result, "pipeline")
+    assert pipeline["status"] == "error" and "KeyboardInterrupt: mine" in pipeline["message"]
+    assert outcome(result)["status"] == "passed" and outcome(result, "split")["status"] == "incorrect"
 
 
 def test_a_kernel_message_the_grader_cannot_read_keeps_the_answers_read_before(graded):

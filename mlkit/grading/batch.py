@@ -151,8 +151,12 @@ def grade_one(
 
 
 def _wall(limits: sandbox.Limits, exercises: int) -> float:
-    """Seconds after which the sandbox is killed: the notebook, each answer's read and check, start-up and slack."""
-    per_exercise = CAPTURE_TIMEOUT + INTERRUPT_GRACE + max(limits.timeout_cell, 10)
+    """Seconds after which the sandbox is killed: the notebook, each answer's read and check, start-up and slack.
+
+    An answer may be read twice: in one cell with the others due at the same point, which
+    can time out, then alone (see :func:`mlkit.grading.runner._capture_batch`).
+    """
+    per_exercise = 2 * (CAPTURE_TIMEOUT + INTERRUPT_GRACE) + max(limits.timeout_cell, 10)
     return limits.timeout + INTERRUPT_GRACE + 60 + exercises * per_exercise + 30
 
 

@@ -8,25 +8,28 @@
    every process it starts inherits the limits, and makes itself non-dumpable
    so that the learner's kernel cannot read its memory or open its files through
    ``/proc``;
-2. executes the learner's notebook cell by cell in a fresh kernel with
-   nbclient, with a per-cell and a whole-notebook timeout; a cell that raises
-   does not stop the run; outputs are not kept (a huge output costs nothing);
-   a cell that times out is interrupted, and the kernel is stopped when it
-   ignores the interrupt;
+2. starts a fresh kernel first, and imports nbclient and the kit's checks (in a
+   thread) while the kernel's interpreter starts; then executes the learner's
+   notebook cell by cell with nbclient, with a per-cell and a whole-notebook
+   timeout; a cell that raises does not stop the run; outputs are not kept (a
+   huge output costs nothing); a cell that times out is interrupted, and the
+   kernel is stopped when it ignores the interrupt;
 3. right after each exercise's check cell (found by its ``ex:<id>`` tag, else by
    its ``ex.<id>.check(...)`` call, else by the order of the exercises), evaluates
    in the learner's kernel only the argument expressions of the kit's check call,
    serialises their values (cloudpickle) into a file in the scratch folder and
    moves the bytes into its own memory at once: later cells cannot change an
-   earlier answer, and answers read before a crash or a time-out are kept;
-4. stops the kernel and kills every process left behind;
+   earlier answer, and answers read before a crash or a time-out are kept (the
+   answers due at the same point are read by one cell, each into its own file);
+4. kills the kernel and every process left behind;
 5. checks each answer in a forked child of its own, one at a time, with a time
    limit, in a new process namespace where it can be made: the answer is
    unpickled only there, the child's only output is a small JSON object that is
    validated here, and every process the child left is killed before the next;
 6. writes one JSON line with the outcome, authenticated by an HMAC with the
    grader's key, on the standard output it was started with (the kernel gets
-   ``/dev/null`` instead), so nothing written from inside can pass for it.
+   ``/dev/null`` instead), so nothing written from inside can pass for it, and
+   exits at once (``os._exit``: nothing is left to clean up).
 """
 
 from __future__ import annotations
@@ -57,31 +60,43 @@ ERRORS_KEPT = 50  # cells whose error is reported (the result line stays small)
 OUTCOMES = ("passed", "not_attempted", "incorrect", "error")
 
 CAPTURE_CODE = r'''
-def __mlkit_capture(call, path):
+def __mlkit_capture(calls):
     import builtins as b
     import os
     import cloudpickle
     from IPython import get_ipython
     ns = get_ipython().user_ns
-    tag = b"P"
-    try:
-        args = [b.eval(e, ns) for e in call["args"]]
-        kwargs = {k: b.eval(e, ns) for k, e in call["kwargs"].items()}
+    for call, path in calls:
+        tag, stop = b"P", False
         try:
-            data = cloudpickle.dumps((args, kwargs))
-        except BaseException as error:
-            tag, data = b"U", (b.type(error).__name__ + ": " + b.str(error))[:500].encode("utf-8", "replace")
-    except NameError as error:
-        tag, data = b"M", b.str(error)[:500].encode("utf-8", "replace")
-    except BaseException as error:
-        tag, data = b"E", (b.type(error).__name__ + ": " + b.str(error))[:500].encode("utf-8", "replace")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(tag)
-        handle.write(data)
-__mlkit_capture(%(call)r, %(path)r)
+            args = [b.eval(e, ns) for e in call["args"]]
+            kwargs = {k: b.eval(e, ns) for k, e in call["kwargs"].items()}
+            try:
+                data = cloudpickle.dumps((args, kwargs))
+            except b.BaseException as error:
+                tag, stop = b"U", b.isinstance(error, b.KeyboardInterrupt)
+                data = (b.type(error).__name__ + ": " + b.str(error))[:500].encode("utf-8", "replace")
+        except b.NameError as error:
+            tag, data = b"M", b.str(error)[:500].encode("utf-8", "replace")
+        except b.BaseException as error:
+            tag, stop = b"E", b.isinstance(error, b.KeyboardInterrupt)
+            data = (b.type(error).__name__ + ": " + b.str(error))[:500].encode("utf-8", "replace")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(b"I" + tag if stop else tag)
+            handle.write(data)
+        if stop:
+            break
+__mlkit_capture(%(calls)r)
 del __mlkit_capture
 '''
+"""Evaluates the check calls' arguments in the learner's kernel, in order, one answer file each.
+
+Each answer's file is complete before the next expression is evaluated, so what was
+read before a crash or an interrupt is kept. An interrupt (``KeyboardInterrupt``) stops
+the loop; its record is marked ``I`` before the tag, so that the grader can tell its own
+interrupt from one the learner's code raised.
+"""
 
 
 _STARTED = time.monotonic()
@@ -183,7 +198,10 @@ class _Preloaded:
     def __init__(self, unit: str):
         self.unit, self.exercises, self.error, self.imported = unit, None, None, []
         self.thread = threading.Thread(target=self._load, daemon=True)
-        self.thread.start()
+
+    def start(self) -> None:
+        if self.thread.ident is None:
+            self.thread.start()
 
     def _load(self) -> None:
         try:
@@ -200,6 +218,7 @@ class _Preloaded:
             self.error = f"{type(error).__name__}: {error}"
 
     def get(self):
+        self.start()
         self.thread.join()
         return self.exercises
 
@@ -314,7 +333,7 @@ def _checked_in(cell: dict) -> set[str]:
 # -- running the notebook ---------------------------------------------------------------------
 
 
-def _client(nb, work: Path, limits: dict):
+def _client(nb, work: Path, limits: dict, manager):
     from nbclient import NotebookClient
 
     class Client(NotebookClient):
@@ -338,6 +357,7 @@ def _client(nb, work: Path, limits: dict):
         shutdown_kernel="immediate",
         record_timing=False,
         resources={"metadata": {"path": str(work)}},
+        km=manager,
     )
 
 
@@ -360,8 +380,29 @@ class _Run:
             self.status, self.detail = status, detail
 
 
-def execute(spec: dict) -> _Run:
-    """Run the notebook, reading each exercise's answer right after its check cell."""
+def launch_kernel(spec: dict):
+    """Start the learner's kernel at once, before the runner's own slow imports; returns its manager.
+
+    The kernel's interpreter takes about as long to start as the runner takes to
+    import nbformat and nbclient, so the two overlap. Raises whatever the start raises.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    work = Path(spec["scratch"]) / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    manager = AsyncKernelManager(kernel_name="python3")
+    # As nbclient starts a kernel: the IPython history in memory, never in a file.
+    run_sync(manager.start_kernel)(extra_arguments=["--HistoryManager.hist_file=:memory:"], env=dict(os.environ), cwd=str(work))
+    return manager
+
+
+def execute(spec: dict, manager=None, failed: str = "", imported=None) -> _Run:
+    """Run the notebook in the kernel ``manager`` started, reading each exercise's answer right after its check cell.
+
+    ``failed``: why the kernel could not be started (``manager`` is then None).
+    ``imported()`` is called once the runner's own imports are done, before waiting for the kernel.
+    """
     import nbformat
 
     limits = spec["limits"]
@@ -377,17 +418,27 @@ def execute(spec: dict) -> _Run:
         points = capture_points(nb.cells, names)
     except (AttributeError, TypeError, ValueError):  # odd metadata: every answer is read after the last cell
         points = dict.fromkeys(names)
-    client = _client(nb, work, limits)
+    if manager is None:
+        run.stop("crashed", f"the notebook could not be run: {failed}")
+        return run
+    client = _client(nb, work, limits, manager)
+    if imported is not None:
+        imported()
+    ready = False
     try:
-        with client.setup_kernel(env=dict(os.environ)):
-            run.kernel_pid = _kernel_pid(client)
+        run.kernel_pid = _kernel_pid(client)
+        with client.setup_kernel(cleanup_kc=True):
+            ready = True
             log("kernel started")
-            _run_cells(client, nb, run, points, limits)
+            try:
+                _run_cells(client, nb, run, points, limits)
+            finally:
+                _kill_kernel(client)
     except Exception as error:  # the kernel did not start, or sent what nbclient cannot read
         what = f"{type(error).__name__}: {str(error)[:300]}"
         if run.kernel_gone:
             pass
-        elif run.kernel_pid is None:
+        elif not ready:
             run.stop("crashed", f"the notebook could not be run: {what}")
         else:
             run.stop("crashed", f"the kernel sent the grader a message it could not read, in code cell {run.cell} ({what})")
@@ -447,40 +498,95 @@ def _mark_unread(run: _Run, points: dict, number: int, why: str) -> None:
 
 
 def _capture_at(client, run: _Run, points: dict, number: int | None) -> bool:
-    """Read the answers of the exercises whose point is ``number``; False when the kernel is gone."""
-    for name, point in points.items():
-        if point != number or name in run.answers or name in run.unread or run.kernel_gone:
+    """Read the answers of the exercises whose point is ``number``; False when the kernel is gone.
+
+    Several answers due at the same point are read by one cell (:func:`_capture_batch`);
+    those it could not settle are read one at a time, each with its own time limit.
+    """
+    names = [n for n, p in points.items() if p == number and n not in run.answers and n not in run.unread]
+    if len(names) > 1 and not run.kernel_gone:
+        names = _capture_batch(client, run, names)
+    for name in names:
+        if name in run.answers or name in run.unread or run.kernel_gone:
             continue
         if not _capture(client, run, name):
             return False
     return not run.kernel_gone
 
 
-def _capture(client, run: _Run, name: str) -> bool:
-    """Evaluate one check call's arguments in the kernel and move the bytes here at once."""
+def _capture_cell(client, run: _Run, names: list[str]) -> tuple[dict[str, Path], str]:
+    """Run one capture cell for ``names``; their answer files, and ``""``, ``"timeout"`` or ``"dead"``."""
     import nbformat
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    path = run.answers_dir / f"{name}-{os.urandom(8).hex()}"
-    call = {"args": run.calls[name]["args"], "kwargs": run.calls[name]["kwargs"]}
-    cell = nbformat.v4.new_code_cell(CAPTURE_CODE % {"call": call, "path": str(path)})
+    paths = {name: run.answers_dir / f"{name}-{os.urandom(8).hex()}" for name in names}
+    calls = [({"args": run.calls[n]["args"], "kwargs": run.calls[n]["kwargs"]}, str(paths[n])) for n in names]
+    cell = nbformat.v4.new_code_cell(CAPTURE_CODE % {"calls": calls})
     client.nb.cells.append(cell)
     client.timeout = CAPTURE_TIMEOUT
     try:
         client.execute_cell(cell, len(client.nb.cells) - 1)
+        return paths, ""
     except CellTimeoutError:
+        return paths, "timeout"
+    except DeadKernelError:
+        run.kernel_gone = True
+        return paths, "dead"
+    finally:
+        client.nb.cells.pop()
+
+
+def _capture_batch(client, run: _Run, names: list[str]) -> list[str]:
+    """Read several answers due at one point with a single cell; returns those left to read one at a time.
+
+    Answers are kept in order up to the first one without a complete record. After a
+    time-out the kernel is interrupted and the rest are left to be read one at a time,
+    each with the whole :data:`CAPTURE_TIMEOUT` (as if there had been no batch); when the
+    kernel dies or ignores the interrupt, the answer being read is the one blamed.
+    """
+    paths, failure = _capture_cell(client, run, names)
+    extra = _interrupt(client, run) if failure == "timeout" else ""
+    left = []
+    for name in names:
+        found = _take(paths[name], min(run.cap, max(0, 2 * run.cap - run.total))) if not left else None
+        if isinstance(found, tuple) and found[0] == "I" and failure != "timeout":
+            found = (found[1][:1].decode("ascii", "replace"), found[1][1:])  # the learner's own KeyboardInterrupt
+        if isinstance(found, tuple) and found[0] != "I":
+            run.answers[name] = found
+            run.total += len(found[1])
+        elif isinstance(found, str) and "kernel wrote nothing" not in found:
+            run.unread[name] = found  # a record that is too large or not a plain file: as read alone
+        else:
+            left.append(name)
+    if not run.kernel_gone:
+        return left
+    name = left[0] if left else names[-1]
+    if failure == "timeout":
+        if left:
+            run.unread[name] = f"reading your answer took longer than {CAPTURE_TIMEOUT} s"
+        run.stop("timed_out", f"reading the answer of {name} took longer than {CAPTURE_TIMEOUT} s{extra}")
+    else:
+        if left:
+            run.unread[name] = "the kernel died while the grader read this answer"
+        run.stop("crashed", f"the kernel died while the grader read the answer of {name}")
+    return []
+
+
+def _capture(client, run: _Run, name: str) -> bool:
+    """Evaluate one check call's arguments in the kernel and move the bytes here at once."""
+    paths, failure = _capture_cell(client, run, [name])
+    if failure == "timeout":
         run.unread[name] = f"reading your answer took longer than {CAPTURE_TIMEOUT} s"
         extra = _interrupt(client, run)
         run.stop("timed_out", f"reading the answer of {name} took longer than {CAPTURE_TIMEOUT} s{extra}")
         return not run.kernel_gone
-    except DeadKernelError:
-        run.kernel_gone = True
+    if failure == "dead":
         run.unread[name] = "the kernel died while the grader read this answer"
         run.stop("crashed", f"the kernel died while the grader read the answer of {name}")
         return False
-    finally:
-        client.nb.cells.pop()
-    found = _take(path, min(run.cap, max(0, 2 * run.cap - run.total)))
+    found = _take(paths[name], min(run.cap, max(0, 2 * run.cap - run.total)))
+    if isinstance(found, tuple) and found[0] == "I":
+        found = (found[1][:1].decode("ascii", "replace"), found[1][1:])  # the learner's own KeyboardInterrupt
     if isinstance(found, str):
         run.unread[name] = found
     else:
@@ -517,7 +623,7 @@ def _take(path: Path, cap: int) -> tuple[str, bytes] | str:
             os.unlink(path)
         except OSError:
             pass
-    if not data or data[:1] not in (b"P", b"M", b"E", b"U"):
+    if not data or data[:1] not in (b"P", b"M", b"E", b"U", b"I") or (data[:1] == b"I" and data[1:2] not in (b"E", b"U")):
         return "the grader could not read this answer"
     return data[:1].decode(), data[1:]
 
@@ -559,6 +665,16 @@ def _disk_full(scratch: Path, limits: dict, run: _Run) -> None:
     if own and sandbox.scratch_full(scratch):
         detail = f"the notebook filled its {limits.get('disk_mb', 0):g} MB of disk"
         run.detail = f"{run.detail}; {detail}" if run.detail else detail
+
+
+def _kill_kernel(client) -> None:
+    """Kill the kernel's process at once and reap it (nbclient's own stop polls every 0.1 s)."""
+    try:
+        process = client.km.provisioner.process
+        process.kill()
+        process.wait(timeout=5)
+    except Exception:  # gone already, or not killable: nbclient's clean-up and the leftover sweep follow
+        pass
 
 
 def _kernel_pid(client) -> int | None:
@@ -974,9 +1090,14 @@ def main(argv: list[str]) -> int:
     os.dup2(devnull, 1)
     sys.stdout = open(1, "w", closefd=False)
     _limit_self(spec["limits"], int(spec["nproc"]))
+    log("starting the kernel")
+    try:
+        manager, failed = launch_kernel(spec), ""
+    except Exception as error:  # reported as the notebook's crash
+        manager, failed = None, f"{type(error).__name__}: {str(error)[:300]}"
     preloaded = _Preloaded(spec["unit"])
     log("running the notebook")
-    run = execute(spec)
+    run = execute(spec, manager, failed, preloaded.start)
     log(f"notebook done: {run.status} {run.detail}")
     left = kill_leftovers(spec["own_namespace"], run.kernel_pid)
     exercises = preloaded.get()
@@ -1001,4 +1122,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    sys.stderr.flush()
+    os._exit(code)  # the result is written: skip the interpreter's clean-up (half a second with scikit-learn loaded)

@@ -559,6 +559,24 @@ def _tasks(tree) -> int:
     return total
 
 
+def _pidfd(pid: int) -> int | None:
+    """A file descriptor that becomes readable when ``pid`` exits (Linux 5.3 and later), else None."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
+def _pause(pidfd: int | None, seconds: float) -> None:
+    """Wait ``seconds``, or less when the process of ``pidfd`` exits first."""
+    if pidfd is None:
+        time.sleep(seconds)
+        return
+    import select
+
+    select.select([pidfd], [], [], seconds)
+
+
 def _exited(pid: int) -> bool:
     """True once ``pid`` has exited, without reaping it (so its id is not reused yet)."""
     try:
@@ -691,9 +709,28 @@ def run(
     threading.Thread(target=_feed, args=(stdin_write, stdin_data), daemon=True).start()
     reader, chunks = _collect(stdout_read, STDOUT_CAP)
     log_reader, log_chunks = _collect(stderr_read, stderr_cap, last=True)
+    sessions = _Sessions() if mode != "bwrap" else None
+    pidfd = _pidfd(proc.pid)
+    try:
+        killed = _watch(proc, limits, wall_timeout, started, stop, sessions, pidfd)
+    finally:
+        if pidfd is not None:
+            os.close(pidfd)
+    # The leader has exited but is not reaped yet, so its process group id cannot
+    # have been reused: kill whatever is left of the group, then reap.
+    kill_tree(proc.pid)
+    if sessions is not None:
+        sessions.kill()
+    proc.wait()
+    reader.join(timeout=5)
+    log_reader.join(timeout=5)
+    return Finished(proc.returncode, b"".join(chunks), killed, time.monotonic() - started, b"".join(log_chunks))
+
+
+def _watch(proc, limits: Limits, wall_timeout: float, started: float, stop, sessions, pidfd) -> str:
+    """Watch the sandbox until its leader exits or is killed; returns why it was killed (``""``: it was not)."""
     killed = ""
     allowed = limits.max_processes + GRADER_PROCESSES
-    sessions = _Sessions() if mode != "bwrap" else None
     while not _exited(proc.pid):
         tree = _tree(proc.pid)
         if sessions is not None:
@@ -707,13 +744,5 @@ def run(
         if killed:
             kill_tree(proc.pid)
             break
-        time.sleep(WATCH_INTERVAL)
-    # The leader has exited but is not reaped yet, so its process group id cannot
-    # have been reused: kill whatever is left of the group, then reap.
-    kill_tree(proc.pid)
-    if sessions is not None:
-        sessions.kill()
-    proc.wait()
-    reader.join(timeout=5)
-    log_reader.join(timeout=5)
-    return Finished(proc.returncode, b"".join(chunks), killed, time.monotonic() - started, b"".join(log_chunks))
+        _pause(pidfd, WATCH_INTERVAL)  # returns as soon as the leader exits
+    return killed
