@@ -514,3 +514,61 @@ def test_an_array_subclass_hidden_in_a_table_is_read_as_its_data():
     hidden = pd.DataFrame({"a": liar_array(right, right + 7)})
     made = plain(hidden)
     assert type(made["a"]._values) is np.ndarray and made["a"].tolist() == [7.0, 8.0, 9.0, 10.0]
+
+
+# --- arrays of the deep-learning libraries -------------------------------------------------------
+
+
+def test_a_jax_array_is_read_as_its_numpy_values():
+    jnp = pytest.importorskip("jax.numpy")
+    made = plain(jnp.arange(6.0).reshape(2, 3))
+    assert type(made) is np.ndarray and made.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    scalar = plain(jnp.float32(2.5))
+    assert type(scalar) is np.float32 and scalar == 2.5
+    assert [type(v) for v in plain([jnp.ones(2), 1])] == [np.ndarray, int]
+
+
+def test_a_right_answer_given_as_a_jax_array_passes_a_check():
+    jax = pytest.importorskip("jax")
+    exercise = _exercise("computer-vision.convolve")
+
+    def correlate(image, kernel):
+        return jax.scipy.signal.correlate2d(jax.numpy.asarray(image), jax.numpy.asarray(kernel), mode="valid")
+
+    assert exercise.evaluate(correlate).status == PASSED
+    gradient = _exercise("computer-vision.gradient")
+
+    def kernel_gradient(images, kernel, targets):
+        windows = np.lib.stride_tricks.sliding_window_view(images, kernel.shape, axis=(1, 2))
+        loss = lambda k: jax.numpy.mean((jax.numpy.einsum("nijab,ab->nij", windows, k) - targets) ** 2)  # noqa: E731
+        return jax.grad(loss)(kernel)
+
+    assert gradient.evaluate(kernel_gradient).status == PASSED
+
+
+def test_an_always_equal_object_posing_as_a_jax_array_is_still_refused():
+    pytest.importorskip("jax")
+    import jax
+
+    fake = type("Array", (), {
+        "__module__": "jax", "__qualname__": "jaxlib._jax.Array", "__eq__": _yes, "__hash__": lambda self: 0,
+        "__array__": lambda self, dtype=None, copy=None: np.zeros(3),
+    })
+    assert fake is not jax.Array
+    with pytest.raises(Refused):
+        plain(fake())
+    outcome = _exercise("computer-vision.convolve").evaluate(lambda image, kernel: fake())
+    assert outcome.status == "incorrect", outcome
+    always_equal = _exercise("computer-vision.convolve").evaluate(lambda image, kernel: Chameleon(0.0))
+    assert always_equal.status == "incorrect", always_equal
+
+
+def test_a_subclass_of_a_library_array_with_its_own_comparison_is_refused():
+    pytest.importorskip("jax")
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = pytest.importorskip("keras")
+    liar = type("Liar", (type(keras.Variable([1.0])),), {"__eq__": _yes, "__hash__": lambda self: 0})
+    with pytest.raises(Refused):
+        plain(liar([1.0, 2.0]))

@@ -109,3 +109,82 @@ def test_the_check_cases_are_uncentred_non_square_and_of_several_images():
     assert any(kernel.shape[0] != kernel.shape[1] for _, kernel, _ in cases)
     assert any(len(images) > 1 for images, _, _ in cases)
     assert all(images.min() >= 0 and images.mean() > 4 for images, _, _ in cases)
+
+
+# --- found in review: false verdicts and messages that must name what they established ---------
+
+
+def _wrong_outcome(exercise, name):
+    builder = next(b for b in exercise.wrong_answers if b.__name__ == name)
+    answer = builder()
+    return exercise.evaluate(*answer.args, **answer.kwargs)
+
+
+@pytest.mark.parametrize("exercise, wrong, words", [
+    ("profiles", "profiles_scaled", "multiplied by one constant"),
+    ("profiles", "profiles_divided_by_each_total", "one over the image's total ink"),
+    ("profiles", "profiles_the_kit_function", "vision.profile_features"),
+    ("profiles", "profiles_as_text", "holds text"),
+    ("augment", "augment_labels_as_text", "holds text"),
+    ("augment", "augment_edge_repeated", "repeats the edge"),
+    ("augment", "augment_with_roll", "np.roll"),
+    ("augment", "augment_up_and_down_twice", "more often than it should"),
+    ("convolve", "convolve_transposed", "rows and columns swapped"),
+    ("convolve", "convolve_integer_output", "cut to whole numbers"),
+    ("convolve", "convolve_the_kit_function", "library's cross-correlation"),
+    ("camera", "camera_crop_back", "moved once"),
+    ("camera", "camera_retrain_on_new_positions", "stay there"),
+])
+def test_each_wrong_answer_found_in_review_is_refused_with_its_property(exercise, wrong, words):
+    outcome = _wrong_outcome(EX[exercise], wrong)
+    assert outcome.status == "incorrect" and words in outcome.message, outcome.message
+
+
+def test_an_augmented_set_with_directions_doubled_names_no_contradiction():
+    outcome = _wrong_outcome(EX.augment, "augment_up_and_down_twice")
+    assert "left and right" in outcome.message and "makes" not in outcome.message, outcome.message
+
+
+def test_an_edge_repeating_shift_is_not_called_a_wrap_around():
+    outcome = _wrong_outcome(EX.augment, "augment_edge_repeated")
+    assert "np.roll" not in outcome.message and "wrap" not in outcome.message, outcome.message
+
+
+def test_a_profile_fallback_names_the_property_not_a_cause():
+    outcome = EX.profiles.evaluate(lambda images: np.hstack([images.max(axis=2), images.max(axis=1)]))
+    assert outcome.status == "incorrect" and "axis" not in outcome.message, outcome.message
+    assert "total ink of each row" in outcome.message
+
+
+def test_a_rounded_filter_output_is_named_without_nested_quotes():
+    outcome = EX.convolve.evaluate(lambda image, kernel: np.round(vision.correlate2d(image, kernel), 2))
+    assert outcome.status == "incorrect" and "2 decimal places" in outcome.message and "``" not in outcome.message
+
+
+@pytest.mark.parametrize("form", [
+    lambda X: X[..., np.newaxis], lambda X: X[:, np.newaxis], lambda X: X.reshape(len(X), 64),
+    lambda X: X.astype(np.float32),
+], ids=["channel last", "channel first", "flat rows", "float32"])
+def test_augmented_images_with_a_channel_axis_are_accepted(form):
+    from mlkit.course.checks.units import computer_vision as unit
+
+    train_images, _, y_train, _ = unit._split()
+    X_aug = np.concatenate([train_images, *(vision.shift_images(train_images, dy, dx) for dy, dx in vision.SHIFTS)])
+    assert EX.augment.evaluate(form(X_aug), np.tile(y_train, 5)).passed
+
+
+def test_right_answers_computed_with_jax_are_accepted():
+    jax = pytest.importorskip("jax")
+
+    def correlate(image, kernel):
+        return jax.scipy.signal.correlate2d(jax.numpy.asarray(image), jax.numpy.asarray(kernel), mode="valid")
+
+    def kernel_gradient(images, kernel, targets):
+        windows = np.lib.stride_tricks.sliding_window_view(images, kernel.shape, axis=(1, 2))
+        loss = lambda k: jax.numpy.mean((jax.numpy.einsum("nijab,ab->nij", windows, k) - targets) ** 2)  # noqa: E731
+        return jax.grad(loss)(kernel)
+
+    assert EX.convolve.evaluate(correlate).passed
+    assert EX.gradient.evaluate(kernel_gradient).passed
+    assert EX.profiles.evaluate(lambda images: jax.numpy.concatenate(
+        [jax.numpy.sum(images, axis=2), jax.numpy.sum(images, axis=1)], axis=1)).passed

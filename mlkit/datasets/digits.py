@@ -1,9 +1,12 @@
 """Handwritten digits, from scikit-learn's bundled data sets.
 
-1,797 images of handwritten digits, 8 by 8 pixels, each pixel a grey level
-from 0 to 16 (E. Alpaydin, C. Kaynak, "Optical Recognition of Handwritten
-Digits", UCI Machine Learning Repository, 1998, CC BY 4.0; shipped with
-scikit-learn).
+1,797 images of handwritten digits, 8 by 8 pixels (E. Alpaydin, C. Kaynak,
+"Optical Recognition of Handwritten Digits", UCI Machine Learning Repository,
+1998, CC BY 4.0; shipped with scikit-learn). The digits were written on forms,
+scanned as 32 by 32 black-and-white bitmaps and reduced: each pixel of the
+8 by 8 image counts the ink pixels in one 4 by 4 block of the bitmap, so it is
+a whole number from 0 (no ink) to 16 (all ink). Not grey levels of a photograph,
+though it is drawn as one.
 
 Examples
 --------

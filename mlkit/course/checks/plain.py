@@ -8,6 +8,9 @@ NumPy or pandas type it claims to be, reading it with the base type's own method
 example ``str.__getitem__(x, slice(None))`` gives an exact ``str`` of a ``str`` subclass), so
 that no method of the learner's class runs during the copy or afterwards.
 
+An array of JAX, Keras, PyTorch or TensorFlow (what ``jax.grad`` or ``keras.ops`` return) is read
+as a NumPy array with ``np.asarray``, as long as every class of it is the library's own.
+
 Objects of other kinds (functions, estimators, figures) are returned as they are: checks call
 them through :func:`~mlkit.course.checks.core.call_learner`, which makes what they return
 plain. Objects that cannot be copied faithfully (one whose ``__class__`` lies about its type,
@@ -246,17 +249,59 @@ TRUSTED_LIBRARIES = frozenset(
 )
 
 
-def _from_trusted_library(cls: type) -> bool:
-    """Whether ``cls`` is a class of a trusted library, found where its module says it is."""
+def _from_trusted_library(cls: type, libraries: frozenset = TRUSTED_LIBRARIES) -> bool:
+    """Whether ``cls`` is a class of one of ``libraries``, found where its module says it is.
+
+    The class must be reachable from its module by its qualified name, or (as ``jax.Array``,
+    whose ``__qualname__`` is ``jaxlib._jax.Array``) by its qualified name read as a full dotted
+    path; either way the object found must be ``cls`` itself, so a learner's class that copies a
+    library's ``__module__`` and ``__qualname__`` is not taken for it.
+    """
     import sys
 
     module = type.__getattribute__(cls, "__module__")
-    if not isinstance(module, str) or module.split(".")[0] not in TRUSTED_LIBRARIES:
+    qualname = type.__getattribute__(cls, "__qualname__")
+    if not isinstance(module, str) or module.split(".")[0] not in libraries or not isinstance(qualname, str):
         return False
     found = sys.modules.get(module)
-    for part in type.__getattribute__(cls, "__qualname__").split("."):
+    for part in qualname.split("."):
         found = getattr(found, part, None) if part != "<locals>" else None
-    return found is cls
+    if found is cls:
+        return True
+    owner, _, name = qualname.rpartition(".")
+    return bool(owner) and owner.split(".")[0] in libraries and getattr(sys.modules.get(owner), name, None) is cls
+
+
+#: Libraries whose array types are read with ``np.asarray`` (their ``__array__``) before a check sees them.
+ARRAY_LIBRARIES = frozenset({"jax", "jaxlib", "keras", "torch", "tensorflow"})
+
+
+def _library_array(value: Any, kind: type, depth: int) -> Any:
+    """An array of JAX, Keras, PyTorch or TensorFlow (``jax.grad``'s result, ``keras.ops.conv``'s): a NumPy array.
+
+    Only when every class of the object is the library's own (a learner's subclass, which could
+    change how the array converts or compares, is left to :func:`_own_hooks`), and the class
+    exposes ``__array__``. What ``np.asarray`` gives is read like any array; a 0-d array becomes
+    a NumPy scalar. An array that will not convert (a symbolic tensor) is left as it is.
+    """
+    import numpy as np
+
+    module = type.__getattribute__(kind, "__module__")
+    if not isinstance(module, str) or module.split(".")[0] not in ARRAY_LIBRARIES:
+        return _NOT_MINE
+    classes = [c for c in type.__getattribute__(kind, "__mro__") if c is not object]
+    if not any("__array__" in type.__getattribute__(c, "__dict__") for c in classes):
+        return _NOT_MINE
+    if not all(_from_trusted_library(c, ARRAY_LIBRARIES) for c in classes):
+        return _NOT_MINE
+    try:
+        array = np.asarray(value)
+    except Exception:  # noqa: BLE001 - a tensor without values (symbolic, on a device): judged as before
+        return _NOT_MINE
+    if type(array) is not np.ndarray:
+        return _NOT_MINE
+    array = _numpy(array, np.ndarray, depth)
+    return array[()] if array.ndim == 0 else array
 
 
 def _own_hooks(value: Any, kind: type, depth: int) -> Any:
@@ -273,4 +318,4 @@ def _own_hooks(value: Any, kind: type, depth: int) -> Any:
     return _NOT_MINE
 
 
-_READERS = (_builtin, _numpy, _pandas, _pretend_number, _own_hooks)
+_READERS = (_builtin, _numpy, _pandas, _library_array, _pretend_number, _own_hooks)
