@@ -154,15 +154,24 @@ def _wrong(exercise, name):
     ("autodiff", "autodiff_gradient_of_the_sum", "summed"),
     ("autodiff", "autodiff_loss_summed", "*sum*"),
     ("autodiff", "autodiff_loss_in_numpy", "jax.numpy"),
-    ("momentum", "momentum_old_velocity_for_the_weights", "old* velocity"),
-    ("momentum", "momentum_average_not_sum", "*average*"),
-    ("momentum", "momentum_plain_sgd", "plain SGD"),
-    ("momentum", "momentum_ascent", "*up*"),
     ("stopping", "stopping_lowest_of_the_whole_curve", "never run"),
     ("stopping", "stopping_counted_from_zero", "off by one"),
     ("stopping", "stopping_the_epoch_training_stops", "training stops"),
     ("stopping", "stopping_ties_count_as_new_best", "*equal*"),
     ("judgement", "judgement_stop_on_test", "optimistic"),
+    ("batchnorm", "batchnorm_statistics_per_position", "per position"),
+    ("batchnorm", "batchnorm_unbiased_variance", "one value fewer"),
+    ("batchnorm", "batchnorm_momentum_the_wrong_way_round", "`1 - momentum`"),
+    ("batchnorm", "batchnorm_batch_statistics_at_inference", "inference uses the running averages"),
+    ("batchnorm", "batchnorm_running_averages_in_training", "batch's own mean"),
+    ("batchnorm", "batchnorm_running_averages_updated_at_inference", "only read there"),
+    ("batchnorm", "batchnorm_epsilon_outside_the_root", "sqrt(var + epsilon)"),
+    ("conv", "conv_true_division", "whole numbers"),
+    ("conv", "conv_padding_on_one_side", "both ends"),
+    ("conv", "conv_no_plus_one", "`+ 1`"),
+    ("conv", "conv_stride_ignored", "its own size"),
+    ("conv", "conv_no_bias", "biases"),
+    ("conv", "conv_filters_see_one_channel", "all the channels"),
 ])
 def test_specific_messages_name_the_mistake(exercise, wrong, words):
     outcome = _wrong(EX[exercise], wrong)
@@ -170,7 +179,7 @@ def test_specific_messages_name_the_mistake(exercise, wrong, words):
 
 
 def test_a_function_raising_is_reported_as_an_error():
-    outcome = EX.momentum.evaluate(lambda w, v, g, lr, beta: 1 / 0)
+    outcome = EX.conv.evaluate(lambda side, channels, layers: 1 / 0)
     assert outcome.status == "error" and "ZeroDivisionError" in outcome.message
 
 
@@ -460,3 +469,154 @@ def test_lesson_says_an_l2_penalty_under_adam_is_not_weight_decay():
     cell = next(c for c in _lesson().cells if c.cell_type == "code" and "n_hidden=128" in c.source)
     assert "optimiser=" not in cell.source  # train_mlp's default, Adam
     assert "AdamW" in text and '"weight decay (l2' not in cell.source
+
+
+
+# --- depth, batch normalisation and convolution arithmetic ----------------------------------------
+
+
+@pytest.mark.parametrize("activation, init, batch_norm", [
+    ("relu", "he", False), ("sigmoid", "glorot", False), ("relu", "normal", True), ("sigmoid", "small", True),
+])
+def test_depth_profile_gradients_are_jax_grads_of_the_same_network(activation, init, batch_norm):
+    import jax
+    import jax.numpy as jnp
+
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(0.5, 1.0, (12, 5)), rng.integers(0, 3, 12)
+    profile = deep.depth_profile(X, y, depth=4, width=6, activation=activation, init=init, batch_norm=batch_norm,
+                                 seed=7)
+    # the same weights, drawn in the same order
+    draw = np.random.default_rng(7)
+    sizes = [5, 6, 6, 6, 6]
+    weights = [draw.normal(0.0, deep.init_std(init, a, b), (a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+    readout = draw.normal(0.0, np.sqrt(1 / 6), (6, 3))
+
+    def loss(ws):
+        h = jnp.asarray(X)
+        for W in ws:
+            z = h @ W
+            if batch_norm:
+                z = (z - z.mean(axis=0)) / jnp.sqrt(z.var(axis=0) + 1e-3)
+            h = jnp.maximum(z, 0.0) if activation == "relu" else jax.nn.sigmoid(z)
+        log_probs = jax.nn.log_softmax(h @ readout, axis=1)
+        return -jnp.mean(log_probs[jnp.arange(len(y)), y])
+
+    grads = jax.grad(loss)([jnp.asarray(w, dtype=jnp.float32) for w in weights])  # JAX in float32, NumPy in 64
+    assert np.allclose(profile.gradient_norm, [float(jnp.linalg.norm(g)) for g in grads], rtol=1e-3)
+    assert len(profile.output_std) == 4 and all(s > 0 for s in profile.output_std)
+
+
+def test_depth_profile_shows_vanishing_and_exploding_and_he_between():
+    X_fit, y_fit, _, _ = _digits_case(200)
+    profile = lambda act, init: deep.depth_profile(X_fit, y_fit, depth=12, width=32, activation=act, init=init)  # noqa: E731
+    sigmoid, normal, small, he = (profile("sigmoid", "glorot"), profile("relu", "normal"), profile("relu", "small"),
+                                  profile("relu", "he"))
+    assert sigmoid.gradient_norm[0] < 1e-4 * sigmoid.gradient_norm[-1]
+    assert min(normal.gradient_norm) > 1e6 and max(small.gradient_norm) < 1e-10
+    assert 1e-3 < min(he.gradient_norm) and max(he.gradient_norm) < 10
+    normalised = deep.depth_profile(X_fit, y_fit, depth=12, width=32, activation="sigmoid", init="glorot", batch_norm=True)
+    assert normalised.gradient_norm[0] > 0.1 * normalised.gradient_norm[-1]
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"activation": "tanh"}, "activation"), ({"init": "zeros"}, "init"), ({"depth": 0}, "depth"),
+])
+def test_depth_profile_rejects_bad_settings(settings, message):
+    X_fit, y_fit, _, _ = _digits_case(20)
+    with pytest.raises(InputError, match=message):
+        deep.depth_profile(X_fit, y_fit, **settings)
+
+
+def test_init_std_is_glorots_and_hes_variance():
+    assert deep.init_std("he", 8, 3) ** 2 == pytest.approx(2 / 8)
+    assert deep.init_std("glorot", 8, 24) ** 2 == pytest.approx(2 / 32)
+    assert (deep.init_std("normal", 5, 5), deep.init_std("small", 5, 5)) == (1.0, 0.01)
+
+
+@pytest.mark.parametrize("n, k, p, s", [(8, 3, 0, 1), (8, 3, 1, 2), (9, 3, 0, 2), (28, 5, 2, 2), (7, 2, 0, 2),
+                                        (10, 4, 1, 3), (5, 5, 0, 1)])
+def test_conv_output_size_and_parameters_are_what_keras_builds(n, k, p, s):
+    from mlkit.course.checks.units.deep_learning import _keras
+
+    keras = _keras()
+    padded = keras.layers.ZeroPadding2D(p).compute_output_shape((None, n, n, 2))
+    assert keras.layers.Conv2D(3, k, strides=s).compute_output_shape(padded)[1:3] == (deep.conv_output_size(n, k, padding=p, stride=s),) * 2
+    layer = keras.layers.Conv2D(3, k)
+    layer.build((None, n, n, 2))
+    assert layer.count_params() == deep.conv_parameters(k, 2, 3)
+
+
+def test_conv_output_size_rejects_a_window_that_does_not_fit():
+    with pytest.raises(InputError, match="does not fit"):
+        deep.conv_output_size(3, 5)
+    with pytest.raises(InputError, match="positive"):
+        deep.conv_output_size(8, 3, stride=0)
+
+
+def test_batch_norm_reference_of_the_check_is_keras_in_both_modes():
+    from mlkit.course.checks.units import deep_learning as unit
+
+    keras = unit._keras()
+    x, gamma, beta, moving_mean, moving_var = unit._batch_norm_case(4, (3, 6, 5, 2))
+    layer = keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-2)
+    layer.build((None, 6, 5, 2))
+    layer.set_weights([w.astype("float32") for w in (gamma, beta, moving_mean, moving_var)])
+    out, new_mean, new_var = unit._batch_norm_images_reference(x, gamma, beta, moving_mean, moving_var, True, 0.9, 1e-2)
+    assert np.allclose(np.asarray(layer(x.astype("float32"), training=True)), out, atol=1e-4)
+    assert np.allclose(layer.moving_mean, new_mean, atol=1e-5) and np.allclose(layer.moving_variance, new_var, atol=1e-5)
+    out, same_mean, _ = unit._batch_norm_images_reference(x, gamma, beta, new_mean, new_var, False, 0.9, 1e-2)
+    assert np.allclose(np.asarray(layer(x.astype("float32"), training=False)), out, atol=1e-4)
+    assert same_mean is new_mean
+
+
+def test_conv_stack_reference_of_the_check_is_what_keras_builds():
+    from mlkit.course.checks.units import deep_learning as unit
+
+    keras = unit._keras()
+    for side, channels, layers in unit.CONV_STACKS:
+        built = [keras.Input(shape=(side, side, channels))]
+        for layer in layers:
+            if layer[0] == "conv":
+                _, filters, kernel, stride, padding = layer
+                built += [keras.layers.ZeroPadding2D(padding), keras.layers.Conv2D(filters, kernel, strides=stride)]
+            else:
+                built.append(keras.layers.MaxPooling2D(layer[1]))
+        model = keras.Sequential(built)
+        shapes, weights = unit.conv_stack_reference(side, channels, layers)
+        outputs = [tuple(l.output.shape[1:]) for l in model.layers if not isinstance(l, keras.layers.ZeroPadding2D)]
+        assert outputs == shapes and model.count_params() == weights
+
+
+def test_conv_check_accepts_shapes_as_arrays_and_a_whole_float_count():
+    from mlkit.course.checks.units import deep_learning as unit
+
+    def as_arrays(side, channels, layers):
+        shapes, weights = unit.conv_stack_reference(side, channels, layers)
+        return np.array(shapes), float(weights)
+
+    assert EX.conv.evaluate(as_arrays).status == "passed"
+
+
+def test_depth_profiles_figure_draws_each_network_in_both_log_panels():
+    from mlkit.plots import deep as deep_plots
+
+    profiles = {"a": deep.DepthProfile([1.0, 0.1, 0.01], [1e-3, 1e-2, 1e-1]), "b": {"output_std": [1, 1, 1],
+                                                                                     "gradient_norm": [2, 2, 2]}}
+    fig = deep_plots.depth_profiles(profiles)
+    assert [len(ax.lines) for ax in fig.axes] == [2, 2] and all(ax.get_yscale() == "log" for ax in fig.axes)
+    assert list(fig.axes[1].lines[0].get_ydata()) == [1e-3, 1e-2, 1e-1]
+    with pytest.raises(ValueError, match="empty"):
+        deep_plots.depth_profiles({})
+
+
+def test_lesson_checks_its_batch_norm_and_its_shapes_against_keras():
+    cells = [c for c in _lesson().cells if c.cell_type == "code"]
+    bn = next(c for c in cells if "bn(batch, training=True)" in c.source)
+    assert _outputs(bn).count("True") == 3 and "False" not in _outputs(bn)
+    arithmetic = next(c for c in cells if "ZeroPadding2D(p)" in c.source)
+    import re
+    pairs = re.findall(r"formula\s+(\d+), Keras\s+(\d+)", _outputs(arithmetic))
+    assert len(pairs) == 7 and all(a == b for a, b in pairs)
+    lenet = next(c for c in cells if "by_hand = [" in c.source)
+    assert "False" not in _outputs(lenet) and _outputs(lenet).count("True") == 12

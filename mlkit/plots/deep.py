@@ -185,3 +185,49 @@ def filters(kernels, *, columns: int = 8, title: str = ""):
         fig.suptitle(title)
     plt.close(fig)
     return fig
+
+
+def depth_profiles(profiles, *, title: str = ""):
+    """Draw, for several deep networks at initialisation, each hidden layer's output scale and gradient norm.
+
+    Parameters
+    ----------
+    profiles:
+        Network label -> an object with ``output_std`` and ``gradient_norm`` (one value per hidden
+        layer, layer 1 next to the inputs), such as ``deep.DepthProfile``, or a mapping with those keys.
+    title:
+        Title of the whole figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure, with two panels on logarithmic vertical axes (the values span many
+    powers of ten).
+
+    Raises
+    ------
+    ValueError
+        If ``profiles`` is empty.
+    """
+    import matplotlib.pyplot as plt
+
+    from mlkit.plots.style import legend_outside
+
+    if not profiles:
+        raise ValueError("profiles is empty: give at least one network to draw")
+    fig, axes = plt.subplots(1, 2, figsize=(10.4, 3.4))
+    styles = ["o-", "s--", "^-.", "d:", "v-", "x--"]
+    panels = (("output_std", "standard deviation of the layer's outputs"),
+              ("gradient_norm", "norm of the gradient of the layer's weights"))
+    for ax, (measure, label) in zip(axes, panels):
+        for index, (name, profile) in enumerate(profiles.items()):
+            values = profile[measure] if isinstance(profile, Mapping) else getattr(profile, measure)
+            ax.plot(range(1, len(values) + 1), values, styles[index % len(styles)], label=name, markersize=4)
+        ax.set_yscale("log")
+        ax.set_xlabel("hidden layer (1 = next to the inputs)")
+        ax.set_ylabel(f"{label}\n(log scale)")
+    legend_outside(axes[-1])
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

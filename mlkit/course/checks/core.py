@@ -379,6 +379,8 @@ def _is_call_mismatch(error: TypeError, function: Callable) -> bool:
 RETIRED: dict[str, str] = {
     "computer-vision.judgement": "exercise 6 now asks about cameras re-hung in changing positions, with other options "
     "(`ex.camera`)",
+    "deep-learning.momentum": "the unit's exercises now ask for batch normalisation and convolution arithmetic instead "
+    "(`ex.batchnorm`, `ex.conv`)",
     "nlp.bag_of_words": "the unit's exercises now practise word vectors (PPMI) and self-attention instead",
     "multivariate-calculus.jacobian": "the unit's exercises now practise a Lagrange multiplier instead",
     "reinforcement-learning.q_update": "the unit's exercises now ask for the SARSA update and value iteration instead",

@@ -1,7 +1,9 @@
 """Exercises of unit 19, deep learning with a framework (``solutions/19_deep_learning.ipynb``).
 
-Functions are tried on small random inputs the checks make themselves (uncentred, of several
-sizes and parameters), against :mod:`mlkit.topics.deep`. The convolutional network is judged on
+Functions are tried on inputs the checks make themselves (uncentred, of several sizes and
+parameters), against :mod:`mlkit.topics.deep` or a reference written here (batch normalisation of
+images as Keras computes it, the shapes and weights of a stack of convolutions; the tests check
+both against Keras). The convolutional network is judged on
 the quarter of the digits that the exercise notebook does not load (``train_test_split`` with
 ``test_size=0.25``, stratified, ``random_state=0``: 450 images), and must answer them quickly.
 
@@ -193,64 +195,6 @@ def autodiff_gradient_missing_the_sigmoid():
     return Answer.of(_solution_loss, lambda w, X, y: -X.T @ y / len(y))
 
 
-# --- 2. a momentum step -----------------------------------------------------------------
-
-
-@EXERCISES.exercise(
-    "momentum",
-    title="Write one step of gradient descent with momentum",
-    hints=(
-        "Two lines: first the new velocity from the old one and the gradient, then the new weights from the "
-        "new velocity.",
-        "The velocity keeps `beta` of its old value and adds the whole gradient; the weights move *against* "
-        "the velocity, scaled by the learning rate.",
-        "`velocity = beta * velocity + grad`; `return w - learning_rate * velocity, velocity`",
-    ),
-)
-def momentum(momentum_step):
-    import numpy as np
-
-    from mlkit.topics import deep
-
-    if not callable(momentum_step):
-        raise Incorrect(f"`momentum_step` should be a function, but it is a {type(momentum_step).__name__}.")
-    rng = np.random.default_rng(19)
-    for shape, rate, beta in (((4, 3), 0.1, 0.9), ((7,), 0.03, 0.5), ((2, 5), 0.5, 0.0)):
-        w, v, g = (rng.normal(1.0, 2.0, shape) for _ in range(3))
-        result = _step_result(momentum_step, w.copy(), v.copy(), g.copy(), rate, beta)
-        new_w, new_v = (np.asarray(part, dtype=float) for part in result)
-        want_w, want_v = deep.momentum_step(w, v, g, rate, beta)
-        if new_w.shape != w.shape or new_v.shape != w.shape:
-            raise Incorrect(f"for weights of shape {shape}, the new weights and velocity should have that shape too; "
-                            f"they have {new_w.shape} and {new_v.shape}.")
-        if not np.allclose(new_v, want_v, rtol=1e-5):
-            if np.allclose(new_v, beta * v + (1 - beta) * g, rtol=1e-5) and beta:
-                raise Incorrect("the velocity is a weighted *average* of old velocity and gradient; the exercise's "
-                                "velocity adds the whole gradient to `beta` times the old one.")
-            if np.allclose(new_v, beta * v + rate * g, rtol=1e-5):
-                raise Incorrect("the velocity includes the learning rate; in this convention it is a sum of "
-                                "gradients, and the learning rate scales the step of the weights.")
-            raise Incorrect("the new velocity is not `beta` times the old one plus the gradient.")
-        if not np.allclose(new_w, want_w, rtol=1e-5):
-            if np.allclose(new_w, w - rate * v, rtol=1e-5):
-                raise Incorrect("the weights moved with the *old* velocity; update the velocity first, then the weights.")
-            if np.allclose(new_w, w + rate * want_v, rtol=1e-5):
-                raise Incorrect("the weights moved *up* the gradient; a descent step subtracts.")
-            if np.allclose(new_w, w - rate * g, rtol=1e-5):
-                raise Incorrect("the weights moved by the gradient alone, a plain SGD step: use the velocity.")
-            raise Incorrect("the new weights are not the old ones minus the learning rate times the new velocity.")
-    return "right on three shapes and settings, including `beta = 0` (plain SGD)."
-
-
-def _step_result(function, *args):
-    result = _raw(function, *args)
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise Incorrect("`momentum_step` should return two arrays, `(new_w, new_velocity)`.")
-    if any(part is Ellipsis for part in result):
-        raise NotAttempted("your function still returns `...`; replace it with your answer.")
-    return result
-
-
 def _raw(function, *args):
     try:
         result = function(*args)
@@ -265,35 +209,8 @@ def _raw(function, *args):
     return result
 
 
-@momentum.wrong_answer
-def momentum_old_velocity_for_the_weights():
-    return Answer.of(lambda w, v, g, lr, beta: (w - lr * v, beta * v + g))
 
-
-@momentum.wrong_answer
-def momentum_average_not_sum():
-    def step(w, v, g, lr, beta):
-        v = beta * v + (1 - beta) * g
-        return w - lr * v, v
-
-    return Answer.of(step)
-
-
-@momentum.wrong_answer
-def momentum_plain_sgd():
-    return Answer.of(lambda w, v, g, lr, beta: (w - lr * g, beta * v + g))
-
-
-@momentum.wrong_answer
-def momentum_ascent():
-    def step(w, v, g, lr, beta):
-        v = beta * v + g
-        return w + lr * v, v
-
-    return Answer.of(step)
-
-
-# --- 3. the early-stopping epoch -----------------------------------------------------------
+# --- 2. the early-stopping epoch -----------------------------------------------------------
 
 
 STOPPING_CURVES = (
@@ -430,7 +347,339 @@ def stopping_ties_count_as_new_best():
     return Answer.of(_stopping_with_ties)
 
 
-# --- 4. a convolutional network, judged on digits the notebook does not load ---------------
+# --- 3. batch normalisation after a convolution, both modes ------------------------------------
+
+
+def _batch_norm_images_reference(x, gamma, beta, moving_mean, moving_var, training, momentum, epsilon, *,
+                                 axes=(0, 1, 2), ddof=0):
+    """Keras's ``BatchNormalization`` on images (channels last), in float64; returns (out, mean, var).
+
+    ``axes`` and ``ddof`` describe wrong answers: statistics per position (``axes=0``), or the
+    variance divided by one value fewer (``ddof=1``).
+    """
+    import numpy as np
+
+    x = np.asarray(x, dtype=float)
+    if training:
+        mean, var = x.mean(axis=axes), x.var(axis=axes, ddof=ddof)
+        moving_mean = momentum * moving_mean + (1 - momentum) * mean
+        moving_var = momentum * moving_var + (1 - momentum) * var
+    else:
+        mean, var = moving_mean, moving_var
+    return gamma * (x - mean) / np.sqrt(var + epsilon) + beta, moving_mean, moving_var
+
+
+def _batch_norm_case(seed: int, shape: tuple):
+    """Images (uncentred, one channel nearly constant so that epsilon counts) and the layer's state."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    channels = shape[-1]
+    x = rng.normal(rng.uniform(-2.0, 3.0, channels), rng.uniform(0.5, 2.0, channels), shape)
+    x[..., 0] = 2.0 + 1e-3 * rng.normal(size=shape[:-1])   # a channel that barely varies: epsilon matters
+    gamma, beta = rng.normal(1.0, 0.4, channels), rng.normal(0.5, 0.5, channels)
+    moving_mean, moving_var = rng.normal(0.3, 0.5, channels), rng.uniform(0.5, 2.0, channels)
+    return x, gamma, beta, moving_mean, moving_var
+
+
+BATCH_NORM_CASES = (  # (seed, shape of x, training, momentum, epsilon)
+    (1, (5, 4, 3, 3), True, 0.9, 1e-3),
+    (1, (5, 4, 3, 3), False, 0.9, 1e-3),
+    (4, (3, 6, 5, 2), True, 0.99, 1e-2),
+    (4, (3, 6, 5, 2), False, 0.99, 1e-2),
+    (6, (8, 2, 2, 4), True, 0.5, 1e-3),
+)
+
+
+@EXERCISES.exercise(
+    "batchnorm",
+    title="Batch normalisation of images, in training and inference modes",
+    hints=(
+        "Each channel has one mean and one variance, taken over every image of the batch and every position "
+        "in it: reduce over the first three axes, `axis=(0, 1, 2)`. `gamma`, `beta` and the running averages "
+        "have one value per channel, and broadcast against the last axis.",
+        "In training mode: the batch's mean and variance (`x.var` divides by the number of values), and the "
+        "running averages become `momentum * old + (1 - momentum) * batch value`. In inference mode: normalise "
+        "with the running averages and return them unchanged. `epsilon` goes under the square root.",
+        "`mean, var = x.mean(axis=(0, 1, 2)), x.var(axis=(0, 1, 2))` in training mode (then update the running "
+        "averages), `mean, var = moving_mean, moving_var` otherwise; `out = gamma * (x - mean) / "
+        "np.sqrt(var + epsilon) + beta`.",
+    ),
+)
+def batchnorm(batch_norm_images):
+    import numpy as np
+
+    if not callable(batch_norm_images):
+        raise Incorrect(f"`batch_norm_images` should be a function, but it is a {type(batch_norm_images).__name__}.")
+    for seed, shape, training, momentum, epsilon in BATCH_NORM_CASES:
+        case = _batch_norm_case(seed, shape)
+        args = (*case, training, momentum, epsilon)
+        result = _raw(batch_norm_images, *(a.copy() for a in case), training, momentum, epsilon)
+        if not isinstance(result, (tuple, list)) or len(result) != 3:
+            raise Incorrect("`batch_norm_images` should return three things, `(out, new_moving_mean, new_moving_var)`.")
+        if any(part is Ellipsis for part in result):
+            raise NotAttempted("your function still returns `...`; replace it with your answer.")
+        mode = "training" if training else "inference"
+        want_out, want_mean, want_var = _batch_norm_images_reference(*args)
+        close = lambda a, b: np.allclose(a, b, rtol=1e-4, atol=1e-6)  # noqa: E731 - float32 answers too
+        out = _array(result[0], "the output", shape)
+        if not close(out, want_out):
+            if training and close(out, _batch_norm_images_reference(*args, axes=0)[0]):
+                raise Incorrect("the statistics were taken per position (over the images only); after a "
+                                "convolution there is one mean and one variance per channel, over the images and "
+                                "every position in them.")
+            if training and close(out, _batch_norm_images_reference(*case, False, momentum, epsilon)[0]):
+                raise Incorrect("in training mode the output was normalised with the running averages; training "
+                                "mode uses the batch's own mean and variance.")
+            if not training and close(out, _batch_norm_images_reference(*case, True, momentum, epsilon)[0]):
+                raise Incorrect("in inference mode the output was normalised with the batch's statistics; "
+                                "inference uses the running averages, so an image's output does not depend on "
+                                "its batch.")
+            if training and close(out, _batch_norm_images_reference(*args, ddof=1)[0]):
+                raise Incorrect("the batch variance was divided by one value fewer; Keras divides by the number "
+                                "of values, as `x.var()` does.")
+            raise Incorrect(f"in {mode} mode the output is not `gamma * (x - mean) / sqrt(var + epsilon) + beta` "
+                            "with the right mean and variance per channel (tried on a batch with one channel "
+                            "that barely varies).")
+        new_mean = _array(result[1], "the new running mean", (shape[-1],))
+        new_var = _array(result[2], "the new running variance", (shape[-1],))
+        if not (close(new_mean, want_mean) and close(new_var, want_var)):
+            if not training:
+                raise Incorrect("in inference mode the running averages changed; they are only read there, and "
+                                "returned as they were.")
+            swapped = _batch_norm_images_reference(*case, True, 1 - momentum, epsilon)
+            if close(new_mean, swapped[1]) and close(new_var, swapped[2]):
+                raise Incorrect("the running averages moved a share `momentum` of the way towards the batch's "
+                                "statistics; they keep `momentum` of their old value and take `1 - momentum` of the "
+                                "batch's.")
+            if close(new_mean, want_mean) and close(new_var, _batch_norm_images_reference(*args, ddof=1)[2]):
+                raise Incorrect("the running variance took the batch variance divided by one value fewer; Keras "
+                                "divides by the number of values, as `x.var()` does.")
+            raise Incorrect("in training mode the new running averages are not `momentum` times the old ones plus "
+                            "`1 - momentum` times the batch's mean and variance per channel.")
+    return ("right in both modes on three batches of images, including a channel that barely varies, with "
+            "the running averages updated only in training.")
+
+
+def _array(value, what: str, shape: tuple):
+    import numpy as np
+
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise Incorrect(f"{what} should be an array of numbers, but it is a {type(value).__name__}.") from None
+    if array.shape != shape and array.size == int(np.prod(shape)) and len(shape) == 1:
+        array = array.reshape(shape)  # a row or column of one value per channel
+    if array.shape != shape:
+        raise Incorrect(f"{what} has shape {array.shape}; for these inputs a shape of {shape} is expected.")
+    return array
+
+
+def _batch_norm_variant(*, axes=(0, 1, 2), ddof=0, share=None, normalise_with_batch=None, update_always=False):
+    """The solution with one wrong choice (a wrong answer of the exercise)."""
+    def function(x, gamma, beta, moving_mean, moving_var, training, momentum, epsilon):
+        rate = share(momentum) if share else momentum
+        _, new_mean, new_var = _batch_norm_images_reference(x, gamma, beta, moving_mean, moving_var,
+                                                            training or update_always, rate, epsilon, axes=axes, ddof=ddof)
+        with_batch = normalise_with_batch(training) if normalise_with_batch else training
+        out = _batch_norm_images_reference(x, gamma, beta, moving_mean, moving_var, with_batch, rate, epsilon,
+                                           axes=axes, ddof=ddof)[0]
+        return out, new_mean, new_var
+
+    return function
+
+
+@batchnorm.wrong_answer
+def batchnorm_statistics_per_position():
+    return Answer.of(_batch_norm_variant(axes=0))
+
+
+@batchnorm.wrong_answer
+def batchnorm_unbiased_variance():
+    return Answer.of(_batch_norm_variant(ddof=1))
+
+
+@batchnorm.wrong_answer
+def batchnorm_momentum_the_wrong_way_round():
+    return Answer.of(_batch_norm_variant(share=lambda m: 1 - m))
+
+
+@batchnorm.wrong_answer
+def batchnorm_batch_statistics_at_inference():
+    return Answer.of(_batch_norm_variant(normalise_with_batch=lambda training: True))
+
+
+@batchnorm.wrong_answer
+def batchnorm_running_averages_in_training():
+    return Answer.of(_batch_norm_variant(normalise_with_batch=lambda training: False))
+
+
+@batchnorm.wrong_answer
+def batchnorm_running_averages_updated_at_inference():
+    return Answer.of(_batch_norm_variant(update_always=True))
+
+
+@batchnorm.wrong_answer
+def batchnorm_epsilon_outside_the_root():
+    import numpy as np
+
+    def function(x, gamma, beta, moving_mean, moving_var, training, momentum, epsilon):
+        out, mean, var = _batch_norm_images_reference(x, gamma, beta, moving_mean, moving_var, training, momentum,
+                                                      epsilon)
+        used = (x.mean(axis=(0, 1, 2)), x.var(axis=(0, 1, 2))) if training else (moving_mean, moving_var)
+        return gamma * (x - used[0]) / (np.sqrt(used[1]) + epsilon) + beta, mean, var
+
+    return Answer.of(function)
+
+
+# --- 4. shapes and weights of a stack of convolutions ------------------------------------------
+
+CONV_STACKS = (  # (side, channels, layers)
+    (28, 1, [("conv", 6, 5, 1, 2), ("pool", 2), ("conv", 16, 5, 1, 0), ("pool", 2)]),
+    (32, 3, [("conv", 8, 3, 2, 0), ("conv", 16, 3, 1, 1), ("pool", 2)]),
+    (9, 2, [("conv", 4, 3, 2, 1), ("pool", 3)]),
+    (64, 3, [("conv", 10, 7, 3, 2), ("pool", 2), ("conv", 5, 1, 1, 0)]),
+)
+
+
+def conv_stack_reference(side: int, channels: int, layers) -> tuple[list[tuple[int, int, int]], int]:
+    """Output shape of each layer of a stack of square convolutions and poolings, and its weights."""
+    shapes, weights = [], 0
+    for layer in layers:
+        if layer[0] == "conv":
+            _, filters, kernel, stride, padding = layer
+            weights += (kernel * kernel * channels + 1) * filters
+            side, channels = (side + 2 * padding - kernel) // stride + 1, filters
+        else:
+            side = (side - layer[1]) // layer[1] + 1
+        shapes.append((side, side, channels))
+    return shapes, weights
+
+
+@EXERCISES.exercise(
+    "conv",
+    title="Work out the shapes and weights of a stack of convolutions",
+    hints=(
+        "Walk through the layers keeping the current side and number of channels. A convolution's output side "
+        "is the number of positions its window fits at; its channels are its filters. Pooling keeps the "
+        "channels and has no weights.",
+        "Positions: `(side + 2 * padding - kernel) // stride + 1`, the floor of the division (a window that "
+        "would stick out is not counted); pooling is a window of `size` moved by `size`, without padding. Each "
+        "filter spans all the input channels and has a bias.",
+        "For `(\"conv\", f, k, s, p)`: `weights += (k * k * channels + 1) * f`, then `side = (side + 2 * p - k) "
+        "// s + 1` and `channels = f`; for `(\"pool\", q)`: `side = (side - q) // q + 1`; append "
+        "`(side, side, channels)` after each layer.",
+    ),
+)
+def conv(conv_stack):
+    import numpy as np
+
+    if not callable(conv_stack):
+        raise Incorrect(f"`conv_stack` should be a function, but it is a {type(conv_stack).__name__}.")
+    for side, channels, layers in CONV_STACKS:
+        result = _raw(conv_stack, side, channels, [tuple(layer) for layer in layers])
+        if not isinstance(result, (tuple, list)) or len(result) != 2:
+            raise Incorrect("`conv_stack` should return two things, `(shapes, n_weights)`.")
+        shapes, n_weights = result
+        if shapes is Ellipsis or n_weights is Ellipsis:
+            raise NotAttempted("your function still returns `...`; replace it with your answer.")
+        described = f"{side} by {side} images with {channels} channel{'s' if channels > 1 else ''}"
+        try:
+            got = np.asarray(shapes, dtype=float)
+        except (TypeError, ValueError):
+            raise Incorrect("`shapes` should be a list of `(height, width, channels)` shapes, one per layer.") from None
+        if got.shape != (len(layers), 3):
+            raise Incorrect(f"for a stack of {len(layers)} layers on {described}, `shapes` should hold "
+                            f"{len(layers)} shapes of three numbers `(height, width, channels)`; it has shape "
+                            f"{got.shape} as an array.")
+        want_shapes, want_weights = conv_stack_reference(side, channels, layers)
+        if not np.array_equal(got, np.asarray(want_shapes, dtype=float)):
+            if (got != np.round(got)).any():
+                raise Incorrect(f"some sizes in `shapes` are not whole numbers (on {described}): a window fits at "
+                                "a whole number of positions; round the division down.")
+            row = int(np.argmax((got != np.asarray(want_shapes)).any(axis=1)))
+            before = (side, side, channels) if row == 0 else want_shapes[row - 1]
+            raise Incorrect(f"on {described}, the output shape of layer {row + 1} ({layers[row][0]}) is not right"
+                            f"{' (the layers before it are)' if row else ''}{_conv_diagnosis(layers[row], before, got[row])}")
+        weights = as_whole_number(n_weights, name="n_weights")
+        if weights != want_weights:
+            without_bias = want_weights - sum(layer[1] for layer in layers if layer[0] == "conv")
+            if weights == without_bias:
+                raise Incorrect(f"`n_weights` leaves out the biases (on {described}): each filter has one.")
+            one_channel = sum((layer[2] ** 2 + 1) * layer[1] for layer in layers if layer[0] == "conv")
+            if weights == one_channel:
+                raise Incorrect(f"`n_weights` counts each filter as if it saw one channel (on {described}); a filter "
+                                "spans all the channels of its input.")
+            raise Incorrect(f"`n_weights` is not the number of weights of the stack on {described} (the shapes are "
+                            "right).")
+    return (f"right on {len(CONV_STACKS)} stacks, with padding, strides that do not divide evenly, several input "
+            "channels and a 1 by 1 convolution.")
+
+
+def _conv_diagnosis(layer, before, got) -> str:
+    """What a wrong output shape of one layer says about the formula used, given its right input shape."""
+    n, channels = before[0], before[2]
+    kernel, stride, padding = (layer[2], layer[3], layer[4]) if layer[0] == "conv" else (layer[1], layer[1], 0)
+    out_channels = layer[1] if layer[0] == "conv" else channels
+    if got[2] != out_channels:
+        return ": a convolution outputs one channel per filter, and pooling keeps the channels."
+    if got[0] == (n + 2 * padding - kernel) // stride:
+        return ": it is one short; count the first position of the window as well (the `+ 1`)."
+    if padding and got[0] == (n + padding - kernel) // stride + 1:
+        return ": the padding is added at both ends of each side."
+    if stride > 1 and got[0] == n + 2 * padding - kernel + 1:
+        return f": the window moves {stride} pixels at a time{', its own size' if layer[0] == 'pool' else ''}."
+    return "."
+
+
+def _conv_variant(*, size=None, weights=None):
+    """A wrong ``conv_stack``: ``size(side, kernel, stride, padding)`` or ``weights(k, c_in, f)`` replaced."""
+    def function(side, channels, layers):
+        shapes, total = [], 0
+        for layer in layers:
+            if layer[0] == "conv":
+                _, filters, kernel, stride, padding = layer
+                total += (weights or (lambda k, c, f: (k * k * c + 1) * f))(kernel, channels, filters)
+                side, channels = (size or (lambda n, k, s, p: (n + 2 * p - k) // s + 1))(side, kernel, stride, padding), filters
+            else:
+                side = (size or (lambda n, k, s, p: (n + 2 * p - k) // s + 1))(side, layer[1], layer[1], 0)
+            shapes.append((side, side, channels))
+        return shapes, total
+
+    return function
+
+
+@conv.wrong_answer
+def conv_true_division():
+    return Answer.of(_conv_variant(size=lambda n, k, s, p: (n + 2 * p - k) / s + 1))
+
+
+@conv.wrong_answer
+def conv_padding_on_one_side():
+    return Answer.of(_conv_variant(size=lambda n, k, s, p: (n + p - k) // s + 1))
+
+
+@conv.wrong_answer
+def conv_no_plus_one():
+    return Answer.of(_conv_variant(size=lambda n, k, s, p: (n + 2 * p - k) // s))
+
+
+@conv.wrong_answer
+def conv_stride_ignored():
+    return Answer.of(_conv_variant(size=lambda n, k, s, p: n + 2 * p - k + 1))
+
+
+@conv.wrong_answer
+def conv_no_bias():
+    return Answer.of(_conv_variant(weights=lambda k, c, f: k * k * c * f))
+
+
+@conv.wrong_answer
+def conv_filters_see_one_channel():
+    return Answer.of(_conv_variant(weights=lambda k, c, f: (k * k + 1) * f))
+
+
+# --- 5. a convolutional network, judged on digits the notebook does not load ---------------
 
 
 @lru_cache(maxsize=1)
@@ -649,7 +898,7 @@ def cnn_other_filters():
     return Answer.of(_trained_cnn(filters=8, epochs=1))
 
 
-# --- 5. a judgement ---------------------------------------------------------------------------
+# --- 6. a judgement ---------------------------------------------------------------------------
 
 JUDGEMENT_FEEDBACK = {
     "A": "the test set then chooses the number of epochs, so the reported test accuracy is the best of many "
