@@ -151,9 +151,91 @@ def test_td_control_repeats_for_a_seed_and_checks_its_input(cliff):
     b = rl.td_control(cliff, "sarsa", runs=3, episodes=20, seed=5)
     assert np.array_equal(a.returns, b.returns) and a.Q.shape == (3, 48, 4)
     with pytest.raises(InputError, match="method"):
-        rl.td_control(cliff, "expected-sarsa")
+        rl.td_control(cliff, "double-q-learning")
     with pytest.raises(InputError, match="alpha"):
         rl.td_control(cliff, "sarsa", alpha=0.0)
+
+
+def test_expected_sarsa_walks_a_safe_path_and_tolerates_a_step_size_of_one(cliff):
+    env = gym.make("CliffWalking-v1")
+    expected = rl.td_control(cliff, "expected-sarsa", runs=8, episodes=200, alpha=1.0, seed=3)
+    sarsa = rl.td_control(cliff, "sarsa", runs=8, episodes=200, alpha=1.0, seed=3)
+    assert expected.returns[:, -100:].mean() > sarsa.returns[:, -100:].mean() + 10
+    assert expected.returns[:, -100:].mean(axis=1).std() < sarsa.returns[:, -100:].mean(axis=1).std()
+    paths = [rl.rollout(env, rl.greedy_policy(table, rng=np.random.default_rng(0))) for table in expected.Q]
+    assert all(p.terminated for p in paths) and min(len(p.states) - 1 for p in paths) > 13
+
+
+def test_expected_sarsa_with_epsilon_zero_learns_exactly_as_q_learning(cliff):
+    # with epsilon 0 the policy's average is the best value, and the choices draw the same numbers
+    a = rl.td_control(cliff, "expected-sarsa", runs=3, episodes=30, epsilon=0.0, seed=2)
+    b = rl.td_control(cliff, "q-learning", runs=3, episodes=30, epsilon=0.0, seed=2)
+    assert np.allclose(a.Q, b.Q) and np.array_equal(a.returns, b.returns)
+
+
+def test_epsilon_greedy_probabilities_share_the_greedy_part_among_ties_and_add_up_to_one():
+    pi = rl.epsilon_greedy_probabilities(np.array([[1.0, 3.0, 3.0, 0.0], [2.0, 0.0, 0.0, 0.0], [5.0] * 4]), 0.2)
+    assert np.allclose(pi, [[0.05, 0.45, 0.45, 0.05], [0.85, 0.05, 0.05, 0.05], [0.25] * 4])
+    rng = np.random.default_rng(0)   # the chances of the choices td_control and epsilon_greedy_action make
+    values = np.array([1.0, 3.0, 3.0, 0.0])
+    drawn = np.bincount([rl.epsilon_greedy_action(values, 0.2, rng) for _ in range(8000)], minlength=4) / 8000
+    assert np.allclose(drawn, pi[0], atol=0.02)
+    assert rl.expected_sarsa_target(-1.0, values, False, 0.5, 0.2) == pytest.approx(-1 + 0.5 * (0.05 + 2.7))
+    assert rl.expected_sarsa_target(-1.0, values, True, 0.5, 0.2) == -1.0
+    assert rl.expected_sarsa_target(0.0, values, False, 1.0, 0.0) == 3.0
+
+
+# --- Monte Carlo and TD(0) prediction ---------------------------------------------------------------
+
+
+def test_mc_returns_discount_from_the_next_reward_and_mc_values_tell_first_from_every_visit():
+    assert rl.mc_returns([1.0, 0.0, 2.0], 0.5).tolist() == [1.5, 1.0, 2.0]
+    episodes = [([0, 1, 0], [1.0, 0.0, 2.0]), ([1, 2], [4.0, -1.0])]
+    first = rl.mc_values(episodes, 4, 0.5)
+    every = rl.mc_values(episodes, 4, 0.5, first_visit=False)
+    assert first.tolist() == [1.5, (1.0 + 3.5) / 2, -1.0, 0.0]
+    assert every.tolist() == [1.75, (1.0 + 3.5) / 2, -1.0, 0.0]
+    with pytest.raises(InputError, match="one reward per state"):
+        rl.mc_values([([0, 1], [1.0])], 2, 1.0)
+
+
+def _walk_by_hand(method, alpha, episodes, seed, n=5):
+    """One learner on the random walk, step by step in plain Python, drawing as random_walk_prediction does."""
+    rng = np.random.default_rng(seed)
+    V = [0.0] + [0.5] * n + [0.0]
+    truth = rl.random_walk_values(n)
+    errors = [float(np.sqrt(np.mean((np.array(V[1:-1]) - truth) ** 2)))]
+    for _ in range(episodes):
+        state, visited = (n + 1) // 2, []
+        while 0 < state < n + 1:
+            following = state + (-1 if rng.random() < 0.5 else 1)
+            reward = 1.0 if following == n + 1 else 0.0
+            if method == "td":
+                V[state] += alpha * (reward + V[following] - V[state])   # the ends stay 0
+            visited.append(state)
+            state = following
+        if method == "mc":
+            for s in visited:                                             # every visit, one after the other
+                V[s] += alpha * (reward - V[s])
+        errors.append(float(np.sqrt(np.mean((np.array(V[1:-1]) - truth) ** 2))))
+    return np.array(errors), np.array(V[1:-1])
+
+
+@pytest.mark.parametrize("method, alpha", [("td", 0.1), ("mc", 0.05)])
+def test_random_walk_prediction_matches_a_plain_loop(method, alpha):
+    result = rl.random_walk_prediction(method, alpha=alpha, episodes=30, runs=1, seed=4)
+    errors, V = _walk_by_hand(method, alpha, 30, seed=4)
+    assert np.allclose(result.errors[0], errors) and np.allclose(result.V[0], V)
+
+
+def test_td_beats_monte_carlo_on_the_random_walk_and_both_see_the_same_walks():
+    td = rl.random_walk_prediction("td", alpha=0.1, episodes=100, runs=50, seed=1)
+    mc = rl.random_walk_prediction("mc", alpha=0.02, episodes=100, runs=50, seed=1)
+    assert td.errors[:, 0] == pytest.approx(mc.errors[:, 0])            # the same start
+    assert td.errors.mean(axis=0)[100] < mc.errors.mean(axis=0)[100] < td.errors.mean(axis=0)[0]
+    assert np.allclose(rl.random_walk_values(5), [1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6])
+    with pytest.raises(InputError, match="method"):
+        rl.random_walk_prediction("dp", alpha=0.1)
 
 
 def test_sarsa_target_uses_the_next_action_value_unless_the_episode_ended():
@@ -299,7 +381,7 @@ def test_a_removed_exercise_id_in_the_progress_store_is_ignored(tmp_path, monkey
     progress.record_attempt(f"{unit}.q_update", unit, "passed")          # an exercise the unit no longer has
     progress.record_attempt(EX.sarsa_update.id, unit, "passed")
     row = next(r for r in progress.summary() if r.unit == unit)
-    assert (row.exercises, row.attempted, row.passed) == (6, 1, 1)
+    assert (row.exercises, row.attempted, row.passed) == (8, 1, 1)
     detail = progress.unit_detail(unit)
     assert [e.id for e in detail.exercise_list if e.status == progress.PASSED] == [EX.sarsa_update.id]
 
@@ -620,3 +702,107 @@ def test_value_iteration_check_tells_a_missing_discount_from_a_missing_expectati
     optimistic = EX.value_iteration.evaluate(unit._best_next_values)
     assert optimistic.status == "incorrect" and "probability" in optimistic.message
     assert "discount" not in optimistic.message
+
+
+# --- the Monte Carlo and Expected SARSA checks --------------------------------------------------------
+
+
+def _first_visit(episodes, n_states, gamma, *, every=False, empty=0.0):
+    sums, counts = np.zeros(n_states), np.zeros(n_states)
+    for states, rewards in episodes:
+        returns = rl.mc_returns(rewards, gamma)
+        seen = set()
+        for t, s in enumerate(states):
+            if every or s not in seen:
+                seen.add(s)
+                sums[s] += returns[t]
+                counts[s] += 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / counts, empty)
+
+
+def test_first_visit_check_accepts_the_library_and_names_every_visit_and_an_unvisited_nan():
+    assert EX.first_visit.evaluate(lambda e, n, g: rl.mc_values(e, n, g)).status == "passed"
+    assert EX.first_visit.evaluate(lambda e, n, g: _first_visit(e, n, g).tolist()).status == "passed"
+    every = EX.first_visit.evaluate(lambda e, n, g: _first_visit(e, n, g, every=True))
+    assert every.status == "incorrect" and "*every* visit" in every.message
+    nan = EX.first_visit.evaluate(lambda e, n, g: _first_visit(e, n, g, empty=np.nan))
+    assert nan.status == "incorrect" and "NaN" in nan.message and "visited states' values are right" in nan.message
+
+
+def test_first_visit_check_refuses_a_return_that_counts_rewards_before_the_visit():
+    def from_the_start(episodes, n_states, gamma):   # the whole episode's return for every state
+        return _first_visit([(s, [sum(gamma**k * r for k, r in enumerate(rw))] + [0.0] * (len(rw) - 1))
+                             for s, rw in episodes], n_states, gamma)
+
+    assert EX.first_visit.evaluate(from_the_start).status == "incorrect"
+
+
+def _expected_sarsa(Q, reward, next_state, terminated, epsilon, gamma):
+    return rl.expected_sarsa_target(reward, Q[next_state], terminated, gamma, epsilon)
+
+
+def test_expected_sarsa_check_accepts_any_split_of_the_greedy_share_among_exact_ties():
+    def first_tie_takes_it_all(Q, reward, next_state, terminated, epsilon, gamma):
+        if terminated:
+            return reward
+        values = Q[next_state]
+        pi = np.full(len(values), epsilon / len(values))
+        pi[np.argmax(values)] += 1 - epsilon
+        return reward + gamma * pi @ values
+
+    assert EX.expected_sarsa.evaluate(_expected_sarsa).status == "passed"
+    assert EX.expected_sarsa.evaluate(first_tie_takes_it_all).status == "passed"   # the same number: tied values
+    assert EX.expected_sarsa.evaluate(lambda *a: np.float32(_expected_sarsa(*a))).status == "passed"
+
+
+def test_expected_sarsa_check_names_the_mistakes_in_the_chances():
+    def each_tie_gets_the_greedy_share(Q, reward, next_state, terminated, epsilon, gamma):
+        values = Q[next_state]
+        pi = epsilon / len(values) + (1 - epsilon) * (values == values.max())
+        return reward if terminated else reward + gamma * pi @ values
+
+    each = EX.expected_sarsa.evaluate(each_tie_gets_the_greedy_share)
+    assert each.status == "incorrect" and "more than 1" in each.message
+    greedy = EX.expected_sarsa.evaluate(lambda Q, r, s2, done, eps, g: r if done else r + g * Q[s2].max())
+    assert greedy.status == "incorrect" and "Q-learning" in greedy.message
+    after_the_end = EX.expected_sarsa.evaluate(lambda Q, r, s2, done, eps, g: _expected_sarsa(Q, r, s2, False, eps, g))
+    assert after_the_end.status == "incorrect" and "episode has ended" in after_the_end.message
+
+
+# --- the lesson's new sections against their outputs --------------------------------------------------
+
+
+def test_td_and_mc_prose_matches_the_printed_errors(lesson):
+    import re
+
+    printed = _printed(lesson, "walk_settings = ")
+    rows = re.findall(r"(TD\(0\)|MC)\s+alpha = ([\d.]+)\s*: RMS error after 10 episodes ([\d.]+), after 100 episodes ([\d.]+)", printed)
+    td = {float(a): (float(e10), float(e100)) for m, a, e10, e100 in rows if m == "TD(0)"}
+    mc = {float(a): (float(e10), float(e100)) for m, a, e10, e100 in rows if m == "MC"}
+    assert len(td) == 3 and len(mc) == 3
+    assert max(e100 for _, e100 in td.values()) < min(e100 for _, e100 in mc.values())   # "every TD curve below"
+    assert td[0.15][0] < td[0.05][0] and td[0.15][1] > td[0.05][1]                        # faster, then higher
+    prose = " ".join(_text(c) for c in lesson if c["cell_type"] == "markdown")
+    assert "Every TD(0) curve is below every MC curve after 100 episodes" in prose
+
+
+def test_the_first_walk_changes_only_the_last_estimate_under_td(lesson):
+    printed = _printed(lesson, "V_td = V_mc.copy()")
+    mc, td = (_numbers(line) for line in printed.splitlines()[:2])
+    assert sum(v != 0.5 for v in td) == 1 and td[-1] != 0.5
+    assert sum(v != 0.5 for v in mc) > 1
+
+
+def test_expected_sarsa_prose_matches_the_step_size_comparison(lesson):
+    import re
+
+    printed = _printed(lesson, "bold = {method")
+    found = {line.split(":")[0].strip(): [float(x) for pair in re.findall(r"(-?\d+\.\d) \(sd[a-z ]*?\s+(\d+\.\d)\)", line)
+                                           for x in pair] for line in printed.splitlines()}
+    half, half_sd, one, one_sd = found["expected-sarsa"]
+    assert abs(half - one) < 1                                               # "as well with 1 as with 0.5"
+    s_half, s_half_sd, s_one, s_one_sd = found["sarsa"]
+    assert s_one < s_half - 20 and 9 < s_one_sd / one_sd < 12                 # "ten times as much"
+    q_half, _, q_one, _ = found["q-learning"]
+    assert abs(q_half - q_one) < 5                                           # "does not suffer either"

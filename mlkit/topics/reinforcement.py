@@ -1,4 +1,5 @@
-"""Bandits, Markov decision processes and tabular learning (Q-learning, SARSA), written out in NumPy.
+"""Bandits, Markov decision processes and tabular learning (Monte Carlo and TD prediction, Q-learning,
+SARSA, Expected SARSA), written out in NumPy.
 
 The reinforcement-learning unit writes the key steps by hand in the lesson;
 this module holds the reusable versions the lesson calls to run many
@@ -18,6 +19,10 @@ Examples
 >>> rng = np.random.default_rng(0)
 >>> sorted({argmax_random(np.array([1.0, 3.0, 3.0]), rng) for _ in range(20)})
 [1, 2]
+>>> epsilon_greedy_probabilities(np.array([1.0, 3.0, 3.0, 0.0]), epsilon=0.2).round(3).tolist()
+[0.05, 0.45, 0.45, 0.05]
+>>> mc_returns([0.0, -1.0, 2.0], gamma=0.5).tolist()
+[0.0, 0.0, 2.0]
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ ACTION_ARROWS = {0: "↑", 1: "→", 2: "↓", 3: "←"}
 FROZEN_LAKE_ARROWS = {0: "←", 1: "↓", 2: "→", 3: "↑"}
 """Actions of gymnasium's grid world FrozenLake (0 left, 1 down, 2 right, 3 up)."""
 TIES = ("random", "first")
-METHODS = ("sarsa", "q-learning")
+METHODS = ("sarsa", "q-learning", "expected-sarsa")
+PREDICTION_METHODS = ("td", "mc")
 
 
 # --- greedy choices ------------------------------------------------------------------------
@@ -466,12 +472,14 @@ def td_control(
     seed: int = 0,
     max_steps: int = 1000,
 ) -> TDRuns:
-    """SARSA or Q-learning, epsilon-greedy with random ties, for ``runs`` learners in step, on a model.
+    """SARSA, Q-learning or Expected SARSA, epsilon-greedy with random ties, for ``runs`` learners in step, on a model.
 
     Each learner samples its moves from ``mdp`` (the same moves the environment would make)
     and, after each step, moves ``Q[s, a]`` a fraction ``alpha`` towards its target:
-    ``r + gamma * Q[s', a']`` for SARSA (``a'`` the action it will take next) or
-    ``r + gamma * max Q[s']`` for Q-learning; just ``r`` when the move ended the episode.
+    ``r + gamma * Q[s', a']`` for SARSA (``a'`` the action it will take next),
+    ``r + gamma * max Q[s']`` for Q-learning, or ``r + gamma * sum_a pi(a | s') Q[s', a]`` for
+    Expected SARSA (``pi`` the learner's own epsilon-greedy policy,
+    :func:`epsilon_greedy_probabilities`); just ``r`` when the move ended the episode.
     All learners step together (one NumPy operation for all), each in its own episode. An
     episode cut at ``max_steps`` bootstraps from the state it reached (for SARSA, with the
     action chosen in the next episode's start state; a rare case with these worlds).
@@ -519,6 +527,9 @@ def td_control(
         next_action = choose(table[first_row + after], draws)
         if method == "sarsa":
             onward = flat[(first_row + following) * n_actions + next_action]
+        elif method == "expected-sarsa":
+            values = table[first_row + following]
+            onward = (epsilon_greedy_probabilities(values, epsilon) * values).sum(axis=1)
         else:
             onward = table[first_row + following].max(axis=1)
         target = reward + gamma * np.where(ended, 0.0, onward)
@@ -538,6 +549,140 @@ def td_control(
 def sarsa_target(reward: float, next_value: float, terminated: bool, gamma: float) -> float:
     """What SARSA moves towards: the reward, plus the value of the action actually taken next (unless it ended)."""
     return float(reward) if terminated else float(reward + gamma * next_value)
+
+
+def epsilon_greedy_probabilities(values, epsilon: float, *, atol: float = 1e-9) -> np.ndarray:
+    """The chances ``pi(a | s)`` that an epsilon-greedy choice with random ties takes each action.
+
+    Exploring (probability ``epsilon``) picks any of the k actions, ``epsilon / k`` each; exploiting
+    picks one of the m actions tied for the best value (within ``atol``, as in
+    :func:`argmax_random`), ``(1 - epsilon) / m`` each. A 1-D ``values`` gives one row of k
+    chances; an (n, k) array, one row per state.
+    """
+    values = np.asarray(values, dtype=float)
+    ties = values >= values.max(axis=-1, keepdims=True) - atol
+    k = values.shape[-1]
+    return epsilon / k + (1 - epsilon) * ties / ties.sum(axis=-1, keepdims=True)
+
+
+def expected_sarsa_target(reward: float, next_values, terminated: bool, gamma: float, epsilon: float) -> float:
+    """What Expected SARSA moves towards: the reward, plus the next state's values averaged over
+    the epsilon-greedy policy's chances (:func:`epsilon_greedy_probabilities`), unless it ended."""
+    if terminated:
+        return float(reward)
+    next_values = np.asarray(next_values, dtype=float)
+    return float(reward + gamma * epsilon_greedy_probabilities(next_values, epsilon) @ next_values)
+
+
+# --- prediction: Monte Carlo against TD(0) ----------------------------------------------------------
+
+
+def mc_returns(rewards, gamma: float) -> np.ndarray:
+    """The return from each step of one episode: ``G_t = r_{t+1} + gamma * G_{t+1}``, with ``G`` 0 after the end.
+
+    ``rewards[t]`` is the reward received on leaving the state of step ``t``, so the last entry is
+    the reward of the move that ended the episode.
+    """
+    rewards = np.asarray(rewards, dtype=float)
+    returns = np.zeros(rewards.size)
+    following = 0.0
+    for t in range(rewards.size - 1, -1, -1):
+        following = rewards[t] + gamma * following
+        returns[t] = following
+    return returns
+
+
+def mc_values(episodes, n_states: int, gamma: float, *, first_visit: bool = True) -> np.ndarray:
+    """Monte Carlo estimates of the state values: the mean of the returns that followed the visits.
+
+    ``episodes`` is a list of ``(states, rewards)`` pairs of equal lengths, ``states[t]`` the state
+    of step ``t`` and ``rewards[t]`` the reward on leaving it (the end is not a state of the list).
+    First-visit counts, in each episode, only the return after a state's first visit; every-visit
+    counts all of them. A state never visited gets 0.
+    """
+    sums = np.zeros(n_states)
+    counts = np.zeros(n_states)
+    for states, rewards in episodes:
+        states = np.asarray(states, dtype=int)
+        if states.size != len(rewards):
+            raise InputError(f"an episode needs one reward per state; got {states.size} states and {len(rewards)} rewards")
+        returns = mc_returns(rewards, gamma)
+        if first_visit:
+            _, first = np.unique(states, return_index=True)
+            states, returns = states[first], returns[first]
+        np.add.at(sums, states, returns)
+        np.add.at(counts, states, 1)
+    return np.divide(sums, counts, out=np.zeros(n_states), where=counts > 0)
+
+
+def random_walk_values(n_states: int = 5) -> np.ndarray:
+    """True values of the random walk of :func:`random_walk_prediction`: ``1/(n+1), ..., n/(n+1)``.
+
+    From state ``i`` (1 to n) a fair walk reaches the right end before the left one with
+    probability ``i / (n + 1)``, and only the right end pays 1.
+    """
+    return np.arange(1, n_states + 1) / (n_states + 1)
+
+
+@dataclass
+class PredictionRuns:
+    """``errors[r, e]``: root mean square error of run ``r``'s estimates over the walk's states after
+    ``e`` episodes (column 0 before any); ``V``: each run's final estimates."""
+
+    errors: np.ndarray
+    V: np.ndarray
+
+
+def random_walk_prediction(method: str, *, alpha: float, episodes: int = 100, runs: int = 100,
+                           n_states: int = 5, initial: float = 0.5, seed: int = 0) -> PredictionRuns:
+    """Learn the values of a fair random walk by TD(0) or by constant-alpha Monte Carlo, ``runs`` times at once.
+
+    Sutton and Barto's example 6.2: states 1 to ``n_states`` in a row, ends at 0 and
+    ``n_states + 1``; every episode starts in the middle and steps left or right with equal
+    chances until it reaches an end. Reaching the right end pays 1; every other step pays 0; no
+    discount. Estimates start at ``initial`` (the ends are worth 0).
+
+    ``"td"`` moves ``V(s)`` after each step a fraction ``alpha`` towards ``r + V(s')``;
+    ``"mc"`` waits for the end of the episode and moves ``V(s)`` a fraction ``alpha`` towards
+    the return, once per visit (every-visit). The walks come from a generator seeded ``seed``
+    and do not depend on the estimates, so both methods with the same seed see the same episodes.
+    """
+    if method not in PREDICTION_METHODS:
+        raise InputError(f"method must be one of {PREDICTION_METHODS}, got {method!r}")
+    if not 0 < alpha <= 1:
+        raise InputError(f"alpha must be in (0, 1], got {alpha}")
+    rng = np.random.default_rng(seed)
+    rows = np.arange(runs)
+    right, centre = n_states + 1, (n_states + 1) // 2
+    truth = random_walk_values(n_states)
+    V = np.full((runs, n_states + 2), float(initial))
+    V[:, [0, right]] = 0.0
+    visits = np.zeros((runs, n_states + 2))
+    errors = np.empty((runs, episodes + 1))
+    errors[:, 0] = np.sqrt(np.mean((V[:, 1:-1] - truth) ** 2, axis=1))
+    state = np.full(runs, centre)
+    episode = np.zeros(runs, dtype=int)
+    active = np.ones(runs, dtype=bool)
+    while active.any():
+        following = state + np.where(rng.random(runs) < 0.5, -1, 1)
+        ended = (following == 0) | (following == right)
+        reward = (following == right).astype(float)
+        if method == "td":
+            target = reward + np.where(ended, 0.0, V[rows, following])
+            V[rows, state] += active * alpha * (target - V[rows, state])
+        else:
+            visits[rows, state] += active
+        done = ended & active
+        if done.any():
+            if method == "mc":  # every visit moves V a fraction alpha towards the same return: (1 - alpha)**visits is left
+                G = reward[done, None]
+                V[done] = G + (1 - alpha) ** visits[done] * (V[done] - G)
+                visits[done] = 0.0
+            episode += done
+            errors[rows[done], episode[done]] = np.sqrt(np.mean((V[done, 1:-1] - truth) ** 2, axis=1))
+            active = episode < episodes
+        state = np.where(ended, centre, following)
+    return PredictionRuns(errors, V[:, 1:-1])
 
 
 # --- linear function approximation ------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Exercises of unit 20, reinforcement learning (``solutions/20_reinforcement_learning.ipynb``).
 
-Data: a Bernoulli bandit the checks define, hand-made Markov decision processes,
+Data: a Bernoulli bandit the checks define, hand-made episodes and random walks (Monte Carlo),
+a hand-made table of action values (Expected SARSA), hand-made Markov decision processes,
 gymnasium's ``FrozenLake-v1`` (4x4 and 8x8 maps, slippery, and the 4x4 map without
 slipping for the trained agent). A learner's functions are called on cases the checks make
 themselves (fixed seeds); a learner's policy is followed greedily in a fresh
@@ -319,7 +320,162 @@ def ucb_log_of_counts():
     return Answer.of(score)
 
 
-# --- 3. the SARSA update -----------------------------------------------------------------------
+# --- 3. first-visit Monte Carlo ------------------------------------------------------------------
+
+
+def _mc_cases():
+    """(what, episodes, n_states, gamma): episodes as (states, rewards) lists; states repeat within
+    episodes, some episodes leave a state out, and one case has a state no episode visits."""
+    import numpy as np
+
+    hand_made = [
+        ([0, 1, 0, 2], [1.0, -2.0, 0.5, 3.0]),
+        ([1, 2, 1, 3], [0.0, 2.0, -1.0, 4.0]),
+        ([3, 3, 0], [1.0, 1.0, -3.0]),
+    ]
+    cases = [("three hand-made episodes with gamma 0.9", hand_made, 4, 0.9),
+             ("the same episodes with a fifth state that none of them visits", hand_made, 5, 0.9)]
+    rng = np.random.default_rng(20)
+    walks = []
+    for _ in range(12):  # a walk on six states from state 2, rewards drawn at each step, ending at either side
+        state, states, rewards = 2, [], []
+        while 0 <= state < 6:
+            states.append(state)
+            rewards.append(round(float(rng.normal(1.0, 2.0)), 2))
+            state += 1 if rng.random() < 0.55 else -1
+        walks.append((states, rewards))
+    cases.append(("twelve random walks on six states with gamma 0.8", walks, 6, 0.8))
+    cases.append(("the same walks without discount (gamma 1)", walks, 6, 1.0))
+    return cases
+
+
+def _mc_reference(episodes, n_states, gamma, *, visits="first", shift=0):
+    """Monte Carlo estimates, right (``visits="first"``, ``shift=0``) or with a named mistake:
+    ``visits`` "every" or "last"; ``shift=1`` discounts the first reward too; ``visits="per-episode"``
+    divides by the number of episodes rather than by the visits."""
+    import numpy as np
+
+    sums, counts = np.zeros(n_states), np.zeros(n_states)
+    for states, rewards in episodes:
+        returns = np.zeros(len(states))
+        following = 0.0
+        for t in range(len(states) - 1, -1, -1):
+            following = gamma**shift * rewards[t] + gamma * following
+            returns[t] = following
+        seen = {}
+        for t, s in enumerate(states):
+            if visits == "every":
+                sums[s] += returns[t]
+                counts[s] += 1
+            elif visits == "last" or s not in seen:
+                seen[s] = t
+        if visits != "every":
+            for s, t in seen.items():
+                sums[s] += returns[t]
+                counts[s] += 1
+    if visits == "per-episode":
+        return sums / len(episodes)
+    return np.divide(sums, counts, out=np.zeros(n_states), where=counts > 0)
+
+
+@EXERCISES.exercise(
+    "first_visit",
+    title="Estimate state values by first-visit Monte Carlo",
+    hints=(
+        "First the return after every step of an episode, `G_t = r_{t+1} + gamma * G_{t+1}`: work backwards "
+        "from the last reward, where `G` is just that reward. Then, for each state, keep only the return after "
+        "its *first* visit in the episode.",
+        "Keep two arrays over the states, a sum of returns and a count. A set of the states already seen in the "
+        "episode tells a first visit from a later one; each state's estimate is its sum divided by its count "
+        "(the number of episodes that visited it, not the number of episodes).",
+        "`G = 0.0`; `for t in reversed(range(len(states))): G = rewards[t] + gamma * G; returns[t] = G`; then "
+        "`for t, s in enumerate(states): if s not in seen: seen.add(s); sums[s] += returns[t]; counts[s] += 1`; "
+        "`return sums / np.maximum(counts, 1)`",
+    ),
+)
+def first_visit(first_visit_values):
+    import numpy as np
+
+    if not callable(first_visit_values):
+        raise Incorrect(f"`first_visit_values` should be a function, but it is a "
+                        f"{type(first_visit_values).__name__}.")
+    for what, episodes, n_states, gamma in _mc_cases():
+        given = [(list(states), list(rewards)) for states, rewards in episodes]
+        got = call_learner(first_visit_values, given, n_states, gamma)
+        if got is Ellipsis:
+            raise NotAttempted("your function still returns `...`; replace it with your answer.")
+        got = as_vector(got, name="first_visit_values(...)", length=n_states,
+                        what=f"one value per state ({n_states} for {what})")
+        expected = _mc_reference(episodes, n_states, gamma)
+        if np.allclose(got, expected, rtol=1e-6, atol=1e-9):
+            continue
+        unvisited = np.ones(n_states, dtype=bool)
+        unvisited[[s for states, _ in episodes for s in states]] = False
+        visited = ~unvisited
+        if unvisited.any() and np.allclose(got[visited], expected[visited]):
+            raise Incorrect(f"for {what} the visited states' values are right, but a state that no episode visits "
+                            "should get 0 (there is no return to average), not "
+                            f"{'NaN (a division by zero)' if np.isnan(got[unvisited]).any() else 'another value'}.")
+        if np.allclose(got, _mc_reference(episodes, n_states, gamma, visits="every")):
+            raise Incorrect(f"for {what} your values average the returns after *every* visit of a state; "
+                            "first-visit Monte Carlo counts only the return after its first visit in each episode.")
+        if np.allclose(got, _mc_reference(episodes, n_states, gamma, visits="last")):
+            raise Incorrect(f"for {what} your values use the return after the *last* visit of a state in each "
+                            "episode; first-visit Monte Carlo uses the return after its first visit.")
+        if gamma < 1 and np.allclose(got, _mc_reference(episodes, n_states, gamma, shift=1)):
+            raise Incorrect(f"for {what} every return is discounted one step too many: the reward of the step "
+                            "itself counts in full, `G_t = r_{t+1} + gamma * r_{t+2} + ...`.")
+        if gamma < 1 and np.allclose(got, _mc_reference(episodes, n_states, 1.0)):
+            raise Incorrect(f"for {what} the returns are not discounted: a reward k steps after the first "
+                            "counts `gamma**k` times.")
+        if np.allclose(got, _mc_reference(episodes, n_states, gamma, visits="per-episode")):
+            raise Incorrect(f"for {what} each state's sum of returns is divided by the number of episodes; "
+                            "divide by the number of episodes that visited the state.")
+        raise Incorrect(f"for {what} the values are not the averages of the first-visit returns.")
+    return "each state's value is the mean of the discounted returns that followed its first visit in each episode."
+
+
+@first_visit.wrong_answer
+def first_visit_every_visit():
+    return Answer.of(lambda episodes, n, gamma: _mc_reference(episodes, n, gamma, visits="every"))
+
+
+@first_visit.wrong_answer
+def first_visit_discounts_the_first_reward():
+    return Answer.of(lambda episodes, n, gamma: _mc_reference(episodes, n, gamma, shift=1))
+
+
+@first_visit.wrong_answer
+def first_visit_last_visit():
+    return Answer.of(lambda episodes, n, gamma: _mc_reference(episodes, n, gamma, visits="last"))
+
+
+@first_visit.wrong_answer
+def first_visit_divides_by_the_episodes():
+    return Answer.of(lambda episodes, n, gamma: _mc_reference(episodes, n, gamma, visits="per-episode"))
+
+
+@first_visit.wrong_answer
+def first_visit_forward_sum():
+    """The return accumulated from the start of the episode instead of to its end."""
+    import numpy as np
+
+    def values(episodes, n, gamma):
+        sums, counts = np.zeros(n), np.zeros(n)
+        for states, rewards in episodes:
+            seen, total = set(), 0.0
+            for t, s in enumerate(states):
+                total += gamma**t * rewards[t]
+                if s not in seen:
+                    seen.add(s)
+                    sums[s] += total
+                    counts[s] += 1
+        return sums / np.maximum(counts, 1)
+
+    return Answer.of(values)
+
+
+# --- 4. the SARSA update -----------------------------------------------------------------------
 
 _SARSA_CASES = (
     # state, action, reward, next_state, next_action, terminated, alpha, gamma
@@ -443,7 +599,161 @@ def sarsa_update_current_action_next():
     return Answer.of(update)
 
 
-# --- 4. value iteration ---------------------------------------------------------------------------
+# --- 5. the Expected SARSA target ----------------------------------------------------------------
+
+_EXPECTED_SARSA_CASES = (
+    # reward, next_state, terminated, epsilon, gamma
+    (-1.0, 0, False, 0.1, 1.0),   # two actions tie for the best
+    (2.0, 1, False, 0.2, 0.9),    # a single best action
+    (0.5, 2, False, 0.3, 0.8),    # three actions tie for the best
+    (-1.0, 3, False, 0.0, 1.0),   # no exploring: the greedy value
+    (1.0, 1, False, 1.0, 0.9),    # always exploring: the plain mean
+    (3.0, 2, True, 0.1, 0.9),     # the episode ended
+)
+
+
+def _expected_sarsa_table():
+    import numpy as np
+
+    return np.array([
+        [-2.0, -5.0, -2.0, -9.0],
+        [1.0, 4.0, -3.0, 0.5],
+        [-1.5, -1.5, -4.0, -1.5],
+        [-6.0, -2.5, -2.5, -7.0],
+    ])
+
+
+def _expected_sarsa_answer(Q, reward, next_state, terminated, epsilon, gamma, *, spread="right"):
+    """The Expected SARSA target, or a named mistake in the policy's chances (``spread``):
+    "each" (every tied action gets the whole greedy share), "others" (exploring only among the other
+    actions), "no-explore-share" (the tied actions get no share of exploring).
+
+    How the greedy share is split among exactly tied actions does not change the target (they have the
+    same value); only the total share of the tied actions does."""
+    import numpy as np
+
+    if terminated:
+        return float(reward)
+    values = Q[next_state]
+    k = len(values)
+    best = values == values.max()
+    if spread == "each":
+        pi = epsilon / k + (1 - epsilon) * best
+    elif spread == "others":
+        pi = np.where(best, (1 - epsilon) / best.sum(), epsilon / max(k - best.sum(), 1))
+    elif spread == "no-explore-share":
+        pi = np.where(best, (1 - epsilon) / best.sum(), epsilon / k)
+    else:
+        pi = epsilon / k + (1 - epsilon) * best / best.sum()
+    return float(reward + gamma * pi @ values)
+
+
+@EXERCISES.exercise(
+    "expected_sarsa",
+    title="Compute the Expected SARSA target",
+    hints=(
+        "Expected SARSA replaces the value of the one action taken next by the average of the next state's "
+        "action values, each weighted by the chance that the epsilon-greedy policy takes that action. After the "
+        "end of the episode there is no next state.",
+        "With k actions, exploring gives every action `epsilon / k`. The remaining `1 - epsilon` goes to the "
+        "greedy choice, shared equally among the m actions tied for the best value, so each of them gets "
+        "`(1 - epsilon) / m` on top. The chances add up to 1.",
+        "`values = Q[next_state]`; `best = values == values.max()`; "
+        "`pi = epsilon / len(values) + (1 - epsilon) * best / best.sum()`; "
+        "`return reward if terminated else reward + gamma * pi @ values`",
+    ),
+)
+def expected_sarsa(expected_sarsa_target):
+    import numpy as np
+
+    from mlkit.topics import reinforcement as rl
+
+    if not callable(expected_sarsa_target):
+        raise Incorrect(f"`expected_sarsa_target` should be a function, but it is a "
+                        f"{type(expected_sarsa_target).__name__}.")
+    Q = _expected_sarsa_table()
+    for case in _EXPECTED_SARSA_CASES:
+        reward, s2, done, epsilon, gamma = case
+        got = call_learner(expected_sarsa_target, Q.copy(), *case)
+        if got is Ellipsis:
+            raise NotAttempted("your function still returns `...`; replace it with your answer.")
+        value = expect_number(got, name="expected_sarsa_target(...)")
+        expected = rl.expected_sarsa_target(reward, Q[s2], done, gamma, epsilon)
+        if np.isclose(value, expected, rtol=1e-6, atol=1e-9):
+            continue
+        where = f"for reward {reward}, next state {s2}, terminated={done}, epsilon={epsilon}, gamma={gamma}"
+        if done and np.isclose(value, _expected_sarsa_answer(Q, reward, s2, False, epsilon, gamma)):
+            raise Incorrect(f"{where} your target adds the values of the next state, but the episode has ended: "
+                            "there is nothing more to earn, and the target is the reward alone.")
+        if done:
+            raise Incorrect(f"{where} the target is not right: after the end of the episode it is the reward alone.")
+        ties = int((Q[s2] == Q[s2].max()).sum())
+        if epsilon > 0 and np.isclose(value, reward + gamma * Q[s2].max()):
+            raise Incorrect(f"{where} the target uses the best next value: that is Q-learning's target. Expected "
+                            "SARSA averages the next values over the epsilon-greedy policy's chances, exploring "
+                            "included.")
+        if gamma != 1 and np.isclose(value, _expected_sarsa_answer(Q, reward, s2, False, epsilon, 1.0)):
+            raise Incorrect(f"{where} the next values are not discounted: multiply their average by `gamma`.")
+        if ties > 1 and np.isclose(value, _expected_sarsa_answer(Q, reward, s2, False, epsilon, gamma, spread="each")):
+            raise Incorrect(f"{where} {ties} actions tie for the best next value, and each of them gets the whole "
+                            "greedy share `1 - epsilon`, so the chances add up to more than 1. The greedy choice "
+                            "picks one of the tied actions at random: they share `1 - epsilon` equally.")
+        if np.isclose(value, _expected_sarsa_answer(Q, reward, s2, False, epsilon, gamma, spread="others")):
+            raise Incorrect(f"{where} your policy explores only among the actions that are not the best; "
+                            "exploring picks any of the actions, the best ones included, `epsilon / k` each.")
+        if np.isclose(value, _expected_sarsa_answer(Q, reward, s2, False, epsilon, gamma, spread="no-explore-share")):
+            raise Incorrect(f"{where} the chances of your policy do not add up to 1: the best actions also get "
+                            "their share `epsilon / k` of exploring, on top of the greedy share.")
+        if np.isclose(value, reward + gamma * Q[s2].mean()) and epsilon < 1:
+            raise Incorrect(f"{where} the next values are averaged with equal weights: that is a policy that "
+                            "always explores. Weight the best actions by their greedy share as well.")
+        if np.isclose(value, _expected_sarsa_answer(Q, reward, s2, False, 1 - epsilon, gamma)):
+            raise Incorrect(f"{where} `epsilon` and `1 - epsilon` are the wrong way round: the policy explores "
+                            "with probability `epsilon`.")
+        raise Incorrect(f"{where} the target is not the reward plus `gamma` times the next values averaged "
+                        "over the epsilon-greedy policy.")
+    return "the reward plus the next values averaged over the epsilon-greedy policy, ties sharing the greedy part, and the reward alone after the end."
+
+
+@expected_sarsa.wrong_answer
+def expected_sarsa_is_q_learning():
+    return Answer.of(lambda Q, r, s2, done, eps, gamma: r if done else r + gamma * Q[s2].max())
+
+
+@expected_sarsa.wrong_answer
+def expected_sarsa_whole_greedy_share_to_each_tie():
+    return Answer.of(lambda Q, r, s2, done, eps, gamma: _expected_sarsa_answer(Q, r, s2, done, eps, gamma,
+                                                                               spread="each"))
+
+
+@expected_sarsa.wrong_answer
+def expected_sarsa_undiscounted():
+    return Answer.of(lambda Q, r, s2, done, eps, gamma: _expected_sarsa_answer(Q, r, s2, done, eps, 1.0))
+
+
+@expected_sarsa.wrong_answer
+def expected_sarsa_explores_only_the_others():
+    return Answer.of(lambda Q, r, s2, done, eps, gamma: _expected_sarsa_answer(Q, r, s2, done, eps, gamma,
+                                                                               spread="others"))
+
+
+@expected_sarsa.wrong_answer
+def expected_sarsa_best_actions_without_their_exploring_share():
+    return Answer.of(lambda Q, r, s2, done, eps, gamma: _expected_sarsa_answer(Q, r, s2, done, eps, gamma,
+                                                                               spread="no-explore-share"))
+
+
+@expected_sarsa.wrong_answer
+def expected_sarsa_ignores_the_end():
+    return Answer.of(lambda Q, r, s2, done, eps, gamma: _expected_sarsa_answer(Q, r, s2, False, eps, gamma))
+
+
+@expected_sarsa.wrong_answer
+def expected_sarsa_plain_mean():
+    return Answer.of(lambda Q, r, s2, done, eps, gamma: r if done else r + gamma * Q[s2].mean())
+
+
+# --- 6. value iteration ---------------------------------------------------------------------------
 
 
 def _hand_made_mdp():
@@ -599,7 +909,7 @@ def value_iteration_without_discount():
     return Answer.of(solve)
 
 
-# --- 5. a policy that crosses a frozen lake --------------------------------------------------
+# --- 7. a policy that crosses a frozen lake --------------------------------------------------
 
 
 def _lake():
@@ -749,7 +1059,7 @@ def policy_a_detour():
     return Answer.of(actions)
 
 
-# --- 6. a judgement ------------------------------------------------------------------------------
+# --- 8. a judgement ------------------------------------------------------------------------------
 
 JUDGEMENT_FEEDBACK = {
     "A": "with no exploration the agent only learns about the headline it happens to favour first; a headline "
