@@ -424,3 +424,100 @@ def test_attention_map_draws_one_panel_per_head_on_one_scale():
     assert {ax.images[0].get_clim() for ax in panels} == {(0.0, 1.0)}
     with pytest.raises(ValueError, match="2 words"):
         attention_map(np.ones((3, 3)), ["a", "b"])
+
+
+# --- subword tokens: byte-pair encoding ------------------------------------------------------------
+
+
+def test_learn_bpe_follows_a_hand_worked_example():
+    # ab_ x2, abc_ x1, bc_ x1. Pair counts: (a,b) 3, then (ab,_) 2 ties (c,_) 2 and sorts first,
+    # then (c,_) 2, then (ab,c_) 1 ties (b,c_) 1 and sorts first, then (b,c_); then every word is one symbol.
+    words = ["ab", "ab", "abc", "bc"]
+    assert text.learn_bpe(words, merges=10) == [("a", "b"), ("ab", "_"), ("c", "_"), ("ab", "c_"), ("b", "c_")]
+    assert text.learn_bpe(words, merges=2) == [("a", "b"), ("ab", "_")]
+    assert text.learn_bpe({"ab": 2, "abc": 1, "bc": 1}, merges=10) == text.learn_bpe(words, merges=10)
+    assert text.learn_bpe(words, merges=0) == []
+
+
+def test_learn_bpe_weighs_pairs_by_word_counts():
+    # 'xy' once and 'zw' three times: the pair of the frequent word is merged first.
+    assert text.learn_bpe(["xy", "zw", "zw", "zw"], merges=1) == [("w", "_")]
+    assert text.learn_bpe(["xy", "zw", "zw", "zw"], merges=2) == [("w", "_"), ("z", "w_")]
+
+
+def test_bpe_split_applies_merges_in_order_and_leaves_no_word_unknown():
+    merges = text.learn_bpe(["ab", "ab", "abc", "bc"], merges=10)
+    assert text.bpe_split("ab", merges) == ["ab_"]
+    assert text.bpe_split("cab", merges) == ["c", "ab_"]
+    assert text.bpe_split("bcd", merges) == ["b", "c", "d", "_"]   # 'c' before 'd', not before '_'
+    assert text.bpe_split("bcd", []) == ["b", "c", "d", "_"]
+    # the order matters: merging (b, c) before (a, b) splits 'abc' differently
+    assert text.bpe_split("abc", [("b", "c"), ("a", "b")]) == ["a", "bc", "_"]
+    assert text.bpe_split("abc", [("a", "b"), ("b", "c")]) == ["ab", "c", "_"]
+    assert text.bpe_split("aaa", [("a", "a")]) == ["aa", "a", "_"]   # left to right, no overlap
+
+
+def test_bpe_refuses_wrong_inputs():
+    with pytest.raises(InputError, match="single string"):
+        text.learn_bpe("abc", merges=2)
+    with pytest.raises(InputError, match="merges"):
+        text.learn_bpe(["ab"], merges=-1)
+    with pytest.raises(InputError, match="word"):
+        text.bpe_split("", [])
+
+
+# --- next-word models from counts ------------------------------------------------------------------
+
+
+TOY = [["a", "b"], ["a"]]   # read as <s> a b </s> and <s> a </s>; vocabulary a, b, </s>, <unk>: V = 4
+
+
+def test_bigram_probabilities_by_hand():
+    model = text.CountLanguageModel(TOY, order=2, k=1.0)
+    assert model.vocabulary == ["</s>", "<unk>", "a", "b"]
+    assert model.probability("a", "<s>") == pytest.approx((2 + 1) / (2 + 4))
+    assert model.probability("b", "a") == pytest.approx((1 + 1) / (2 + 4))
+    assert model.probability("</s>", "b") == pytest.approx((1 + 1) / (1 + 4))
+    assert model.probability("zzz", "<s>") == pytest.approx(1 / 6)          # an unseen word is <unk>
+    assert model.probability("a", "zzz") == pytest.approx(1 / 4)            # an unseen context: 1 / V
+    half = text.CountLanguageModel(TOY, order=2, k=0.5)
+    assert half.probability("b", "a") == pytest.approx((1 + 0.5) / (2 + 0.5 * 4))
+    for previous in ("<s>", "a", "b"):
+        assert sum(model.probability(w, previous) for w in model.vocabulary) == pytest.approx(1.0)
+
+
+def test_bigram_and_unigram_perplexity_by_hand():
+    bigram = text.CountLanguageModel(TOY, order=2, k=1.0)
+    # P(a|<s>) P(b|a) P(</s>|b) = 1/2 * 1/3 * 2/5 = 1/15 over 3 predicted tokens
+    assert bigram.perplexity([["a", "b"]]) == pytest.approx(15 ** (1 / 3))
+    unigram = text.CountLanguageModel(TOY, order=1, k=1.0)
+    # counts a 2, b 1, </s> 2 of N = 5: P(a) = 3/9, P(b) = 2/9, P(</s>) = 3/9
+    assert unigram.probability("b") == pytest.approx(2 / 9)
+    assert unigram.perplexity([["a", "b"]]) == pytest.approx((81 / 2) ** (1 / 3))
+    assert sum(unigram.probability(w) for w in unigram.vocabulary) == pytest.approx(1.0)
+    # perplexity pools the tokens of all sentences: two sentences, 3 + 2 predicted tokens
+    both = (1 / 2 * 1 / 3 * 2 / 5) * (1 / 2 * 2 / 6)
+    assert bigram.perplexity([["a", "b"], ["a"]]) == pytest.approx(both ** (-1 / 5))
+
+
+def test_next_words_ranks_by_probability():
+    model = text.CountLanguageModel(TOY, order=2, k=1.0)
+    assert model.next_words("<s>", n=2) == [("a", pytest.approx(0.5)), ("</s>", pytest.approx(1 / 6))]
+
+
+def test_count_language_model_refuses_wrong_inputs():
+    with pytest.raises(InputError, match="order"):
+        text.CountLanguageModel(TOY, order=3)
+    with pytest.raises(InputError, match="k should"):
+        text.CountLanguageModel(TOY, k=0)
+    with pytest.raises(InputError, match="list of tokens"):
+        text.CountLanguageModel(["a b", "a"])
+    with pytest.raises(InputError, match="previous"):
+        text.CountLanguageModel(TOY, order=2).probability("a")
+
+
+def test_count_language_model_reads_sentences_from_a_generator():
+    model = text.CountLanguageModel((sentence for sentence in TOY), order=2, k=1.0)
+    assert model.perplexity(iter([["a", "b"]])) == pytest.approx(15 ** (1 / 3))
+    with pytest.raises(InputError, match="at least one"):
+        model.perplexity([])

@@ -9,6 +9,9 @@ also learns word vectors from co-occurrence counts (:func:`cooccurrence`,
 scaled dot-product attention in NumPy (:func:`attention`), and trains a
 one-block transformer encoder in Keras (:func:`token_vocabulary`,
 :func:`encode`, :func:`transformer_classifier`, :func:`trained_attention`).
+In plain Python, it learns a byte-pair-encoding subword tokeniser
+(:func:`learn_bpe`, :func:`bpe_split`) and next-word models from counts
+(:class:`CountLanguageModel`: unigram or bigram, add-k smoothing, perplexity).
 The functions compute and return values, never print or plot; Keras is
 imported only by the functions that build or read a model, after
 ``mlkit.setup()`` has chosen its backend.
@@ -666,3 +669,205 @@ def trained_attention(model, ids):
     ]
     keep = np.flatnonzero(ids != 0)
     return np.stack(heads)[:, keep][:, :, keep]
+
+
+# --- subword tokens: byte-pair encoding ----------------------------------------------------------
+
+END_OF_WORD = "_"
+"""The symbol :func:`learn_bpe` puts after each word's last character, so that a piece that ends a
+word (``ed_``) is told apart from the same letters inside one (``ed`` in ``editor``)."""
+
+
+def _merge_pair(symbols: tuple[str, ...], pair: tuple[str, str]) -> tuple[str, ...]:
+    """``symbols`` with every adjacent occurrence of ``pair``, read left to right, joined into one."""
+    joined, out, i = pair[0] + pair[1], [], 0
+    while i < len(symbols):
+        if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == pair:
+            out.append(joined)
+            i += 2
+        else:
+            out.append(symbols[i])
+            i += 1
+    return tuple(out)
+
+
+def learn_bpe(words, merges: int) -> list[tuple[str, str]]:
+    """Learn byte-pair-encoding merges: the pairs of adjacent symbols joined, most frequent first.
+
+    Each word starts as its characters followed by :data:`END_OF_WORD`. At each step the
+    adjacent pair of symbols that occurs most often, counted over all the words (a word seen
+    ``c`` times counts ``c`` times), becomes one new symbol everywhere; a tie goes to the pair
+    that sorts first. Learning stops after ``merges`` steps, or earlier when every word is a
+    single symbol.
+
+    Parameters
+    ----------
+    words:
+        The training words, repeated as often as they occur (a list of tokens), or a mapping
+        from word to count.
+    merges:
+        How many merges to learn.
+
+    Returns
+    -------
+    list of (str, str)
+        The merged pairs in the order learned; :func:`bpe_split` applies them in that order.
+
+    Raises
+    ------
+    InputError
+        If ``words`` is a single string or ``merges`` is not a whole number of at least 0.
+
+    Examples
+    --------
+    >>> learn_bpe(["low", "low", "lower", "newer"], merges=3)
+    [('l', 'o'), ('lo', 'w'), ('e', 'r')]
+    """
+    from collections import Counter
+
+    from mlkit.errors import InputError
+
+    if isinstance(words, str):
+        raise InputError("words should be a list of words (or a word -> count mapping), not a single string")
+    if not isinstance(merges, int) or isinstance(merges, bool) or merges < 0:
+        raise InputError(f"merges should be a whole number, at least 0, got {merges!r}")
+    counts = Counter(words) if not hasattr(words, "items") else Counter(dict(words))
+    table = {(*word, END_OF_WORD): n for word, n in counts.items() if word and n > 0}
+    learned: list[tuple[str, str]] = []
+    for _ in range(merges):
+        pairs: Counter = Counter()
+        for symbols, n in table.items():
+            for pair in zip(symbols, symbols[1:]):
+                pairs[pair] += n
+        if not pairs:
+            break
+        best = min(pairs, key=lambda pair: (-pairs[pair], pair))
+        learned.append(best)
+        table = {_merge_pair(symbols, best): n for symbols, n in table.items()}
+    return learned
+
+
+def bpe_split(word: str, merges) -> list[str]:
+    """Cut ``word`` into subword pieces by applying learned merges, in the order they were learned.
+
+    The word starts as its characters followed by :data:`END_OF_WORD`; each merge of
+    :func:`learn_bpe` then joins its pair wherever it occurs. Any word gets pieces, none unknown:
+    at worst single characters (a character never seen in training stays a piece of its own).
+
+    Examples
+    --------
+    >>> bpe_split("lowest", [('l', 'o'), ('lo', 'w'), ('e', 'r')])
+    ['low', 'e', 's', 't', '_']
+    """
+    from mlkit.errors import InputError
+
+    if not isinstance(word, str) or not word:
+        raise InputError(f"word should be a non-empty string, got {word!r}")
+    symbols = (*word, END_OF_WORD)
+    for pair in merges:
+        symbols = _merge_pair(symbols, tuple(pair))
+    return list(symbols)
+
+
+# --- next-word models from counts ----------------------------------------------------------------
+
+START, END, UNSEEN = "<s>", "</s>", "<unk>"
+"""The sentence boundaries of :class:`CountLanguageModel` and the token that stands for any word
+its training sentences do not contain."""
+
+
+class CountLanguageModel:
+    """A next-word model from counts: unigram (``order=1``) or bigram (``order=2``), add-k smoothed.
+
+    Each training sentence (a list of tokens) is read as ``<s> w1 ... wn </s>``. The model
+    predicts each token after ``<s>``, ``</s>`` included, over a vocabulary of the training
+    words, ``</s>`` and ``<unk>`` (any other word), ``V`` tokens in all:
+
+    - unigram: ``P(w) = (c(w) + k) / (N + k V)``, with ``N`` the number of predicted tokens;
+    - bigram: ``P(w | v) = (c(v, w) + k) / (c(v) + k V)``, with ``c(v)`` the number of
+      times ``v`` is followed by a token (a context never seen gives ``1 / V`` to every word).
+
+    Parameters
+    ----------
+    sentences:
+        The training sentences, each a list of tokens.
+    order:
+        1 (each word on its own) or 2 (each word given the one before).
+    k:
+        The count added to every (context, word) pair, above 0; ``k = 1`` is Laplace smoothing.
+
+    Examples
+    --------
+    >>> model = CountLanguageModel([["a", "b"], ["a"]], order=2, k=1.0)
+    >>> model.probability("b", previous="a")    # (1 + 1) / (2 + 4)
+    0.3333333333333333
+    >>> round(model.perplexity([["a", "b"]]), 4)  # (1/2 * 1/3 * 2/5) ** (-1/3)
+    2.4662
+    """
+
+    def __init__(self, sentences, *, order: int = 2, k: float = 1.0):
+        from collections import Counter
+
+        from mlkit.errors import InputError
+
+        if order not in (1, 2) or isinstance(order, bool):
+            raise InputError(f"order should be 1 (unigram) or 2 (bigram), got {order!r}")
+        if isinstance(k, bool) or not isinstance(k, (int, float)) or not k > 0:
+            raise InputError(f"k should be a number above 0, got {k!r}")
+        if isinstance(sentences, str):
+            raise InputError("sentences should be a list of sentences, each a list of tokens")
+        sentences = list(sentences)
+        if any(isinstance(sentence, str) for sentence in sentences):
+            raise InputError("sentences should be a list of sentences, each a list of tokens")
+        self.order, self.k = order, float(k)
+        self.words = Counter()       # predicted tokens
+        self.pairs = Counter()       # (previous, token)
+        self.contexts = Counter()    # previous tokens that are followed by something
+        for sentence in sentences:
+            tokens = [START, *sentence, END]
+            for previous, token in zip(tokens, tokens[1:]):
+                self.words[token] += 1
+                self.pairs[previous, token] += 1
+                self.contexts[previous] += 1
+        self.vocabulary = sorted({*self.words, UNSEEN})
+
+    def _known(self, token: str) -> str:
+        return token if token in self.words else UNSEEN
+
+    def probability(self, word: str, previous: str | None = None) -> float:
+        """The model's probability that the next token is ``word`` (after ``previous`` for a bigram)."""
+        from mlkit.errors import InputError
+
+        word, size = self._known(word), len(self.vocabulary)
+        if self.order == 1:
+            return (self.words[word] + self.k) / (sum(self.words.values()) + self.k * size)
+        if previous is None:
+            raise InputError("a bigram model needs the previous token (previous='<s>' at a sentence's start)")
+        previous = previous if previous == START else self._known(previous)
+        return (self.pairs[previous, word] + self.k) / (self.contexts[previous] + self.k * size)
+
+    def next_words(self, previous: str, n: int = 5) -> list[tuple[str, float]]:
+        """The ``n`` most probable next tokens after ``previous`` (a tie goes to the word first in order)."""
+        scored = [(word, self.probability(word, previous)) for word in self.vocabulary]
+        return sorted(scored, key=lambda pair: (-pair[1], pair[0]))[:n]
+
+    def perplexity(self, sentences) -> float:
+        """``exp`` of the mean negative log-probability of each predicted token, ``</s>`` included."""
+        import math
+
+        from mlkit.errors import InputError
+
+        if isinstance(sentences, str):
+            raise InputError("sentences should be a list of sentences, each a list of tokens")
+        sentences = list(sentences)
+        if any(isinstance(sentence, str) for sentence in sentences):
+            raise InputError("sentences should be a list of sentences, each a list of tokens")
+        total, count = 0.0, 0
+        for sentence in sentences:
+            tokens = [START, *sentence, END]
+            for previous, token in zip(tokens, tokens[1:]):
+                total -= math.log(self.probability(token, previous))
+                count += 1
+        if count == 0:
+            raise InputError("sentences should hold at least one sentence")
+        return math.exp(total / count)
