@@ -273,3 +273,29 @@ def test_a_rounded_right_value_is_told_it_is_rounded_not_wrong():
         expect_array([3700.7, 4000.1], [3700.66, 4000.12], name="mean")
     with pytest.raises(Incorrect, match="too high"):  # a wrong value is not mistaken for a rounded one
         expect_close(0.96, 0.95321, name="recall")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [np.array(["1.0", "2.0"]), ["1.0", 2.0], np.array([True, False]), [1.0, True], np.array([1 + 2j, 2.0])],
+    ids=["text-array", "text-in-list", "bool-array", "bool-in-list", "complex"],
+)
+def test_a_returned_array_of_values_that_only_convert_to_numbers_is_refused(value):
+    with pytest.raises(Incorrect, match="holds"):
+        kinds.returned_array(value, name="`f`", shape=(2,))
+
+
+@pytest.mark.parametrize(
+    "value", [[1.0, 2.0], (1, 2), np.array([1, 2], dtype=np.int8), np.array([1.0, 2.0], dtype=np.float32)],
+    ids=["list", "tuple", "int8", "float32"],
+)
+def test_a_returned_array_of_numbers_in_any_form_is_read(value):
+    assert kinds.returned_array(value, name="`f`", shape=(2,)).tolist() == [1.0, 2.0]
+
+
+def test_a_forward_pass_returning_text_is_refused_in_a_unit_that_uses_returned_array():
+    from mlkit.course.checks import exercises
+    from mlkit.topics import neural
+
+    outcome = exercises("neural-networks").forward.evaluate(lambda params, X: neural.forward(params, X)[0].astype(str))
+    assert outcome.status == "incorrect" and "holds text" in outcome.message, outcome

@@ -116,16 +116,41 @@ def expect_array(
         raise Incorrect(f"{int(wrong.sum())} of the {array.size} values of `{name}` are not right.")
 
 
-def returned_array(value: Any, *, name: str, shape: tuple, finite: bool = False):
+def refuse_non_numbers(value: Any, *, name: str, what: str = "numbers") -> None:
+    """Refuse text, True/False and complex values in an array-like answer (raises ``Incorrect``).
+
+    ``np.asarray(value, dtype=float)`` would turn them into numbers (``"1.0"`` into 1.0, ``True``
+    into 1.0, ``1+2j`` into 1.0), and a check would then judge values the learner never computed.
+    ``what`` completes "it should hold ...". Values that are not array-like pass through: the
+    conversion that follows reports them.
+    """
+    import numpy as np
+
+    try:
+        array = np.asarray(value, dtype=object) if isinstance(value, (list, tuple)) else np.asarray(value)
+    except (TypeError, ValueError):
+        return
+    kind = array.dtype.kind
+    if kind == "O":
+        if any(isinstance(v, (str, bytes, bool, np.bool_, complex, np.complexfloating)) for v in array.reshape(-1).tolist()):
+            raise Incorrect(f"{name} holds text, True/False or complex values; it should hold {what}.")
+    elif kind not in "iuf":
+        found = {"U": "text", "S": "text", "b": "True/False values", "c": "complex numbers"}.get(kind, f"values of type {array.dtype}")
+        raise Incorrect(f"{name} holds {found}; it should hold {what}.")
+
+
+def returned_array(value: Any, *, name: str, shape: tuple, finite: bool = False, holding: str = "numbers"):
     """What a learner's function returned, as a float array of ``shape`` (returned).
 
-    A function that still returns ``...`` is not attempted; ``finite=True`` also
+    A function that still returns ``...`` is not attempted; text, True/False and complex values
+    are refused (``holding`` completes "it should hold ..."); ``finite=True`` also
     refuses NaN and infinite values (the sign of an overflowing ``exp``).
     """
     import numpy as np
 
     if value is Ellipsis:
         raise NotAttempted("your function still returns `...`; replace it with your answer.")
+    refuse_non_numbers(value, name=name, what=holding)
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):

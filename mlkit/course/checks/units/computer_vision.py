@@ -20,7 +20,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
-from mlkit.course.checks.kinds import as_pair, as_whole_number, expect_choice, refuse_rounded, returned_array
+from mlkit.course.checks.kinds import (
+    as_pair,
+    as_whole_number,
+    expect_choice,
+    refuse_non_numbers,
+    refuse_rounded,
+    returned_array,
+)
 
 EXERCISES = ExerciseSet("computer-vision", "Computer vision")
 
@@ -125,10 +132,8 @@ def profiles(ink_profiles):
     n, rows, cols = images.shape
     expected = vision.profile_features(images)
     raw = call_learner(ink_profiles, images.copy())
-    if raw is not Ellipsis:
-        _numeric(np.asarray(raw, dtype=object) if isinstance(raw, (list, tuple)) else np.asarray(raw), "ink_profiles(images)",
-                 "numbers, the ink of each row and column")
-    got = returned_array(raw, name=f"`ink_profiles` of {n} images of {rows} x {cols} pixels", shape=expected.shape)
+    got = returned_array(raw, name=f"`ink_profiles` of {n} images of {rows} x {cols} pixels", shape=expected.shape,
+                         holding="numbers, the ink of each row and column")
     if np.allclose(got, expected):
         return f"{rows + cols} numbers per image: the ink in each of its {rows} rows and {cols} columns."
     if np.allclose(got, expected / np.r_[np.full(rows, cols), np.full(cols, rows)]):
@@ -326,19 +331,6 @@ def _augmentation_index():
 _DIRECTIONS = ("up", "down", "left", "right")
 
 
-def _numeric(array, name: str, what: str):
-    """Refuse text, booleans and other values that only look like numbers after conversion."""
-    import numpy as np
-
-    kind = array.dtype.kind
-    if kind == "O":
-        if any(isinstance(v, (str, bytes, bool, np.bool_)) for v in array.reshape(-1).tolist()):
-            raise Incorrect(f"`{name}` holds text or True/False values; it should hold {what}.")
-    elif kind not in "iuf":
-        found = {"U": "text", "S": "text", "b": "True/False values", "c": "complex numbers"}.get(kind, f"values of type {array.dtype}")
-        raise Incorrect(f"`{name}` holds {found}; it should hold {what}.")
-
-
 @EXERCISES.exercise(
     "augment",
     title="Augment the training images with one-pixel shifts",
@@ -361,8 +353,8 @@ def augment(X_aug, y_aug):
         raw_images, labels = np.asarray(X_aug), np.asarray(y_aug)
     except (TypeError, ValueError):
         raise Incorrect("`X_aug` should be an array of images and `y_aug` an array of labels.") from None
-    _numeric(raw_images, "X_aug", "grey levels, numbers from 0 to 16")
-    _numeric(labels, "y_aug", "the digits as numbers, like `y_train`")
+    refuse_non_numbers(raw_images, name="`X_aug`", what="grey levels, numbers from 0 to 16")
+    refuse_non_numbers(labels, name="`y_aug`", what="the digits as numbers, like `y_train`")
     try:
         images = np.asarray(raw_images, dtype=float)
     except (TypeError, ValueError):
@@ -549,9 +541,7 @@ def convolve(correlate):
             raise Incorrect(f"{label} has shape {shape}, rows and columns swapped: the output has one row per "
                             "vertical position of the kernel (image rows - kernel rows + 1) and one column per "
                             "horizontal position.")
-        _numeric(np.asarray(raw, dtype=object) if isinstance(raw, (list, tuple)) else np.asarray(raw), f"{name}(image, kernel)",
-                 "numbers, one per position of the kernel")
-        got = returned_array(raw, name=label, shape=expected.shape)
+        got = returned_array(raw, name=label, shape=expected.shape, holding="numbers, one per position of the kernel")
         if np.allclose(got, expected):
             continue
         if np.allclose(got, vision.correlate2d(image, kernel[::-1, ::-1])):
@@ -713,10 +703,7 @@ def gradient(kernel_gradient):
         if raw is not Ellipsis and np.shape(raw) == targets.shape:
             raise Incorrect(f"{label} has the shape of the error maps, {targets.shape}. The gradient has one value "
                             "per weight of the kernel: add up over the images and the positions.")
-        if raw is not Ellipsis:
-            _numeric(np.asarray(raw, dtype=object) if isinstance(raw, (list, tuple)) else np.asarray(raw),
-                     "kernel_gradient(images, kernel, targets)", "numbers, one per weight of the kernel")
-        got = returned_array(raw, name=label, shape=expected.shape)
+        got = returned_array(raw, name=label, shape=expected.shape, holding="numbers, one per weight of the kernel")
         if np.allclose(got, expected, rtol=1e-5, atol=1e-8):
             continue
         if not np.isfinite(got).all():
