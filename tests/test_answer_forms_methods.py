@@ -303,15 +303,27 @@ def test_an_arm_returned_as_an_integral_float_or_numpy_integer_is_accepted():
     assert outcome.status == INCORRECT and "whole number" in outcome.message
 
 
-def test_ucb_scores_as_a_column_vector_or_a_list_are_accepted():
-    def ucb_score(estimates, counts, t, c):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scores = estimates + c * np.sqrt(np.log(t) / counts)
-        return np.where(counts > 0, scores, np.inf)
+def test_an_expected_sarsa_target_as_a_numpy_number_or_a_one_value_array_is_accepted():
+    from mlkit.topics import reinforcement as rl
 
-    assert status(RL.ucb, lambda *a: ucb_score(*a).reshape(-1, 1)) == PASSED
-    assert status(RL.ucb, lambda *a: ucb_score(*a).tolist()) == PASSED
-    assert status(RL.ucb, lambda *a: ucb_score(*a).astype(np.float32)) == PASSED
+    def target(Q, reward, next_state, terminated, epsilon, gamma):
+        return rl.expected_sarsa_target(reward, Q[next_state], terminated, gamma, epsilon)
+
+    assert status(RL.expected_sarsa, target) == PASSED
+    assert status(RL.expected_sarsa, lambda *a: np.float32(target(*a))) == PASSED
+    assert status(RL.expected_sarsa, lambda *a: np.array(target(*a))) == PASSED
+    one_value = RL.expected_sarsa.evaluate(lambda *a: np.array([target(*a)]))
+    assert one_value.status == INCORRECT and "one value (shape (1,))" in one_value.message and ".item()" in one_value.message
+    assert status(RL.expected_sarsa, lambda *a: target(*a) + 0.01) == INCORRECT
+
+
+def test_first_visit_values_as_a_column_vector_a_list_or_float32_are_accepted():
+    from mlkit.topics import reinforcement as rl
+
+    assert status(RL.first_visit, lambda e, n, g: rl.mc_values(e, n, g).reshape(-1, 1)) == PASSED
+    assert status(RL.first_visit, lambda e, n, g: rl.mc_values(e, n, g).tolist()) == PASSED
+    assert status(RL.first_visit, lambda e, n, g: rl.mc_values(e, n, g).astype(np.float32)) == PASSED
+    assert status(RL.first_visit, lambda e, n, g: rl.mc_values(e, n, g)[::-1]) == INCORRECT
 
 
 @pytest.fixture(scope="module")

@@ -383,7 +383,12 @@ RETIRED: dict[str, str] = {
     "(`ex.batchnorm`, `ex.conv`)",
     "nlp.bag_of_words": "the unit's exercises now practise word vectors (PPMI) and self-attention instead",
     "multivariate-calculus.jacobian": "the unit's exercises now practise a Lagrange multiplier instead",
-    "reinforcement-learning.q_update": "the unit's exercises now ask for the SARSA update and value iteration instead",
+    "reinforcement-learning.q_update": "the unit's exercises now ask for the Expected SARSA target and value iteration "
+    "instead (`ex.expected_sarsa`, `ex.value_iteration`)",
+    "reinforcement-learning.sarsa_update": "the unit's exercises now ask for the Expected SARSA target instead "
+    "(`ex.expected_sarsa`); the lesson's section on SARSA still shows the update",
+    "reinforcement-learning.ucb": "the unit's exercises now keep one bandit strategy, epsilon-greedy with fair ties "
+    "(`ex.epsilon_greedy`); the lesson still compares it with upper confidence bounds",
     "nlp.tokenise": "exercise 1 now asks for a tokeniser that keeps contractions and replaces numbers "
     "(`ex.tokenise_num`)",
     "nlp.pipeline": "exercise 2 now asks to choose the TF-IDF features by cross-validation (`ex.features`)",

@@ -67,6 +67,11 @@ def expect_number(value: Any, *, name: str) -> float:
     value = _read(value, name)
     if getattr(value, "ndim", None) == 0 and hasattr(value, "dtype"):  # np.array(3.0): a number in a 0-d array
         value = value[()]
+    if getattr(value, "size", None) == 1 and getattr(value, "ndim", 0) > 0:
+        raise Incorrect(
+            f"`{name}` should be a number, but it is an array holding one value (shape {value.shape}): "
+            "return the value itself, e.g. with `.item()`."
+        )
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise Incorrect(f"`{name}` should be a number, but it is a {_type_name(value)}.")
     return float(value)

@@ -1,15 +1,16 @@
 """Exercises of unit 20, reinforcement learning (``solutions/20_reinforcement_learning.ipynb``).
 
-Data: a Bernoulli bandit the checks define, hand-made episodes and random walks (Monte Carlo),
+Data: a bandit's estimates the checks define (epsilon-greedy), hand-made episodes and random walks (Monte Carlo),
 a hand-made table of action values (Expected SARSA), hand-made Markov decision processes,
 gymnasium's ``FrozenLake-v1`` (4x4 and 8x8 maps, slippery, and the 4x4 map without
 slipping for the trained agent). A learner's functions are called on cases the checks make
 themselves (fixed seeds); a learner's policy is followed greedily in a fresh
 environment. Reference: :mod:`mlkit.topics.reinforcement`.
 
-The unit's exercise ``q_update`` (the Q-learning update) was replaced by
-``sarsa_update``; progress recorded under the old id is ignored by
-:mod:`mlkit.course.progress`, which counts only the ids a unit has.
+The unit's exercises ``q_update`` (the Q-learning update), ``sarsa_update`` (the SARSA update) and
+``ucb`` (upper confidence bounds) were retired; the lesson still teaches all three, and progress
+recorded under the old ids is ignored by :mod:`mlkit.course.progress`, which counts only the ids a
+unit has.
 
 Each exercise is a check function decorated with ``EXERCISES.exercise``;
 below it, builders of plausible wrong answers (``@<exercise>.wrong_answer``)
@@ -199,128 +200,7 @@ def epsilon_greedy_global_generator():
     return Answer.of(choose)
 
 
-# --- 2. UCB -----------------------------------------------------------------------------------
-
-
-def _ucb_cases():
-    import numpy as np
-
-    return [
-        (np.array([0.4, 0.6, 0.5]), np.array([10, 5, 1]), 16, 2.0),
-        (np.array([0.9, 0.1]), np.array([50, 50]), 100, 0.5),
-        (np.array([0.2, 0.3, 0.0]), np.array([3, 2, 0]), 5, 1.0),
-        (np.array([1.0, 0.0, 0.0]), np.array([1, 0, 0]), 1, 1.5),  # after the first pull: ln 1 = 0
-    ]
-
-
-@EXERCISES.exercise(
-    "ucb",
-    title="Compute upper confidence bounds",
-    hints=(
-        "Each arm's score is its estimate plus a bonus that is large for arms pulled rarely and grows slowly "
-        "with the total number of pulls `t`.",
-        "The bonus is `c * np.sqrt(np.log(t) / counts)`. An arm never pulled has no estimate at all: give it "
-        "the score `np.inf` so it is tried first.",
-        "`scores = estimates + c * np.sqrt(np.log(t) / counts)` inside "
-        "`np.errstate(divide='ignore', invalid='ignore')`, then "
-        "`return np.where(counts > 0, scores, np.inf)`",
-    ),
-)
-def ucb(ucb_score):
-    import numpy as np
-
-    from mlkit.topics import reinforcement as rl
-
-    if not callable(ucb_score):
-        raise Incorrect(f"`ucb_score` should be a function, but it is a {type(ucb_score).__name__}.")
-    for estimates, counts, t, c in _ucb_cases():
-        got = call_learner(ucb_score, estimates.copy(), counts.copy(), t, c)
-        if got is Ellipsis:
-            raise NotAttempted("your function still returns `...`; replace it with your answer.")
-        got = as_vector(got, name="ucb_score(...)", length=estimates.size,
-                        what=f"one score per arm ({estimates.size} for these arms)")
-        expected = rl.ucb_scores(estimates, counts, t, c)
-        untried = counts == 0
-        if untried.any() and not np.isposinf(got[untried]).all():
-            if np.isneginf(got[untried]).any():
-                raise Incorrect("an arm that was never pulled scores `-np.inf` in yours, so it would never be "
-                                "chosen; it should score `np.inf` (plus infinity), so that every arm is tried once.")
-            if np.isnan(got[untried]).any():
-                raise Incorrect(f"with t={t}, an arm that was never pulled scores `nan` in yours; it should score "
-                                "`np.inf`, whatever `t` and `c` are, so that every arm is tried once. Set those "
-                                "scores explicitly rather than relying on a division by zero.")
-            raise Incorrect("an arm that was never pulled should score `np.inf`, so that every arm is tried once.")
-        tried = ~untried
-        if not np.allclose(got[tried], expected[tried]):
-            with np.errstate(divide="ignore"):
-                no_sqrt = estimates + c * np.log(t) / counts
-            if np.allclose(got[tried], no_sqrt[tried]):
-                raise Incorrect("the bonus is missing its square root: it should shrink like one over the square "
-                                "root of the pulls, as a standard error does.")
-            raise Incorrect(f"the scores for estimates {estimates.tolist()}, counts {counts.tolist()}, t={t}, "
-                            f"c={c} are not right: check the bonus term.")
-    return "a large bonus for rarely pulled arms, shrinking as they are pulled; untried arms come first."
-
-
-@ucb.wrong_answer
-def ucb_without_square_root():
-    import numpy as np
-
-    def score(estimates, counts, t, c):
-        with np.errstate(divide="ignore"):
-            return np.where(counts > 0, estimates + c * np.log(t) / counts, np.inf)
-
-    return Answer.of(score)
-
-
-@ucb.wrong_answer
-def ucb_untried_arms_score_zero():
-    import numpy as np
-
-    def score(estimates, counts, t, c):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            values = estimates + c * np.sqrt(np.log(t) / counts)
-        return np.where(counts > 0, values, 0.0)
-
-    return Answer.of(score)
-
-
-@ucb.wrong_answer
-def ucb_untried_arms_score_minus_infinity():
-    import numpy as np
-
-    def score(estimates, counts, t, c):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            values = estimates + c * np.sqrt(np.log(t) / counts)
-        return np.where(counts > 0, values, -np.inf)
-
-    return Answer.of(score)
-
-
-@ucb.wrong_answer
-def ucb_infinity_left_to_the_division():
-    import numpy as np
-
-    def score(estimates, counts, t, c):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return estimates + c * np.sqrt(np.log(t) / counts)
-
-    return Answer.of(score)
-
-
-@ucb.wrong_answer
-def ucb_log_of_counts():
-    import numpy as np
-
-    def score(estimates, counts, t, c):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            values = estimates + c * np.sqrt(np.log(counts) / t)
-        return np.where(counts > 0, values, np.inf)
-
-    return Answer.of(score)
-
-
-# --- 3. first-visit Monte Carlo ------------------------------------------------------------------
+# --- 2. first-visit Monte Carlo ------------------------------------------------------------------
 
 
 def _mc_cases():
@@ -475,131 +355,7 @@ def first_visit_forward_sum():
     return Answer.of(values)
 
 
-# --- 4. the SARSA update -----------------------------------------------------------------------
-
-_SARSA_CASES = (
-    # state, action, reward, next_state, next_action, terminated, alpha, gamma
-    (0, 1, -1.0, 1, 0, False, 0.5, 1.0),
-    (1, 2, -1.0, 2, 1, True, 0.5, 1.0),
-    (2, 0, -100.0, 0, 2, False, 0.1, 0.9),
-    (1, 0, 2.0, 2, 2, False, 0.3, 0.8),
-    (2, 1, 3.0, 0, 0, True, 0.25, 0.9),  # an end where Q[state, action] differs from the reward
-)
-
-
-def _q_table():
-    import numpy as np
-
-    return np.array([[-4.0, -2.0, -6.0], [-3.0, -8.0, -1.0], [-5.0, -0.5, -2.5]])
-
-
-def _sarsa_expected(Q, s, a, r, s2, a2, done, alpha, gamma):
-    from mlkit.topics import reinforcement as rl
-
-    return Q[s, a] + alpha * (rl.sarsa_target(r, Q[s2, a2], done, gamma) - Q[s, a])
-
-
-@EXERCISES.exercise(
-    "sarsa_update",
-    title="Write the SARSA update",
-    hints=(
-        "SARSA's target is the reward plus the discounted value of the action the agent *will take* next, "
-        "`next_action` in `next_state`, not the best action there. Move `Q[state, action]` a fraction `alpha` "
-        "of the way towards it.",
-        "When the episode ended (`terminated`), there is no next state to value: the target is the reward alone.",
-        "`target = reward if terminated else reward + gamma * Q[next_state, next_action]`; "
-        "`return Q[state, action] + alpha * (target - Q[state, action])`",
-    ),
-)
-def sarsa_update(sarsa_value):
-    import numpy as np
-
-    if not callable(sarsa_value):
-        raise Incorrect(f"`sarsa_value` should be a function, but it is a {type(sarsa_value).__name__}.")
-    for case in _SARSA_CASES:
-        Q = _q_table()
-        got = call_learner(sarsa_value, Q.copy(), *case)
-        if got is Ellipsis:
-            raise NotAttempted("your function still returns `...`; replace it with your answer.")
-        value = expect_number(got, name="sarsa_value(...)")
-        expected = _sarsa_expected(Q, *case)
-        if np.isclose(value, expected):
-            continue
-        s, a, r, s2, a2, done, alpha, gamma = case
-        if done and np.isclose(value, _sarsa_expected(Q, s, a, r, s2, a2, False, alpha, gamma)):
-            raise Incorrect("when `terminated` is True the episode is over: the target is the reward alone, "
-                            "without the value of a next state.")
-        target = r if done else r + gamma * Q[s2, a2]
-        if np.isclose(value, Q[s, a]):
-            raise Incorrect(f"for state {s}, action {a}, reward {r}, terminated={done}, the value did not move: "
-                            "every step, the last one included, moves `Q[state, action]` a fraction `alpha` "
-                            "towards its target.")
-        if done and np.isclose(value, target):
-            raise Incorrect(f"for state {s}, action {a}, reward {r}, terminated={done}, the new value jumps all the "
-                            "way to the reward: the last step too moves only a fraction `alpha` of the way.")
-        if np.isclose(value, target):
-            raise Incorrect("the new value jumps all the way to the target; SARSA moves only a fraction "
-                            "`alpha` of the way, so that noisy steps average out.")
-        if not done and np.isclose(value, Q[s, a] + alpha * (r + gamma * Q[s2].max() - Q[s, a])):
-            raise Incorrect("the target uses the best value in the next state: that is Q-learning. SARSA uses the "
-                            "value of the action the agent takes next, `next_action`.")
-        if not done and np.isclose(value, Q[s, a] + alpha * (r + gamma * Q[s2, a] - Q[s, a])):
-            raise Incorrect("the target values the next state with the *current* action; SARSA uses "
-                            "`next_action`, the action the agent takes next.")
-        raise Incorrect(f"for state {s}, action {a}, reward {r}, next state {s2}, next action {a2}, "
-                        f"terminated={done}, alpha={alpha}, gamma={gamma} the new value is not right.")
-    return "the reward plus the value of the action taken next, reached a fraction alpha of the way, and no next value after the end."
-
-
-@sarsa_update.wrong_answer
-def sarsa_update_is_q_learning():
-    def update(Q, s, a, r, s2, a2, done, alpha, gamma):
-        target = r if done else r + gamma * Q[s2].max()
-        return Q[s, a] + alpha * (target - Q[s, a])
-
-    return Answer.of(update)
-
-
-@sarsa_update.wrong_answer
-def sarsa_update_ignores_termination():
-    return Answer.of(lambda Q, s, a, r, s2, a2, done, alpha, gamma: Q[s, a] + alpha * (r + gamma * Q[s2, a2] - Q[s, a]))
-
-
-@sarsa_update.wrong_answer
-def sarsa_update_without_learning_rate():
-    return Answer.of(lambda Q, s, a, r, s2, a2, done, alpha, gamma: r if done else r + gamma * Q[s2, a2])
-
-
-@sarsa_update.wrong_answer
-def sarsa_update_jumps_to_the_reward_at_the_end():
-    def update(Q, s, a, r, s2, a2, done, alpha, gamma):
-        if done:
-            return r
-        return Q[s, a] + alpha * (r + gamma * Q[s2, a2] - Q[s, a])
-
-    return Answer.of(update)
-
-
-@sarsa_update.wrong_answer
-def sarsa_update_skips_the_last_step():
-    def update(Q, s, a, r, s2, a2, done, alpha, gamma):
-        if done:
-            return Q[s, a]
-        return Q[s, a] + alpha * (r + gamma * Q[s2, a2] - Q[s, a])
-
-    return Answer.of(update)
-
-
-@sarsa_update.wrong_answer
-def sarsa_update_current_action_next():
-    def update(Q, s, a, r, s2, a2, done, alpha, gamma):
-        target = r if done else r + gamma * Q[s2, a]
-        return Q[s, a] + alpha * (target - Q[s, a])
-
-    return Answer.of(update)
-
-
-# --- 5. the Expected SARSA target ----------------------------------------------------------------
+# --- 3. the Expected SARSA target ----------------------------------------------------------------
 
 _EXPECTED_SARSA_CASES = (
     # reward, next_state, terminated, epsilon, gamma
@@ -753,7 +509,7 @@ def expected_sarsa_plain_mean():
     return Answer.of(lambda Q, r, s2, done, eps, gamma: r if done else r + gamma * Q[s2].mean())
 
 
-# --- 6. value iteration ---------------------------------------------------------------------------
+# --- 4. value iteration ---------------------------------------------------------------------------
 
 
 def _hand_made_mdp():
@@ -909,7 +665,7 @@ def value_iteration_without_discount():
     return Answer.of(solve)
 
 
-# --- 7. a policy that crosses a frozen lake --------------------------------------------------
+# --- 5. a policy that crosses a frozen lake --------------------------------------------------
 
 
 def _lake():
@@ -1059,7 +815,7 @@ def policy_a_detour():
     return Answer.of(actions)
 
 
-# --- 8. a judgement ------------------------------------------------------------------------------
+# --- 6. a judgement ------------------------------------------------------------------------------
 
 JUDGEMENT_FEEDBACK = {
     "A": "with no exploration the agent only learns about the headline it happens to favour first; a headline "
