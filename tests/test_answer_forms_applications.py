@@ -142,26 +142,6 @@ def test_the_most_confused_pair_the_wrong_way_round_is_refused():
 # --- computer vision -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "form",
-    [np.array, list, lambda pair: np.array(pair, dtype=float), lambda pair: tuple(float(d) for d in pair)],
-    ids=["array", "list", "float array", "integral floats"],
-)
-def test_the_worst_confusion_as_an_array_is_accepted(form):
-    from mlkit.course.checks.units import computer_vision as unit
-
-    matrix = unit._confusion()
-    assert exercises("computer-vision").confusions.evaluate(matrix, form(unit._worst_pair(matrix))).passed
-
-
-def test_a_worst_confusion_with_decimals_is_refused():
-    from mlkit.course.checks.units import computer_vision as unit
-
-    matrix = unit._confusion()
-    true, predicted = unit._worst_pair(matrix)
-    assert exercises("computer-vision").confusions.evaluate(matrix, (true + 0.5, predicted)).status == "incorrect"
-
-
 def _augmented():
     from mlkit.course.checks.units import computer_vision as unit
     from mlkit.topics import vision

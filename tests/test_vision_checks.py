@@ -1,8 +1,9 @@
-"""Unit 22 (computer vision): the check of the gradient exercise, and its reference.
+"""Unit 22 (computer vision): the checks of the gradient and convolutional-layer exercises, and their references.
 
 The solution, the stub and every wrong answer of every check are also run by
-test_exercises_discovered.py; here, the reference against a numerical derivative, what each
-message names, and the forms of a right answer the check accepts.
+test_exercises_discovered.py; here, the references (the gradient against a numerical derivative,
+the layer against Keras's ``Conv2D`` and a sum written value by value), what each message names,
+and the forms of a right answer the checks accept.
 """
 
 import numpy as np
@@ -188,3 +189,214 @@ def test_right_answers_computed_with_jax_are_accepted():
     assert EX.gradient.evaluate(kernel_gradient).passed
     assert EX.profiles.evaluate(lambda images: jax.numpy.concatenate(
         [jax.numpy.sum(images, axis=2), jax.numpy.sum(images, axis=1)], axis=1)).passed
+
+
+# --- the convolutional layer: channels, filters, stride and padding ------------------------------
+
+
+def _layer_solution(image, kernels, bias, stride=1, padding=0):
+    """The solution notebook's answer, written here again: loops over the output positions."""
+    k_rows, k_cols, _, filters = kernels.shape
+    padded = np.pad(image, ((padding, padding), (padding, padding), (0, 0)))
+    out_rows = (padded.shape[0] - k_rows) // stride + 1
+    out_cols = (padded.shape[1] - k_cols) // stride + 1
+    out = np.zeros((out_rows, out_cols, filters))
+    for i in range(out_rows):
+        for j in range(out_cols):
+            window = padded[i * stride:i * stride + k_rows, j * stride:j * stride + k_cols, :]
+            out[i, j] = np.sum(window[:, :, :, np.newaxis] * kernels, axis=(0, 1, 2)) + bias
+    return out
+
+
+def _layer_one_value_at_a_time(image, kernels, bias, stride=1, padding=0):
+    """Every output value as its own sum over window rows, columns and channels; zero padding made by hand."""
+    rows, cols, channels = image.shape
+    k_rows, k_cols, _, filters = kernels.shape
+    padded = np.zeros((rows + 2 * padding, cols + 2 * padding, channels))
+    padded[padding:padding + rows, padding:padding + cols] = image
+    out_rows, out_cols = (rows + 2 * padding - k_rows) // stride + 1, (cols + 2 * padding - k_cols) // stride + 1
+    out = np.zeros((out_rows, out_cols, filters))
+    for i in range(out_rows):
+        for j in range(out_cols):
+            for f in range(filters):
+                total = 0.0
+                for a in range(k_rows):
+                    for b in range(k_cols):
+                        for c in range(channels):
+                            total += padded[i * stride + a, j * stride + b, c] * kernels[a, b, c, f]
+                out[i, j, f] = total + bias[f]
+    return out
+
+
+def _layer_with_windows(image, kernels, bias, stride=1, padding=0):
+    """Every window at once with sliding_window_view, every stride-th kept, then einsum."""
+    padded = np.pad(image, ((padding, padding), (padding, padding), (0, 0)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, kernels.shape[:2], axis=(0, 1))[::stride, ::stride]
+    return np.einsum("ijcab,abcf->ijf", windows, kernels) + bias
+
+
+def _layer_with_tensordot(image, kernels, bias, stride=1, padding=0):
+    """tensordot over the window's rows, columns and channels; the bias as a Python list."""
+    padded = np.pad(image, [(padding, padding), (padding, padding), (0, 0)], mode="constant", constant_values=0)
+    k_rows, k_cols = kernels.shape[:2]
+    rows = range(0, padded.shape[0] - k_rows + 1, stride)
+    cols = range(0, padded.shape[1] - k_cols + 1, stride)
+    return [[list(np.tensordot(padded[r:r + k_rows, c:c + k_cols], kernels, axes=3) + np.array(list(bias)))
+             for c in cols] for r in rows]
+
+
+def _layer_in_float32(image, kernels, bias, stride=1, padding=0):
+    """The solution computed on float32 copies of the inputs (as a framework would), returned as float32."""
+    image, kernels, bias = (np.asarray(a, dtype=np.float32) for a in (image, kernels, bias))
+    return _layer_solution(image, kernels, bias, stride, padding).astype(np.float32)
+
+
+def _keras_layer(image, kernels, bias, stride, padding):
+    import os
+
+    from mlkit.course.notebook_setup import configure_framework
+
+    configure_framework()
+    if os.environ.get("KERAS_BACKEND") != "jax":
+        pytest.skip("the comparison uses Keras on JAX, the kit's backend")
+    keras = pytest.importorskip("keras")
+    layer = keras.layers.Conv2D(kernels.shape[-1], kernels.shape[:2], strides=stride, padding="valid")
+    model = keras.Sequential([keras.Input(shape=image.shape), keras.layers.ZeroPadding2D(padding), layer])
+    layer.set_weights([kernels.astype("float32"), np.asarray(bias, dtype="float32")])
+    return np.asarray(model(image[np.newaxis].astype("float32")))[0]
+
+
+def test_the_reference_layer_is_keras_conv2d_with_zero_padding_and_strides():
+    for image, kernels, bias, stride, padding, _ in unit._layer_cases():
+        expected = unit.reference_conv_layer(image, kernels, bias, stride, padding)
+        by_keras = _keras_layer(image, kernels, bias, stride, padding)
+        assert by_keras.shape == expected.shape
+        assert np.allclose(by_keras, expected, rtol=1e-4, atol=1e-3 * np.abs(expected).max())
+
+
+def test_the_reference_layer_is_the_sum_written_one_value_at_a_time():
+    for image, kernels, bias, stride, padding, _ in unit._layer_cases():
+        assert np.allclose(unit.reference_conv_layer(image, kernels, bias, stride, padding),
+                           _layer_one_value_at_a_time(image, kernels, bias, stride, padding))
+
+
+def test_the_layer_cases_cover_what_the_exercise_asks():
+    cases = unit._layer_cases()
+    assert {image.shape[2] for image, *_ in cases} == {1, 3}
+    assert any(kernels.shape[-1] == 1 for _, kernels, *_ in cases) and any(k.shape[-1] > 2 for _, k, *_ in cases)
+    assert any(kernels.shape[0] != kernels.shape[1] for _, kernels, *_ in cases)
+    assert any(image.shape[0] != image.shape[1] for image, *_ in cases)
+    assert {stride for *_, stride, _, _ in cases} >= {1, 2, 3}
+    assert {padding for *_, padding, _ in cases} >= {0, 1, 2}
+    uneven = [(image.shape[1] + 2 * p - kernels.shape[1]) % s for image, kernels, _, s, p, _ in cases if s > 1]
+    assert any(uneven), "a stride that does not divide the padded size evenly"
+    assert any(keywords == {} for *_, keywords in cases), "one call leaves stride and padding at their defaults"
+    for image, kernels, bias, stride, padding, _ in cases:
+        out = unit.reference_conv_layer(image, kernels, bias, stride, padding)
+        assert out.shape[0] != out.shape[1], "rows and columns swapped must change the shape"
+        assert np.all(np.abs(bias) >= 1.0) and image.min() >= 0 and image.mean() > 4
+
+
+def test_the_layer_solution_passes_and_the_stub_is_not_attempted():
+    assert EX.conv_layer.evaluate(_layer_solution).passed
+
+    def stub(image, kernels, bias, stride=1, padding=0):
+        raise NotImplementedError("write this function")
+
+    assert EX.conv_layer.evaluate(stub).status == "not_attempted"
+    assert EX.conv_layer.evaluate(lambda image, kernels, bias, stride=1, padding=0: ...).status == "not_attempted"
+
+
+@pytest.mark.parametrize("layer", [
+    _layer_one_value_at_a_time, _layer_with_windows, _layer_with_tensordot, _layer_in_float32,
+    lambda image, kernels, bias, stride=1, padding=0: _layer_solution(image, kernels, bias, stride, padding).tolist(),
+    lambda image, kernels, bias, stride=1, padding=0: _layer_solution(image, kernels, list(bias), stride, padding),
+], ids=["one value at a time", "sliding_window_view and einsum", "tensordot, bias as a list", "float32",
+        "returns a list", "bias made a list"])
+def test_a_right_layer_written_another_way_is_accepted(layer):
+    outcome = EX.conv_layer.evaluate(layer)
+    assert outcome.passed, outcome.message
+
+
+def test_a_right_layer_computed_with_jax_is_accepted():
+    jnp = pytest.importorskip("jax.numpy")
+
+    def conv_layer(image, kernels, bias, stride=1, padding=0):
+        padded = jnp.pad(jnp.asarray(image), ((padding, padding), (padding, padding), (0, 0)))
+        windows = np.lib.stride_tricks.sliding_window_view(np.asarray(padded), kernels.shape[:2], axis=(0, 1))
+        return jnp.einsum("ijcab,abcf->ijf", windows[::stride, ::stride], kernels) + bias
+
+    outcome = EX.conv_layer.evaluate(conv_layer)
+    assert outcome.passed, outcome.message
+
+
+@pytest.mark.parametrize("wrong, words", [
+    ("conv_layer_without_padding", "shape without padding"),
+    ("conv_layer_stride_ignored", "shape for stride 1"),
+    ("conv_layer_windows_not_strided", "windows move one pixel at a time"),
+    ("conv_layer_size_without_the_plus_one", "(side + 2 * padding - k) // stride + 1"),
+    ("conv_layer_first_channel_only", "only the first input channel"),
+    ("conv_layer_last_channel_only", "only the last of the 3 input channels"),
+    ("conv_layer_channels_averaged", "channels are averaged"),
+    ("conv_layer_kernels_flipped", "flipped"),
+    ("conv_layer_without_bias", "bias is missing"),
+    ("conv_layer_bias_per_channel", "once per input channel"),
+    ("conv_layer_rows_and_columns_swapped", "rows and columns swapped"),
+    ("conv_layer_filters_first", "filters come first"),
+    ("conv_layer_channels_first", "channels first"),
+    ("conv_layer_padded_at_the_bottom_and_right", "all at the bottom and right"),
+    ("conv_layer_edge_padding", "edge pixels"),
+    ("conv_layer_integer_output", "cut to whole numbers"),
+    ("conv_layer_the_kit_function", "vision.correlate_channels"),
+])
+def test_each_wrong_layer_gets_a_message_naming_its_mistake(wrong, words):
+    outcome = _wrong_outcome(EX.conv_layer, wrong)
+    assert outcome.status == "incorrect" and words in outcome.message, outcome.message
+
+
+def test_a_channels_first_layer_that_fails_on_channels_last_input_is_named():
+    def conv_layer(image, kernels, bias, stride=1, padding=0):
+        channels, rows, cols = image.shape
+        assert channels <= 4, "this function expects (channels, rows, cols)"
+        return unit._channels_first_layer(image, kernels, bias, stride, padding)
+
+    outcome = EX.conv_layer.evaluate(conv_layer)
+    assert outcome.status == "incorrect" and "channels first" in outcome.message, outcome.message
+
+
+def test_a_layer_right_only_without_stride_and_padding_or_for_one_channel_is_refused():
+    def no_stride_or_padding(image, kernels, bias, stride=1, padding=0):
+        return vision.correlate_channels(image, kernels) + bias
+
+    def single_channel(image, kernels, bias, stride=1, padding=0):
+        if image.shape[2] == 1:
+            return _layer_solution(image, kernels, bias, stride, padding)
+        return _layer_solution(image[..., :1], kernels[:, :, :1], bias, stride, padding)
+
+    assert EX.conv_layer.evaluate(no_stride_or_padding).status == "incorrect"
+    assert EX.conv_layer.evaluate(single_channel).status == "incorrect"
+
+
+@pytest.mark.parametrize("returned, words", [
+    (lambda out: None, "returns None"),
+    (lambda out: "maps", "holds text"),
+    (lambda out: {"maps": out}, "returns a dict, not an array"),
+    (lambda out: float(out.sum()), "returns a float, not an array"),
+    (lambda out: np.full(out.shape, np.nan), "NaN"),
+    (lambda out: out[:, :, 0], "shape"),
+    (lambda out: out[1:], "shape"),
+    (lambda out: np.round(out, 2), "2 decimal places"),
+], ids=["None", "text", "dict", "number", "NaN", "filter axis dropped", "a row short", "rounded"])
+def test_a_return_that_is_not_the_maps_is_refused_with_a_clear_message(returned, words):
+    def conv_layer(image, kernels, bias, stride=1, padding=0):
+        return returned(_layer_solution(image, kernels, bias, stride, padding))
+
+    outcome = EX.conv_layer.evaluate(conv_layer)
+    assert outcome.status == "incorrect" and words in outcome.message, outcome.message
+
+
+def test_a_layer_that_raises_or_is_not_a_function_is_reported():
+    outcome = EX.conv_layer.evaluate(lambda image, kernels, bias, stride=1, padding=0: 1 / 0)
+    assert outcome.status == "error" and "ZeroDivisionError" in outcome.message
+    outcome = EX.conv_layer.evaluate(np.zeros((5, 9, 4)))
+    assert outcome.status == "incorrect" and "should be a function" in outcome.message

@@ -377,6 +377,9 @@ def _is_call_mismatch(error: TypeError, function: Callable) -> bool:
 
 
 RETIRED: dict[str, str] = {
+    "computer-vision.confusions": "the unit's exercises now ask for a convolutional layer's forward pass with several "
+    "channels and filters, stride and zero padding instead (`ex.conv_layer`); unit 21 practises finding the most "
+    "frequent confusion (`ex.most_confused`)",
     "computer-vision.judgement": "exercise 6 now asks about cameras re-hung in changing positions, with other options "
     "(`ex.camera`)",
     "deep-learning.momentum": "the unit's exercises now ask for batch normalisation and convolution arithmetic instead "

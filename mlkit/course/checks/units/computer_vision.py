@@ -1,14 +1,16 @@
 """Exercises of unit 22, computer vision (``solutions/22_computer_vision.ipynb``).
 
 Data: :mod:`mlkit.datasets.digits` as 8 x 8 images, split as the notebook
-splits it (a quarter for testing, stratified, ``random_state=0``; then a quarter
-of the training images for validation, by ``StratifiedShuffleSplit`` with
-``random_state=0``). The confusions exercise reads the validation images, never the
-test images. The NumPy
+splits it (a quarter for testing, stratified, ``random_state=0``). The NumPy
 exercises are checked against :mod:`mlkit.topics.vision` on small random images the
 checks make themselves, so a function that only works for 8 x 8 digits with a
-3 x 3 kernel does not pass; the gradient exercise is checked against a least-squares
-computation of the same gradient (:func:`reference_kernel_gradient`).
+3 x 3 kernel does not pass; the convolutional layer is checked against
+:func:`reference_conv_layer` on images of one and three channels, with several strides
+and paddings; the gradient exercise is checked against a least-squares computation of the
+same gradient (:func:`reference_kernel_gradient`).
+
+The id "confusions" (the most frequent confusion of a classifier, which unit 21's
+``most_confused`` also practises) is retired: see RETIRED in core.py.
 
 Each exercise is a check function decorated with ``EXERCISES.exercise``;
 below it, builders of plausible wrong answers (``@<exercise>.wrong_answer``)
@@ -19,10 +21,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
+from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, LearnerCodeError, NotAttempted, call_learner
 from mlkit.course.checks.kinds import (
-    as_pair,
-    as_whole_number,
     expect_choice,
     refuse_non_numbers,
     refuse_rounded,
@@ -32,7 +32,6 @@ from mlkit.course.checks.kinds import (
 EXERCISES = ExerciseSet("computer-vision", "Computer vision")
 
 TEST_SHARE = 0.25
-VALIDATION_SHARE = 0.25
 
 
 # --- shared data and reference results --------------------------------------------------
@@ -48,50 +47,6 @@ def _split():
     images = digits.images()
     _, y = digits.load()
     return tuple(train_test_split(images, y, test_size=TEST_SHARE, stratify=y, random_state=0))
-
-
-@lru_cache(maxsize=1)
-def _validation_split():
-    """fit_images, val_images, y_fit, y_val: the training images split as the notebook splits them."""
-    from sklearn.model_selection import StratifiedShuffleSplit
-
-    train_images, _, y_train, _ = _split()
-    splitter = StratifiedShuffleSplit(n_splits=1, test_size=VALIDATION_SHARE, random_state=0)
-    fit_rows, val_rows = next(splitter.split(train_images, y_train))
-    return train_images[fit_rows], train_images[val_rows], y_train[fit_rows], y_train[val_rows]
-
-
-def reference_model():
-    """The notebook's classifier: standardised features, then logistic regression.
-
-    The confusions exercise fits it on the ink profiles of the fitting images (the lesson
-    reads the confusions of the pixel model, so its printed answer is not this one).
-    """
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
-
-
-@lru_cache(maxsize=1)
-def _confusion():
-    from sklearn.metrics import confusion_matrix
-
-    from mlkit.topics.vision import profile_features
-
-    fit_images, val_images, y_fit, y_val = _validation_split()
-    model = reference_model().fit(profile_features(fit_images), y_fit)
-    return confusion_matrix(y_val, model.predict(profile_features(val_images)))
-
-
-def _worst_pair(matrix):
-    import numpy as np
-
-    off = np.array(matrix, copy=True)
-    np.fill_diagonal(off, -1)
-    true, predicted = np.unravel_index(int(off.argmax()), off.shape)
-    return int(true), int(predicted)
 
 
 def _random_images(seed: int, shape=(3, 5, 7)):
@@ -208,81 +163,7 @@ def profiles_as_text():
     return Answer.of(lambda images: np.hstack([images.sum(axis=2), images.sum(axis=1)]).astype(str))
 
 
-# --- 2. confusions ------------------------------------------------------------------------
-
-
-@EXERCISES.exercise(
-    "confusions",
-    title="Find the classifier's most frequent confusion",
-    hints=(
-        "`confusion_matrix(y_true, y_pred)` counts, in row i and column j, the validation images of digit i "
-        "predicted as digit j. The argument order matters.",
-        "The mistakes are off the diagonal. Copy the matrix, set its diagonal to 0 with `np.fill_diagonal`, "
-        "and find where the largest count is with `argmax` and `np.unravel_index`.",
-        "Check your pair before you run the check: `matrix[true, predicted]` should be the largest count off "
-        "the diagonal. `np.unravel_index` gives NumPy integers; make them plain whole numbers.",
-    ),
-)
-def confusions(matrix, worst):
-    import numpy as np
-
-    reference = _confusion()
-    try:
-        array = np.asarray(matrix)
-    except Exception:  # noqa: BLE001 - anything that is not an array gets the same message
-        array = None
-    if array is None or array.shape != reference.shape:
-        shape = getattr(array, "shape", None)
-        raise Incorrect(f"`matrix` should be a 10 x 10 table of counts, one row and one column per digit; "
-                        f"it has shape {shape}.")
-    if not np.array_equal(array, reference):
-        if np.array_equal(array, reference.T):
-            raise Incorrect("`matrix` is transposed: its rows are the predictions. Pass the true labels first "
-                            "to `confusion_matrix`.")
-        raise Incorrect("`matrix` is not the confusion matrix of the model's predictions on the validation images.")
-    two = as_pair(worst, name="worst", what="a pair `(true digit, predicted digit)`")
-    pair = tuple(as_whole_number(d, name="worst", what="two digits, whole numbers from 0 to 9") for d in two)
-    true, predicted = _worst_pair(reference)
-    if pair != (true, predicted):
-        if pair[0] == pair[1]:
-            raise Incorrect("`worst` is on the diagonal, where the correct predictions are; "
-                            "look only at the mistakes.")
-        if pair == (predicted, true):
-            raise Incorrect("`worst` is the right two digits in the wrong order: rows are the true digit, "
-                            "columns the prediction.")
-        raise Incorrect("`worst` is not the cell with the most mistakes.")
-    errors = int(reference.sum() - np.trace(reference))
-    return f"{errors} mistakes in all; the pair you found accounts for {int(reference[true, predicted])} of them."
-
-
-@confusions.wrong_answer
-def confusions_transposed():
-    matrix = _confusion()
-    return Answer.of(matrix.T.copy(), _worst_pair(matrix))
-
-
-@confusions.wrong_answer
-def confusions_diagonal():
-    import numpy as np
-
-    matrix = _confusion()
-    return Answer.of(matrix, tuple(int(i) for i in np.unravel_index(matrix.argmax(), matrix.shape)))
-
-
-@confusions.wrong_answer
-def confusions_pair_reversed():
-    matrix = _confusion()
-    true, predicted = _worst_pair(matrix)
-    return Answer.of(matrix, (predicted, true))
-
-
-@confusions.secret_values
-def confusions_secrets():
-    true, predicted = _worst_pair(_confusion())
-    return [f"({true}, {predicted})", f"{true} as {predicted}"]
-
-
-# --- 3. augmentation ----------------------------------------------------------------------
+# --- 2. augmentation ----------------------------------------------------------------------
 
 
 def _keys(stack):
@@ -492,7 +373,7 @@ def augment_up_and_down_twice():
     return Answer.of(np.concatenate([train_images, *up_down, *up_down]), np.tile(y_train, 5))
 
 
-# --- 4. a convolutional filter (a cross-correlation) ----------------------------------------
+# --- 3. a convolutional filter (a cross-correlation) ----------------------------------------
 # The id stays "convolve" so that notebooks and progress records made before the rename
 # still find the exercise; the function the learner writes is called ``correlate``.
 
@@ -629,6 +510,409 @@ def convolve_the_kit_function():
     from mlkit.topics import vision
 
     return Answer.of(vision.correlate2d)
+
+
+# --- 4. a convolutional layer: channels, filters, stride and padding ------------------------
+
+
+def reference_conv_layer(image, kernels, bias, stride=1, padding=0):
+    """One convolutional layer's output: zero padding, cross-correlation over all channels, stride, bias.
+
+    Computed another way than the solution's loops: the image is padded with ``np.pad``,
+    :func:`mlkit.topics.vision.correlate_channels` correlates it at every position (stride 1),
+    and every ``stride``-th row and column of that is kept. Layouts are Keras's: ``image`` is
+    (rows, cols, channels), ``kernels`` (k_rows, k_cols, channels, filters), ``bias`` (filters,);
+    the result is (out_rows, out_cols, filters) with out = (side + 2 * padding - k) // stride + 1.
+    """
+    return _layer(image, kernels, bias, stride, ((padding, padding), (padding, padding)))
+
+
+def _layer(image, kernels, bias, stride, pads, mode="constant"):
+    """:func:`reference_conv_layer` with the padding of each side given, and ``np.pad``'s ``mode``."""
+    import numpy as np
+
+    from mlkit.topics import vision
+
+    padded = np.pad(np.asarray(image, dtype=float), (*pads, (0, 0)), mode=mode)
+    return vision.correlate_channels(padded, kernels)[::stride, ::stride] + np.asarray(bias, dtype=float)
+
+
+LAYER_CASES = (
+    # image (rows, cols, channels), kernels (k_rows, k_cols, channels, filters), stride, padding;
+    # None: the call leaves stride and padding at their defaults (1 and 0).
+    ((7, 10, 3), (3, 2, 3, 4), None, None),
+    ((9, 6, 1), (2, 3, 1, 1), 3, 1),
+    ((8, 11, 3), (3, 3, 3, 2), 2, 2),
+    ((6, 5, 3), (2, 4, 3, 3), 1, 1),
+    ((10, 7, 3), (4, 3, 3, 5), 3, 0),
+)
+"""The layers the check tries: non-square images and kernels, one and three channels, one and several
+filters, strides that do not divide the padded size evenly, paddings 0 to 2; every output has more
+rows than columns or the other way round."""
+
+
+def _layer_cases():
+    """(image, kernels, bias, stride, padding, keywords) for each of :data:`LAYER_CASES`."""
+    import numpy as np
+
+    rng = np.random.default_rng(22)
+    cases = []
+    for image_shape, kernel_shape, stride, padding in LAYER_CASES:
+        image = rng.uniform(0.0, 16.0, image_shape)  # grey levels: uncentred, all positive
+        kernels = rng.normal(0.2, 1.0, kernel_shape)
+        filters = kernel_shape[-1]
+        bias = rng.uniform(1.0, 3.0, filters) * rng.choice([-1.0, 1.0], filters)  # far from zero, both signs
+        keywords = {} if stride is None else {"stride": stride, "padding": padding}
+        cases.append((image, kernels, bias, stride or 1, padding or 0, keywords))
+    return cases
+
+
+def _close(got, expected) -> bool:
+    """Equal to float32's precision, whatever the learner computed in (relative to the largest value)."""
+    import numpy as np
+
+    scale = max(1.0, float(np.abs(expected).max()))
+    return bool(np.allclose(got, expected, rtol=1e-6, atol=1e-6 * scale))
+
+
+def _many(count: int, thing: str) -> str:
+    return f"{count} {thing}{'s' if count != 1 else ''}"
+
+
+def _out_size(side: int, k: int, stride: int, padding: int) -> int:
+    return (side + 2 * padding - k) // stride + 1
+
+
+def _takes_channels_first(layer, image, kernels, bias, keywords, expected) -> bool:
+    """Whether ``layer`` gives the right maps when the image comes channels first, (channels, rows, cols).
+
+    The kernels are offered as given and in PyTorch's layout (filters, channels, k_rows, k_cols);
+    the maps are taken in either layout.
+    """
+    import numpy as np
+
+    image_first = np.ascontiguousarray(np.moveaxis(image, -1, 0))
+    for weights in (kernels, np.transpose(kernels, (3, 2, 0, 1))):
+        try:
+            got = np.asarray(call_learner(layer, image_first.copy(), weights.copy(), bias.copy(), **keywords),
+                             dtype=float)
+        except Exception:  # noqa: BLE001 - a function that cannot take this layout does not take it
+            continue
+        for maps in (expected, np.moveaxis(expected, -1, 0)):
+            if got.shape == maps.shape and _close(got, maps):
+                return True
+    return False
+
+
+def _layer_shape_mistake(shape, image, kernels, stride, padding, expected_shape) -> str | None:
+    """What a wrong output shape says about the mistake, or None when it says nothing definite."""
+    (rows, cols, channels), (k_rows, k_cols, _, filters) = image.shape, kernels.shape
+    out_rows, out_cols, _ = expected_shape
+    if shape == (filters, out_rows, out_cols):
+        return ("the filters come first. Keep Keras's layout, channels last: one row per output row, one column "
+                "per output column, and the filters along the last axis, (out_rows, out_cols, filters).")
+    if shape == (out_cols, out_rows, filters):
+        return ("rows and columns swapped: the first axis of the output follows the image's rows (with the kernel's "
+                "rows, the stride and the padding), the second its columns.")
+    if padding and shape == (_out_size(rows, k_rows, stride, 0), _out_size(cols, k_cols, stride, 0), filters):
+        return (f"that is the shape without padding. With padding={padding}, add {_many(padding, 'row')} of zeros "
+                f"above the image and as many below, and {_many(padding, 'column')} on each side, before sliding "
+                "the kernels.")
+    if stride > 1 and shape == (_out_size(rows, k_rows, 1, padding), _out_size(cols, k_cols, 1, padding), filters):
+        return (f"that is the shape for stride 1, every position: with stride={stride}, the window moves {stride} "
+                "pixels at a time, down and across, so the output keeps one position in every "
+                f"{stride}.")
+    if shape == ((rows + 2 * padding - k_rows) // stride, (cols + 2 * padding - k_cols) // stride, filters):
+        return ("one row and one column short: the number of positions is (side + 2 * padding - k) // stride + 1; "
+                "the + 1 counts the first position, where the window starts at the top or left edge.")
+    if shape in ((out_rows, out_cols, channels, filters), (out_rows, out_cols, channels)) and channels > 1:
+        return ("it holds one map per input channel. A filter gives one map: add up the products over the window "
+                "and over all the input channels.")
+    if filters == 1 and shape == (out_rows, out_cols):
+        return "the filter axis is missing: keep it even for one filter, an output of shape (out_rows, out_cols, 1)."
+    return None
+
+
+def _layer_value_mistake(got, image, kernels, bias, stride, padding) -> str | None:
+    """What the values of an output of the right shape say about the mistake, or None."""
+    import numpy as np
+
+    channels = image.shape[2]
+    pads = ((padding, padding), (padding, padding))
+    expected = _layer(image, kernels, bias, stride, pads)
+    out_rows, out_cols = expected.shape[:2]
+    candidates = [
+        (_layer(image, kernels[::-1, ::-1], bias, stride, pads),
+         "the kernels are flipped upside down and left to right: that is a convolution in the mathematical sense. "
+         "A convolutional layer computes a cross-correlation: multiply each window by the kernel as it is."),
+        (expected - bias, "the bias is missing: add each filter's bias to every value of its map."),
+    ]
+    if channels > 1:
+        candidates += [
+            (expected + (channels - 1) * bias,
+             f"the bias is added once per input channel ({channels} times); it belongs to the filter: add it once "
+             "to each output value, after summing over the channels."),
+            (_layer(image[..., :1], kernels[:, :, :1], bias, stride, pads),
+             f"only the first input channel counts: the image has {channels}, and a filter's output adds up the "
+             "products of every channel with its own slice of the kernel."),
+            (_layer(image[..., -1:], kernels[:, :, -1:], bias, stride, pads),
+             f"only the last of the {channels} input channels counts: does a loop over the channels replace the "
+             "value (=) where it should add to it (+=)?"),
+            ((expected - bias) / channels + bias,
+             "the input channels are averaged; a filter's output is their sum, not their mean."),
+        ]
+    if stride > 1:
+        candidates.append((_layer(image, kernels, bias, 1, pads)[:out_rows, :out_cols],
+                           f"the windows move one pixel at a time: output position (i, j) should read the window "
+                           f"that starts at row i * stride and column j * stride (stride={stride})."))
+    if padding:
+        candidates += [
+            (_layer(image, kernels, bias, stride, ((0, 2 * padding), (0, 2 * padding))),
+             f"the padding is all at the bottom and right (where the lesson's Keras \"same\" put only an odd extra "
+             f"row); padding={padding} means {_many(padding, 'row')} of zeros above the image and as many below, "
+             f"and {_many(padding, 'column')} on the left and as many on the right."),
+            (_layer(image, kernels, bias, stride, ((2 * padding, 0), (2 * padding, 0))),
+             f"the padding is all at the top and left; padding={padding} means {_many(padding, 'row')} of zeros "
+             f"above the image and as many below, and {_many(padding, 'column')} on the left and as many on the "
+             "right."),
+            (_layer(image, kernels, bias, stride, pads, mode="edge"),
+             "the border repeats the image's edge pixels; zero padding adds pixels of value 0."),
+        ]
+    candidates += [
+        (np.trunc(expected), "its values are the right ones cut to whole numbers (the decimals dropped): an array "
+                             "of integers, such as `np.zeros(shape, dtype=int)`, stores its values that way."),
+        (np.round(expected), "its values are the right ones rounded to whole numbers; give them unrounded."),
+    ]
+    for values, mistake in candidates:
+        if _close(got, values):
+            return mistake
+    return None
+
+
+@EXERCISES.exercise(
+    "conv_layer",
+    title="The forward pass of a convolutional layer: channels, filters, stride and padding",
+    hints=(
+        "Pad first, then slide. `np.pad` adds `padding` zeros on each side of the rows and the columns (and none "
+        "to the channels); on the padded image, a kernel of `k_rows` rows fits at "
+        "`(padded_rows - k_rows) // stride + 1` positions down, and likewise across.",
+        "Output position `(i, j)` reads the window `padded[i * stride:i * stride + k_rows, j * stride:j * stride "
+        "+ k_cols, :]`, all channels. For filter `f`, multiply it by `kernels[:, :, :, f]`, sum everything, "
+        "add `bias[f]`. Do not flip the kernels.",
+        "Try a case you can work out by hand: a 3 x 3 image of ones with 2 channels, kernels of ones of shape "
+        "(2, 2, 2, 1), bias [0.0], stride 2 and padding 1 give a 2 x 2 x 1 output holding 2, 4, 4 and 8 (the "
+        "first window covers one pixel of the image and three of padding, in each of the two channels). Then, "
+        "with stride 1 and padding 0, compare a random case with `vision.correlate_channels(image, kernels) "
+        "+ bias`.",
+    ),
+)
+def conv_layer(layer):
+    import numpy as np
+
+    from mlkit.topics import vision
+
+    name = "conv_layer"
+    _expect_function(layer, name)
+    if layer is vision.correlate_channels:
+        raise Incorrect(f"`{name}` is the kit's `vision.correlate_channels` itself, which has no stride, padding "
+                        "or bias; the exercise asks you to write the layer with NumPy.")
+    for image, kernels, bias, stride, padding, keywords in _layer_cases():
+        (rows, cols, channels), (k_rows, k_cols, _, filters) = image.shape, kernels.shape
+        expected = reference_conv_layer(image, kernels, bias, stride, padding)
+        label = (f"`{name}` on a {rows} x {cols} image of {channels} channel{'s' if channels > 1 else ''} with "
+                 f"{filters} filter{'s' if filters > 1 else ''} of {k_rows} x {k_cols}, stride {stride} and "
+                 f"padding {padding}")
+        try:
+            raw = call_learner(layer, image.copy(), kernels.copy(), bias.copy(), **keywords)
+        except LearnerCodeError:
+            if _takes_channels_first(layer, image, kernels, bias, keywords, expected):
+                raise Incorrect(_CHANNELS_FIRST) from None
+            raise
+        if raw is Ellipsis:
+            raise NotAttempted("your function still returns `...`; replace it with your answer.")
+        if raw is None:
+            raise Incorrect(f"{label} returns None: does the function end with a `return` of the output maps?")
+        refuse_non_numbers(raw, name=label, what="numbers, one per output position and filter")
+        if not isinstance(raw, (list, tuple, np.ndarray)):
+            raise Incorrect(f"{label} returns a {type(raw).__name__}, not an array: return the output maps, an "
+                            f"array of shape {expected.shape}.")
+        try:
+            shape = np.shape(raw)
+        except (TypeError, ValueError):  # a ragged list: returned_array below says what it is
+            shape = None
+        if shape is not None and shape != expected.shape:
+            mistake = _layer_shape_mistake(shape, image, kernels, stride, padding, expected.shape)
+            if mistake is None and _takes_channels_first(layer, image, kernels, bias, keywords, expected):
+                mistake = _CHANNELS_FIRST
+            if mistake is not None:
+                raise Incorrect(f"{label} has shape {shape}: {mistake}")
+            raise Incorrect(f"{label} has shape {shape}; for these inputs a shape of {expected.shape} is expected: "
+                            "(rows + 2 * padding - k_rows) // stride + 1 output rows, (cols + 2 * padding - k_cols) "
+                            "// stride + 1 output columns, and one map per filter.")
+        got = returned_array(raw, name=label, shape=expected.shape,
+                             holding="numbers, one per output position and filter")
+        if not np.isfinite(got).all():
+            raise Incorrect(f"{label} contains NaN or infinite values; every output value is a finite sum of "
+                            "products plus a bias.")
+        if _close(got, expected):
+            continue
+        mistake = _layer_value_mistake(got, image, kernels, bias, stride, padding)
+        if mistake is not None:
+            raise Incorrect(f"{label} gives the right shape, but {mistake}")
+        refuse_rounded(got, expected, name=name)
+        if _takes_channels_first(layer, image, kernels, bias, keywords, expected):
+            raise Incorrect(_CHANNELS_FIRST)
+        raise Incorrect(f"{label} gives the right shape but wrong values: each output value is the sum, over one "
+                        "window of the zero-padded image and over all its channels, of the window times the "
+                        "filter's kernel, plus the filter's bias.")
+    return ("right for one and three channels, one and several filters, strides 1 to 3 and paddings 0 to 2: "
+            "this is what a `Conv2D` layer computes before its activation.")
+
+
+_CHANNELS_FIRST = ("your function reads the image channels first, (channels, rows, cols), as PyTorch stores it: "
+                   "given that layout it gives the right maps. The exercise, like Keras, puts the channels last: "
+                   "`image` is (rows, cols, channels) and `kernels` (k_rows, k_cols, channels, filters).")
+
+
+def _layer_of(*, flip=False, bias_times=None, no_bias=False, padding_ignored=False, stride_ignored=False,
+              windows_unstrided=False, one_channel=None, pads=None, mode="constant", short=False,
+              dtype=float):
+    """A learner's conv_layer, written with loops, with one slip."""
+
+    def learner(image, kernels, bias, stride=1, padding=0):
+        import numpy as np
+
+        k = kernels[::-1, ::-1] if flip else kernels
+        if one_channel is not None:
+            image, k = image[..., one_channel:][..., :1], k[:, :, one_channel:][:, :, :1]
+        p = 0 if padding_ignored else padding
+        widths = ((p, p), (p, p)) if pads is None else tuple((a * p, b * p) for a, b in pads)
+        padded = np.pad(image, (*widths, (0, 0)), mode=mode)
+        s = 1 if stride_ignored else stride
+        k_rows, k_cols, _, filters = k.shape
+        out_rows = (padded.shape[0] - k_rows) // s + (0 if short else 1)
+        out_cols = (padded.shape[1] - k_cols) // s + (0 if short else 1)
+        out = np.zeros((out_rows, out_cols, filters), dtype=dtype)
+        step = 1 if windows_unstrided else s
+        for i in range(out_rows):
+            for j in range(out_cols):
+                window = padded[i * step:i * step + k_rows, j * step:j * step + k_cols, :]
+                for f in range(filters):
+                    total = np.sum(window * k[:, :, :, f])
+                    if not no_bias:
+                        total += bias[f] * (image.shape[2] if bias_times == "channels" else 1)
+                    out[i, j, f] = total
+        return out
+
+    return learner
+
+
+def _channels_first_layer(image, kernels, bias, stride=1, padding=0):
+    """A right layer in PyTorch's layouts: image (channels, rows, cols), kernels (filters, channels, k_rows, k_cols)."""
+    import numpy as np
+
+    padded = np.pad(image, ((0, 0), (padding, padding), (padding, padding)))
+    filters, _, k_rows, k_cols = kernels.shape
+    out_rows, out_cols = (padded.shape[1] - k_rows) // stride + 1, (padded.shape[2] - k_cols) // stride + 1
+    out = np.zeros((filters, out_rows, out_cols))
+    for i in range(out_rows):
+        for j in range(out_cols):
+            window = padded[:, i * stride:i * stride + k_rows, j * stride:j * stride + k_cols]
+            out[:, i, j] = np.einsum("cab,fcab->f", window, kernels) + bias
+    return out
+
+
+@conv_layer.wrong_answer
+def conv_layer_without_padding():
+    return Answer.of(_layer_of(padding_ignored=True))
+
+
+@conv_layer.wrong_answer
+def conv_layer_stride_ignored():
+    return Answer.of(_layer_of(stride_ignored=True))
+
+
+@conv_layer.wrong_answer
+def conv_layer_windows_not_strided():
+    return Answer.of(_layer_of(windows_unstrided=True))
+
+
+@conv_layer.wrong_answer
+def conv_layer_size_without_the_plus_one():
+    return Answer.of(_layer_of(short=True))
+
+
+@conv_layer.wrong_answer
+def conv_layer_first_channel_only():
+    return Answer.of(_layer_of(one_channel=0))
+
+
+@conv_layer.wrong_answer
+def conv_layer_last_channel_only():
+    return Answer.of(_layer_of(one_channel=-1))
+
+
+@conv_layer.wrong_answer
+def conv_layer_channels_averaged():
+    def learner(image, kernels, bias, stride=1, padding=0):
+        return (_layer_of(no_bias=True)(image, kernels, bias, stride, padding) / image.shape[2]
+                + bias)
+
+    return Answer.of(learner)
+
+
+@conv_layer.wrong_answer
+def conv_layer_kernels_flipped():
+    return Answer.of(_layer_of(flip=True))
+
+
+@conv_layer.wrong_answer
+def conv_layer_without_bias():
+    return Answer.of(_layer_of(no_bias=True))
+
+
+@conv_layer.wrong_answer
+def conv_layer_bias_per_channel():
+    return Answer.of(_layer_of(bias_times="channels"))
+
+
+@conv_layer.wrong_answer
+def conv_layer_rows_and_columns_swapped():
+    return Answer.of(lambda image, kernels, bias, stride=1, padding=0:
+                     _layer_of()(image, kernels, bias, stride, padding).transpose(1, 0, 2))
+
+
+@conv_layer.wrong_answer
+def conv_layer_filters_first():
+    return Answer.of(lambda image, kernels, bias, stride=1, padding=0:
+                     _layer_of()(image, kernels, bias, stride, padding).transpose(2, 0, 1))
+
+
+@conv_layer.wrong_answer
+def conv_layer_channels_first():
+    return Answer.of(_channels_first_layer)
+
+
+@conv_layer.wrong_answer
+def conv_layer_padded_at_the_bottom_and_right():
+    return Answer.of(_layer_of(pads=((0, 2), (0, 2))))
+
+
+@conv_layer.wrong_answer
+def conv_layer_edge_padding():
+    return Answer.of(_layer_of(mode="edge"))
+
+
+@conv_layer.wrong_answer
+def conv_layer_integer_output():
+    return Answer.of(_layer_of(dtype=int))
+
+
+@conv_layer.wrong_answer
+def conv_layer_the_kit_function():
+    from mlkit.topics import vision
+
+    return Answer.of(vision.correlate_channels)
 
 
 # --- 5. the gradient of a filter ---------------------------------------------------------
