@@ -304,10 +304,12 @@ def test_an_arm_returned_as_an_integral_float_or_numpy_integer_is_accepted():
 
 
 def test_an_expected_sarsa_target_as_a_numpy_number_or_a_one_value_array_is_accepted():
-    from mlkit.topics import reinforcement as rl
-
-    def target(Q, reward, next_state, terminated, epsilon, gamma):
-        return rl.expected_sarsa_target(reward, Q[next_state], terminated, gamma, epsilon)
+    def target(Q, reward, next_state, terminated, epsilon, gamma):   # written out: the check withholds the kit's
+        if terminated:
+            return reward
+        values = Q[next_state]
+        best = values == values.max()
+        return reward + gamma * (epsilon / len(values) + (1 - epsilon) * best / best.sum()) @ values
 
     assert status(RL.expected_sarsa, target) == PASSED
     assert status(RL.expected_sarsa, lambda *a: np.float32(target(*a))) == PASSED
@@ -317,13 +319,29 @@ def test_an_expected_sarsa_target_as_a_numpy_number_or_a_one_value_array_is_acce
     assert status(RL.expected_sarsa, lambda *a: target(*a) + 0.01) == INCORRECT
 
 
-def test_first_visit_values_as_a_column_vector_a_list_or_float32_are_accepted():
-    from mlkit.topics import reinforcement as rl
+def _first_visit_values(episodes, n_states, gamma):
+    """First-visit Monte Carlo written out: the check withholds the kit's rl.mc_values and rl.mc_returns."""
+    sums, counts = np.zeros(n_states), np.zeros(n_states)
+    for states, rewards in episodes:
+        returns, following = np.zeros(len(rewards)), 0.0
+        for t in reversed(range(len(rewards))):
+            following = rewards[t] + gamma * following
+            returns[t] = following
+        seen = set()
+        for t, s in enumerate(states):
+            if s not in seen:
+                seen.add(s)
+                sums[s] += returns[t]
+                counts[s] += 1
+    return sums / np.maximum(counts, 1)
 
-    assert status(RL.first_visit, lambda e, n, g: rl.mc_values(e, n, g).reshape(-1, 1)) == PASSED
-    assert status(RL.first_visit, lambda e, n, g: rl.mc_values(e, n, g).tolist()) == PASSED
-    assert status(RL.first_visit, lambda e, n, g: rl.mc_values(e, n, g).astype(np.float32)) == PASSED
-    assert status(RL.first_visit, lambda e, n, g: rl.mc_values(e, n, g)[::-1]) == INCORRECT
+
+def test_first_visit_values_as_a_column_vector_a_list_or_float32_are_accepted():
+    values = _first_visit_values
+    assert status(RL.first_visit, lambda e, n, g: values(e, n, g).reshape(-1, 1)) == PASSED
+    assert status(RL.first_visit, lambda e, n, g: values(e, n, g).tolist()) == PASSED
+    assert status(RL.first_visit, lambda e, n, g: values(e, n, g).astype(np.float32)) == PASSED
+    assert status(RL.first_visit, lambda e, n, g: values(e, n, g)[::-1]) == INCORRECT
 
 
 @pytest.fixture(scope="module")

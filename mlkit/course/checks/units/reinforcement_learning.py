@@ -1,11 +1,14 @@
 """Exercises of unit 20, reinforcement learning (``solutions/20_reinforcement_learning.ipynb``).
 
 Data: a bandit's estimates the checks define (epsilon-greedy), hand-made episodes and random walks (Monte Carlo),
-a hand-made table of action values (Expected SARSA), hand-made Markov decision processes,
+two hand-made tables of action values, 5 states x 3 actions and 3 x 6 (Expected SARSA), hand-made Markov decision processes,
 gymnasium's ``FrozenLake-v1`` (4x4 and 8x8 maps, slippery, and the 4x4 map without
 slipping for the trained agent). A learner's functions are called on cases the checks make
 themselves (fixed seeds); a learner's policy is followed greedily in a fresh
-environment. Reference: :mod:`mlkit.topics.reinforcement`.
+environment. Reference: :mod:`mlkit.topics.reinforcement`. Three exercises ask the learner to write
+what that module provides (epsilon-greedy choice, first-visit Monte Carlo, the Expected SARSA target);
+their checks withhold its helpers while the learner's function runs
+(:mod:`mlkit.course.checks.withheld`), so that an answer calling them is refused.
 
 The unit's exercises ``q_update`` (the Q-learning update), ``sarsa_update`` (the SARSA update) and
 ``ucb`` (upper confidence bounds) were retired; the lesson still teaches all three, and progress
@@ -28,7 +31,43 @@ from mlkit.course.checks.kinds import as_labels, as_vector, as_whole_number, exp
 EXERCISES = ExerciseSet("reinforcement-learning", "Reinforcement learning")
 
 LAKE_ID = "FrozenLake-v1"
+
+
+# A share of draws estimated from n independent draws has the standard deviation sqrt(p (1 - p) / n).
+# The epsilon-greedy check refuses a share more than BAND_SDS of them away from the share p a right
+# answer has. For one share of the sizes below (p from 1/6 to 0.85, 3000 or 4000 draws) the exact binomial
+# chance that a right answer falls outside is about 3e-9 (tests/test_reinforcement_learning.py computes
+# it), so below 1e-7 for the 14 shares the check tests in all. The generators are seeded, so a right
+# answer's verdict is in any case the same on every run; the band only has to be wide enough that no
+# right way of drawing (rng.choice, rng.integers, a permutation, ...) lands outside it by chance.
+BAND_SDS = 6
 DRAWS = 4000
+TIE_DRAWS = 3000
+WITHHELD_BANDIT = ("epsilon_greedy_action", "argmax_random", "epsilon_greedy_probabilities")
+WITHHELD_MC = ("mc_values", "mc_returns")
+WITHHELD_EXPECTED_SARSA = ("expected_sarsa_target", "epsilon_greedy_probabilities")
+
+
+def _rl_withheld(names, exercise: str):
+    """The kit's helpers ``names`` withheld while the learner's ``exercise`` runs (see :mod:`~mlkit.course.checks.withheld`)."""
+    from mlkit.course.checks.withheld import withheld
+    from mlkit.topics import reinforcement as rl
+
+    return withheld(rl, names, exercise=exercise, alias="rl")
+
+
+def _outside_band(shares, expected, draws: int):
+    """Which ``shares`` (of ``draws`` draws) lie more than ``BAND_SDS`` standard deviations from ``expected``."""
+    import numpy as np
+
+    shares, expected = np.asarray(shares, dtype=float), np.asarray(expected, dtype=float)
+    return np.abs(shares - expected) > BAND_SDS * np.sqrt(expected * (1 - expected) / draws)
+
+
+def _percentages(shares) -> str:
+    """``"47%, 27% and 27%"``."""
+    texts = [f"{share:.0%}" for share in shares]
+    return ", ".join(texts[:-1]) + " and " + texts[-1] if len(texts) > 1 else texts[0]
 
 
 def _learner_arm(function, estimates, epsilon, rng, name):
@@ -42,6 +81,15 @@ def _learner_arm(function, estimates, epsilon, rng, name):
         raise Incorrect(f"`{name}` returned arm {index}, but there are only {estimates.size} arms (0 to "
                         f"{estimates.size - 1}).")
     return index
+
+
+def _shares(function, estimates, epsilon, seed: int, draws: int, name: str):
+    """The share of ``draws`` calls in which ``function`` picked each arm, with a generator seeded ``seed``."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    picks = [_learner_arm(function, estimates, epsilon, rng, name) for _ in range(draws)]
+    return np.bincount(picks, minlength=estimates.size) / draws
 
 
 def _arms_drawn(function, seed: int, name: str, calls: int = 40) -> list[int]:
@@ -73,29 +121,42 @@ def _arms_drawn(function, seed: int, name: str, calls: int = 40) -> list[int]:
     ),
 )
 def epsilon_greedy(choose_arm):
-    import numpy as np
+    """Calls ``choose_arm`` thousands of times with seeded generators and tests the shares of the arms.
 
+    Four arms with one best (epsilon 0, 1 and 0.2), six arms explored (epsilon 1), and five arms of
+    which three tie for the best (epsilon 0). Each share must lie within ``BAND_SDS`` binomial standard
+    deviations of a right answer's (see the comment above ``BAND_SDS``). The kit's own
+    ``rl.epsilon_greedy_action``, ``rl.argmax_random`` and ``rl.epsilon_greedy_probabilities`` are
+    withheld while ``choose_arm`` runs (:mod:`mlkit.course.checks.withheld`).
+    """
     if not callable(choose_arm):
         raise Incorrect(f"`choose_arm` should be a function, but it is a {type(choose_arm).__name__}.")
+    with _rl_withheld(WITHHELD_BANDIT, "choose_arm"):   # once around the thousands of calls below
+        return _judge_choose_arm(choose_arm)
+
+
+def _judge_choose_arm(choose_arm):
+    import numpy as np
+
     estimates = np.array([0.1, 0.7, 0.3, 0.5])
     rng = np.random.default_rng(1)
     greedy_only = [_learner_arm(choose_arm, estimates, 0.0, rng, "choose_arm") for _ in range(50)]
     if any(arm != 1 for arm in greedy_only):
         raise Incorrect("with `epsilon=0` the function should always exploit, picking the arm with the highest "
                         "estimate; yours sometimes picks another.")
-    random_only = np.bincount([_learner_arm(choose_arm, estimates, 1.0, rng, "choose_arm") for _ in range(DRAWS)],
-                              minlength=4) / DRAWS
-    if random_only.min() < 0.2:
+    random_only = _shares(choose_arm, estimates, 1.0, 2, DRAWS, "choose_arm")
+    if _outside_band(random_only, 1 / 4, DRAWS).any():
         if random_only[1] > 0.9:
             raise Incorrect("with `epsilon=1` the function should always explore, picking arms at random; yours "
                             "keeps picking the best-looking arm.")
         shares = ", ".join(f"{share:.0%}" for share in random_only)
         raise Incorrect(f"with `epsilon=1` every arm should be picked about equally often; yours picked the four "
                         f"arms {shares} of the time.")
-    share = np.mean([_learner_arm(choose_arm, estimates, 0.2, rng, "choose_arm") == 1 for _ in range(DRAWS)])
+    _check_exploring_six_arms(choose_arm)
+    share = _shares(choose_arm, estimates, 0.2, 4, DRAWS, "choose_arm")[1]
     expected = 0.8 + 0.2 / 4
-    if abs(share - expected) > 0.04:
-        if abs(share - (0.2 + 0.8 / 4)) < 0.04:
+    if _outside_band(share, expected, DRAWS):
+        if not _outside_band(share, 0.2 + 0.8 / 4, DRAWS):
             raise Incorrect("with `epsilon=0.2` your function explores most of the time: it should explore with "
                             "probability `epsilon` and exploit otherwise, not the other way round.")
         raise Incorrect(f"with `epsilon=0.2` the best-looking arm was picked {share:.0%} of the time, which does "
@@ -111,13 +172,28 @@ def epsilon_greedy(choose_arm):
     return "exploits when the draw is above epsilon, breaking ties at random, and explores among all the arms otherwise."
 
 
+def _check_exploring_six_arms(choose_arm):
+    """Exploring with six arms: every arm, each a sixth of the time (the lesson's bandits have four or five)."""
+    import numpy as np
+
+    estimates = np.array([0.4, -0.2, 0.9, 0.1, 0.3, 0.0])
+    picked = _shares(choose_arm, estimates, 1.0, 5, TIE_DRAWS, "choose_arm")
+    if not _outside_band(picked, 1 / 6, TIE_DRAWS).any():
+        return
+    never = np.flatnonzero(picked == 0).tolist()
+    if never:
+        arms = ", ".join(str(a) for a in never)
+        raise Incorrect(f"with `epsilon=1` and six arms your function never picked arm{'s' if len(never) > 1 else ''} "
+                        f"{arms}: exploring should pick any of the `len(estimates)` arms, however many there are.")
+    raise Incorrect(f"with `epsilon=1` and six arms every arm should be picked about equally often; yours picked "
+                    f"them {_percentages(picked)} of the time.")
+
+
 def _check_random_ties(choose_arm):
     import numpy as np
 
     estimates = np.array([0.2, 0.6, 0.1, 0.6, 0.6])
-    rng = np.random.default_rng(3)
-    picked = np.bincount([_learner_arm(choose_arm, estimates, 0.0, rng, "choose_arm") for _ in range(1500)],
-                         minlength=5) / 1500
+    picked = _shares(choose_arm, estimates, 0.0, 3, TIE_DRAWS, "choose_arm")
     if picked[[0, 2]].sum() > 0:
         raise Incorrect("with `epsilon=0` and several arms sharing the highest estimate, your function sometimes "
                         "picked an arm that is not among the best.")
@@ -125,9 +201,11 @@ def _check_random_ties(choose_arm):
         raise Incorrect("with `epsilon=0` and three arms sharing the highest estimate, your function (almost) "
                         "always picks the same one; break ties at random among all the best arms (`np.argmax` "
                         "always returns the first).")
-    if picked[[1, 3, 4]].min() < 0.25:
-        raise Incorrect("with `epsilon=0` and three arms sharing the highest estimate, one of them is picked far "
-                        "less often than the others; each tied arm should be equally likely.")
+    tied = picked[[1, 3, 4]]
+    if _outside_band(tied, 1 / 3, TIE_DRAWS).any():
+        raise Incorrect(f"with `epsilon=0` and three arms sharing the highest estimate, the tied arms are not "
+                        f"picked equally often: yours picked them {_percentages(tied)} of the time, over "
+                        f"{TIE_DRAWS} draws. Each tied arm should be equally likely.")
 
 
 @epsilon_greedy.wrong_answer
@@ -160,6 +238,54 @@ def epsilon_greedy_ties_between_the_first_two():
         return int(rng.choice(best[:2]))
 
     return Answer.of(choose)
+
+
+@epsilon_greedy.wrong_answer
+def epsilon_greedy_ties_off_by_one():
+    """An off-by-one index clamped into range: the last tied arm gets twice its share (1/4, 1/4, 1/2)."""
+    import numpy as np
+
+    def choose(estimates, epsilon, rng):
+        if rng.random() < epsilon:
+            return int(rng.integers(len(estimates)))
+        best = np.flatnonzero(estimates == np.max(estimates))
+        return int(best[min(rng.integers(len(best) + 1), len(best) - 1)])
+
+    return Answer.of(choose)
+
+
+@epsilon_greedy.wrong_answer
+def epsilon_greedy_ties_favour_the_first():
+    """One exploiting choice in five goes to the first tied arm: shares 47%, 27%, 27% among three."""
+    import numpy as np
+
+    def choose(estimates, epsilon, rng):
+        if rng.random() < epsilon:
+            return int(rng.integers(len(estimates)))
+        best = np.flatnonzero(estimates == np.max(estimates))
+        return int(best[0]) if rng.random() < 0.2 else int(rng.choice(best))
+
+    return Answer.of(choose)
+
+
+@epsilon_greedy.wrong_answer
+def epsilon_greedy_explores_four_arms():
+    """The number of arms hard-coded as 4, the size of the first bandit the check tries."""
+    import numpy as np
+
+    def choose(estimates, epsilon, rng):
+        if rng.random() < epsilon:
+            return int(rng.integers(4))
+        return int(rng.choice(np.flatnonzero(estimates == np.max(estimates))))
+
+    return Answer.of(choose)
+
+
+@epsilon_greedy.wrong_answer
+def epsilon_greedy_calls_the_kit():
+    from mlkit.topics import reinforcement as rl
+
+    return Answer.of(lambda estimates, epsilon, rng: rl.epsilon_greedy_action(estimates, epsilon, rng))
 
 
 @epsilon_greedy.wrong_answer
@@ -274,6 +400,11 @@ def _mc_reference(episodes, n_states, gamma, *, visits="first", shift=0):
     ),
 )
 def first_visit(first_visit_values):
+    """Calls ``first_visit_values`` on hand-made episodes and random walks, with and without discount.
+
+    The kit's ``rl.mc_values`` and ``rl.mc_returns`` are withheld while it runs
+    (:mod:`mlkit.course.checks.withheld`).
+    """
     import numpy as np
 
     if not callable(first_visit_values):
@@ -281,7 +412,8 @@ def first_visit(first_visit_values):
                         f"{type(first_visit_values).__name__}.")
     for what, episodes, n_states, gamma in _mc_cases():
         given = [(list(states), list(rewards)) for states, rewards in episodes]
-        got = call_learner(first_visit_values, given, n_states, gamma)
+        with _rl_withheld(WITHHELD_MC, "first_visit_values"):
+            got = call_learner(first_visit_values, given, n_states, gamma)
         if got is Ellipsis:
             raise NotAttempted("your function still returns `...`; replace it with your answer.")
         got = as_vector(got, name="first_visit_values(...)", length=n_states,
@@ -355,34 +487,54 @@ def first_visit_forward_sum():
     return Answer.of(values)
 
 
+@first_visit.wrong_answer
+def first_visit_calls_the_kit():
+    from mlkit.topics import reinforcement as rl
+
+    return Answer.of(lambda episodes, n, gamma: rl.mc_values(episodes, n, gamma))
+
+
 # --- 3. the Expected SARSA target ----------------------------------------------------------------
 
+def _expected_sarsa_tables():
+    """Two tables of action values that are not square, with other numbers of actions than the lesson's
+    four: 5 states x 3 actions and 3 states x 6 actions, so that a `k` read off the wrong axis of `Q`
+    (its number of states) or written as a number shows."""
+    import numpy as np
+
+    five_by_three = np.array([
+        [-2.0, -5.0, -2.0],     # two actions tie for the best
+        [1.0, 4.0, -3.0],       # a single best action
+        [0.5, -1.0, 2.5],
+        [-6.0, -2.5, -7.0],
+        [3.0, 3.0, -1.0],
+    ])
+    three_by_six = np.array([
+        [-1.5, -1.5, -4.0, -1.5, -6.0, -2.0],   # three actions tie for the best
+        [2.0, -1.0, 0.5, 3.5, 1.0, -2.0],       # a single best action
+        [0.0, 4.0, -3.0, 4.0, 1.0, -5.0],       # two actions tie for the best
+    ])
+    return {"5x3": five_by_three, "3x6": three_by_six}
+
+
 _EXPECTED_SARSA_CASES = (
-    # reward, next_state, terminated, epsilon, gamma
-    (-1.0, 0, False, 0.1, 1.0),   # two actions tie for the best
-    (2.0, 1, False, 0.2, 0.9),    # a single best action
-    (0.5, 2, False, 0.3, 0.8),    # three actions tie for the best
-    (-1.0, 3, False, 0.0, 1.0),   # no exploring: the greedy value
-    (1.0, 1, False, 1.0, 0.9),    # always exploring: the plain mean
-    (3.0, 2, True, 0.1, 0.9),     # the episode ended
+    # table, reward, next_state, terminated, epsilon, gamma
+    ("5x3", -1.0, 0, False, 0.1, 1.0),   # two of three actions tie for the best
+    ("5x3", 2.0, 1, False, 0.2, 0.9),    # a single best action
+    ("3x6", 0.5, 0, False, 0.3, 0.8),    # three of six actions tie for the best
+    ("3x6", -1.0, 1, False, 0.0, 1.0),   # no exploring: the greedy value
+    ("5x3", 1.0, 3, False, 1.0, 0.9),    # always exploring: the plain mean
+    ("3x6", 2.0, 2, False, 0.25, 0.95),  # two of six actions tie
+    ("3x6", 1.5, 1, False, 0.4, 0.9),    # a single best of six
+    ("5x3", 3.0, 2, True, 0.1, 0.9),     # the episode ended
 )
 
 
-def _expected_sarsa_table():
-    import numpy as np
-
-    return np.array([
-        [-2.0, -5.0, -2.0, -9.0],
-        [1.0, 4.0, -3.0, 0.5],
-        [-1.5, -1.5, -4.0, -1.5],
-        [-6.0, -2.5, -2.5, -7.0],
-    ])
-
-
-def _expected_sarsa_answer(Q, reward, next_state, terminated, epsilon, gamma, *, spread="right"):
+def _expected_sarsa_answer(Q, reward, next_state, terminated, epsilon, gamma, *, spread="right", k=None):
     """The Expected SARSA target, or a named mistake in the policy's chances (``spread``):
     "each" (every tied action gets the whole greedy share), "others" (exploring only among the other
-    actions), "no-explore-share" (the tied actions get no share of exploring).
+    actions), "no-explore-share" (the tied actions get no share of exploring); ``k`` another number
+    of actions in the exploring share ``epsilon / k``.
 
     How the greedy share is split among exactly tied actions does not change the target (they have the
     same value); only the total share of the tied actions does."""
@@ -391,7 +543,7 @@ def _expected_sarsa_answer(Q, reward, next_state, terminated, epsilon, gamma, *,
     if terminated:
         return float(reward)
     values = Q[next_state]
-    k = len(values)
+    k = len(values) if k is None else k
     best = values == values.max()
     if spread == "each":
         pi = epsilon / k + (1 - epsilon) * best
@@ -420,24 +572,31 @@ def _expected_sarsa_answer(Q, reward, next_state, terminated, epsilon, gamma, *,
     ),
 )
 def expected_sarsa(expected_sarsa_target):
-    import numpy as np
+    """Calls ``expected_sarsa_target`` on two tables that are not square (5 states x 3 actions, 3 x 6).
 
-    from mlkit.topics import reinforcement as rl
+    The kit's ``rl.expected_sarsa_target`` and ``rl.epsilon_greedy_probabilities`` are withheld while it
+    runs (:mod:`mlkit.course.checks.withheld`).
+    """
+    import numpy as np
 
     if not callable(expected_sarsa_target):
         raise Incorrect(f"`expected_sarsa_target` should be a function, but it is a "
                         f"{type(expected_sarsa_target).__name__}.")
-    Q = _expected_sarsa_table()
-    for case in _EXPECTED_SARSA_CASES:
+    tables = _expected_sarsa_tables()
+    for name, *case in _EXPECTED_SARSA_CASES:
+        Q = tables[name]
         reward, s2, done, epsilon, gamma = case
-        got = call_learner(expected_sarsa_target, Q.copy(), *case)
+        with _rl_withheld(WITHHELD_EXPECTED_SARSA, "expected_sarsa_target"):
+            got = call_learner(expected_sarsa_target, Q.copy(), *case)
         if got is Ellipsis:
             raise NotAttempted("your function still returns `...`; replace it with your answer.")
         value = expect_number(got, name="expected_sarsa_target(...)")
-        expected = rl.expected_sarsa_target(reward, Q[s2], done, gamma, epsilon)
+        expected = _expected_sarsa_answer(Q, reward, s2, done, epsilon, gamma)
         if np.isclose(value, expected, rtol=1e-6, atol=1e-9):
             continue
-        where = f"for reward {reward}, next state {s2}, terminated={done}, epsilon={epsilon}, gamma={gamma}"
+        n_states, k = Q.shape
+        where = (f"with a table of {n_states} states x {k} actions, for reward {reward}, next state {s2}, "
+                 f"terminated={done}, epsilon={epsilon}, gamma={gamma}")
         if done and np.isclose(value, _expected_sarsa_answer(Q, reward, s2, False, epsilon, gamma)):
             raise Incorrect(f"{where} your target adds the values of the next state, but the episode has ended: "
                             "there is nothing more to earn, and the target is the reward alone.")
@@ -463,6 +622,16 @@ def expected_sarsa(expected_sarsa_target):
         if np.isclose(value, reward + gamma * Q[s2].mean()) and epsilon < 1:
             raise Incorrect(f"{where} the next values are averaged with equal weights: that is a policy that "
                             "always explores. Weight the best actions by their greedy share as well.")
+        if epsilon > 0 and np.isclose(value, _expected_sarsa_answer(Q, reward, s2, False, epsilon, gamma, k=n_states)):
+            raise Incorrect(f"{where} the exploring share is `epsilon` divided by the number of states "
+                            f"(`len(Q)`, {n_states}): divide by the number of actions, the length of the row "
+                            "`Q[next_state]`.")
+        other_k = [c for c in range(1, 13) if c not in (k, n_states) and epsilon > 0
+                   and np.isclose(value, _expected_sarsa_answer(Q, reward, s2, False, epsilon, gamma, k=c))]
+        if other_k:
+            raise Incorrect(f"{where} the exploring share fits `epsilon / {other_k[0]}`, as if there were "
+                            f"{other_k[0]} actions: divide by the number of actions of this table, the length of "
+                            "the row `Q[next_state]`, whatever it is.")
         if np.isclose(value, _expected_sarsa_answer(Q, reward, s2, False, 1 - epsilon, gamma)):
             raise Incorrect(f"{where} `epsilon` and `1 - epsilon` are the wrong way round: the policy explores "
                             "with probability `epsilon`.")
@@ -509,6 +678,26 @@ def expected_sarsa_plain_mean():
     return Answer.of(lambda Q, r, s2, done, eps, gamma: r if done else r + gamma * Q[s2].mean())
 
 
+@expected_sarsa.wrong_answer
+def expected_sarsa_k_from_states():
+    """The number of actions read off the wrong axis: ``len(Q)`` is the number of states."""
+    return Answer.of(lambda Q, r, s2, done, eps, gamma: _expected_sarsa_answer(Q, r, s2, done, eps, gamma,
+                                                                               k=len(Q)))
+
+
+@expected_sarsa.wrong_answer
+def expected_sarsa_k_is_four():
+    """The number of actions hard-coded as 4, as on the lesson's cliff and lake."""
+    return Answer.of(lambda Q, r, s2, done, eps, gamma: _expected_sarsa_answer(Q, r, s2, done, eps, gamma, k=4))
+
+
+@expected_sarsa.wrong_answer
+def expected_sarsa_calls_the_kit():
+    from mlkit.topics import reinforcement as rl
+
+    return Answer.of(lambda Q, r, s2, done, eps, gamma: rl.expected_sarsa_target(r, Q[s2], done, gamma, eps))
+
+
 # --- 4. value iteration ---------------------------------------------------------------------------
 
 
@@ -539,6 +728,24 @@ def _value_iteration_cases():
         mdp = rl.mdp_from_env(gym.make("FrozenLake-v1", map_name=name))
         cases.append((f"FrozenLake {name} with gamma {gamma}", mdp.continuing, mdp.expected_reward, gamma))
     return cases
+
+
+def _rounded_places(got, expected, most: int = 5):
+    """The decimal places (1 to ``most``) to which ``got`` is rounded, if every value lies on that grid and
+    within half a step of ``expected``; else None.
+
+    Rounding the learner's own values (within about 1e-9 of ``expected``) can differ from rounding
+    ``expected`` where a value sits on a rounding boundary, so the grid is read off ``got`` itself.
+    float32 values lie on the grid to float32's precision.
+    """
+    import numpy as np
+
+    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    for places in range(1, most + 1):
+        on_grid = np.all(np.abs(got - np.round(got, places)) <= 2e-7 * np.maximum(1.0, np.abs(got)))
+        if on_grid and np.max(np.abs(got - expected)) <= 0.5 * 10.0**-places + 1e-7:
+            return places
+    return None
 
 
 def _values_from(T, R, gamma, backup, sweeps=10_000):
@@ -601,6 +808,10 @@ def value_iteration(value_iteration):
                             "Value iteration keeps the best action's value in each state.")
         if np.allclose(got, 0.0):
             raise Incorrect(f"for {what} every value is 0: the rewards `R` never entered the sweeps.")
+        places = _rounded_places(got, expected)
+        if places is not None:
+            raise Incorrect(f"for {what} your values are right to {places} decimal place{'s' if places > 1 else ''}, "
+                            "but rounded: return them as the sweeps leave them (do not round them).")
         moved = float(np.max(np.abs((R + gamma * T @ got).max(axis=1) - got)))
         if moved > 1e-8 and np.allclose(got, expected, atol=1e-2):
             raise Incorrect(f"for {what} your values are close, but one more sweep from them still moves them by "
@@ -735,13 +946,23 @@ def _walk(env, actions):
     ),
 )
 def policy(policy):
+    """Follows ``policy`` greedily from the start of the lake without slipping: it must reach the goal in the
+    fewest steps.
+
+    Limitation, by design: the check judges the path, not how it was found. A shortest path written by
+    hand passes without any training, and so, for a few generator seeds, does the greedy policy of a
+    table trained with ``gamma = 1`` whose many ties are broken at random (``rl.greedy_policy(Q, rng=...)``),
+    which walks a shortest way by luck. The check cannot see the discount; the exercise's statement and
+    its worked solution carry the point about it.
+    """
     env = _lake()
     n_states, n_actions = env.observation_space.n, env.action_space.n
     columns = env.unwrapped.desc.shape[1]
     shape = getattr(policy, "shape", None)
     if shape == (n_states, n_actions):
-        raise Incorrect(f"`policy` has shape {shape}, a value per state and action; one action per state, "
-                        f"({n_states},), is expected. Take the position of the maximum of each row.")
+        raise Incorrect(f"`policy` has shape {shape}, a table per state and action (values or probabilities); "
+                        f"one action per state, ({n_states},), is expected. Take the position of the maximum of "
+                        "each row.")
     actions = as_vector(policy, name="policy", what=f"one action per state ({n_states})")
     if len(actions) == n_actions:
         raise Incorrect(f"`policy` has {n_actions} entries, one per action; one per state ({n_states}) is "
