@@ -56,6 +56,52 @@ def test_tokenise_accepts_the_right_tokeniser_as_a_tuple():
     assert EX.tokenise_num.evaluate(lambda text: tuple(_right_tokens(text))).passed
 
 
+@pytest.mark.parametrize(
+    ("tokeniser", "words"),
+    [
+        (_numbered(r"[a-z0-9]+(?:'[a-z0-9]+)?"), "splits a token at its second apostrophe"),
+        (_numbered(r"[a-z0-9]+(?:'[a-z]+)*"), "an apostrophe is followed by a digit"),
+        (lambda text: [("<num>" if t.isdigit() else t) for t in
+                       (w.strip("'") for w in re.split(r"[^a-z0-9']+", text.lower())) if t],
+         "two apostrophes in a row"),
+        (lambda text: ["<num>" if t.replace("'", "").isdigit() else t
+                       for t in re.findall(r"[a-z0-9]+(?:'[a-z0-9]+)*", text.lower())],
+         "digits with an apostrophe inside"),
+        (lambda text: _numbered(r"[a-z0-9]+(?:'[a-z0-9]+)*")(text.casefold()), "`casefold()`"),
+    ],
+    ids=["one-apostrophe", "letters-after-apostrophe", "split-then-strip", "apostrophe-digits-a-number", "casefold"],
+)
+def test_tokenise_refuses_the_apostrophe_and_case_rules_the_first_texts_missed(tokeniser, words):
+    outcome = EX.tokenise_num.evaluate(tokeniser)
+    assert outcome.status == INCORRECT and words in outcome.message, outcome.message
+
+
+def test_the_check_has_a_text_where_each_apostrophe_rule_shows():
+    from mlkit.course.checks.units import nlp as unit
+
+    slips = ({"one_apostrophe": True}, {"letters_after_apostrophe": True}, {"apostrophe_numbers": True},
+             {"casefold": True})
+    for slip in slips:
+        assert any(unit._tokens_of(text, **slip) != unit._tokens_of(text) for text in unit.TOKEN_CASES), slip
+    assert any("''" in text for text in unit.TOKEN_CASES)
+
+
+def test_a_placeholder_in_capitals_is_not_blamed_on_lower_casing():
+    outcome = EX.tokenise_num.evaluate(lambda text: ["<NUM>" if t == "<num>" else t for t in _right_tokens(text)])
+    assert outcome.status == INCORRECT and "exactly '<num>'" in outcome.message
+    assert "capital letters" not in outcome.message
+
+
+def test_the_statement_says_what_several_apostrophes_and_casefold_give():
+    import json
+    from pathlib import Path
+
+    cells = json.loads(Path(__file__).parents[1].joinpath("solutions", "21_nlp.ipynb").read_text())["cells"]
+    statement = next(c["source"] for c in cells if c["source"].startswith("## Exercise 1"))
+    for words in ("rock'n'roll", "5'000", "don''t", "`text.lower()`", "straße"):
+        assert words in statement, words
+
+
 def test_tokenise_stub_is_not_attempted():
     def stub(text):
         raise NotImplementedError("write this function")
@@ -132,6 +178,47 @@ def test_scores_as_float32_are_accepted():
     assert EX.features.evaluate(scores, _pipeline(TfidfVectorizer(ngram_range=(1, 2), stop_words="english"))).passed
 
 
+@pytest.mark.parametrize("places", [2, 3, 4])
+def test_rounded_scores_are_called_rounded_not_wrong(places):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    scores = {name: round(value, places) for name, value in _right_scores().items()}
+    outcome = EX.features.evaluate(scores, _pipeline(TfidfVectorizer(ngram_range=(1, 2), stop_words="english")))
+    assert outcome.status == INCORRECT and f"right to {places} decimal places" in outcome.message
+    assert "is not the mean accuracy" not in outcome.message
+
+
+@pytest.mark.parametrize("form", [lambda v: 100 * v, lambda v: round(100 * v, 1)], ids=["percent", "rounded-percent"])
+def test_scores_as_percentages_are_called_percentages(form):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    scores = {name: form(value) for name, value in _right_scores().items()}
+    outcome = EX.features.evaluate(scores, _pipeline(TfidfVectorizer(ngram_range=(1, 2), stop_words="english")))
+    assert outcome.status == INCORRECT and "percentage" in outcome.message
+
+
+def test_other_folds_are_told_which_folds_are_asked_for():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.model_selection import KFold, cross_val_score
+
+    from mlkit.course.checks.units import nlp as unit
+
+    train, _ = unit._split()
+    scores = {name: cross_val_score(_pipeline(f), train["text"], train["queue"], cv=KFold(5)).mean()
+              for name, f in unit.feature_candidates().items()}
+    outcome = EX.features.evaluate(scores, _pipeline(TfidfVectorizer(ngram_range=(1, 2), stop_words="english")))
+    assert outcome.status == INCORRECT and "cv=5" in outcome.message and "stratified" in outcome.message
+
+
+def test_the_statement_names_cv_5():
+    import json
+    from pathlib import Path
+
+    cells = json.loads(Path(__file__).parents[1].joinpath("solutions", "21_nlp.ipynb").read_text())["cells"]
+    statement = next(c["source"] for c in cells if c["source"].startswith("## Exercise 2"))
+    assert "cv=5" in statement and "stratified" in statement
+
+
 def test_the_feature_candidates_have_distinct_scores():
     assert len(set(np.round(list(_right_scores().values()), 9))) == len(_right_scores())
 
@@ -146,7 +233,7 @@ def test_the_shortcut_found_in_review_is_refused():
         return wrong[wrong.predicted == top].queue.value_counts().idxmax(), top
 
     outcome = EX.most_confused.evaluate(prediction_first)
-    assert outcome.status == INCORRECT and "*within* the most common wrong prediction" in outcome.message
+    assert outcome.status == INCORRECT and "Count the (true, predicted) pairs themselves" in outcome.message
 
 
 def test_each_shortcut_gives_another_pair_on_some_table_of_the_check():
@@ -155,6 +242,40 @@ def test_each_shortcut_gives_another_pair_on_some_table_of_the_check():
     cases = unit._confusion_cases()
     for slip in ("prediction_first", "queue_first", "all_rows"):
         assert any(unit._most_confused_of(t, slip=slip) != unit._most_confused_of(t) for _, t in cases), slip
+
+
+def test_probabilities_summed_by_pair_give_another_pair_and_are_refused():
+    from mlkit.course.checks.units import nlp as unit
+
+    def weighted(results):
+        wrong = results[results["queue"] != results["predicted"]]
+        if "probability" in wrong:
+            return tuple(wrong.groupby(["queue", "predicted"])["probability"].sum().idxmax())
+        return tuple(wrong.groupby(["queue", "predicted"]).size().idxmax())
+
+    tables = [t for _, t in unit._confusion_cases() if "probability" in t]
+    assert tables and any(weighted(t) != unit._most_confused_of(t) for t in tables)
+    assert EX.most_confused.evaluate(weighted).status == INCORRECT
+
+
+@pytest.mark.parametrize(
+    "shortcut",
+    [
+        lambda r: tuple(r[r.queue != r.predicted].groupby(["queue", "predicted"]).size()
+                        .div(r.groupby("queue").size(), level="queue").idxmax()),  # rate within the true queue
+        lambda r: tuple(r[r.queue != r.predicted].groupby(["queue", "predicted"]).size()
+                        .div(r.groupby("predicted").size(), level="predicted").idxmax()),  # rate within the prediction
+        lambda r: tuple(r.head(100).pipe(lambda h: h[h.queue != h.predicted])
+                        .groupby(["queue", "predicted"]).size().idxmax()),  # the first 100 rows only
+    ],
+    ids=["row-rate", "column-rate", "head-100"],
+)
+def test_a_wrong_pair_gets_counts_not_a_guessed_cause(shortcut):
+    outcome = EX.most_confused.evaluate(shortcut)
+    assert outcome.status == INCORRECT, outcome.message
+    assert "*within*" not in outcome.message
+    assert re.search(r"occurs \d+ times among the errors, but another pair occurs \d+ times", outcome.message), \
+        outcome.message
 
 
 @pytest.mark.parametrize("form", [tuple, list, np.array], ids=["tuple", "list", "array"])
@@ -230,6 +351,50 @@ def test_ppmi_check_accepts_the_right_function_in_any_form(form):
     assert outcome.passed, outcome.message
 
 
+def test_ppmi_accepts_a_scipy_sparse_result():
+    import scipy.sparse as sparse
+
+    for kind in (sparse.csr_matrix, sparse.csr_array, sparse.coo_matrix):
+        outcome = EX.ppmi.evaluate(lambda counts, alpha, kind=kind: kind(_solution_ppmi(counts, alpha)))
+        assert outcome.passed, outcome.message
+    wrong = EX.ppmi.evaluate(lambda counts, alpha: sparse.csr_matrix(_solution_ppmi(counts, 1.0)))
+    assert wrong.status == INCORRECT and "not raised to the power `alpha`" in wrong.message
+
+
+def test_ppmi_refuses_a_learners_subclass_of_a_sparse_matrix():
+    import scipy.sparse as sparse
+
+    class Dense(sparse.csr_matrix):
+        pass
+
+    assert EX.ppmi.evaluate(lambda counts, alpha: Dense(_solution_ppmi(counts, alpha))).status == INCORRECT
+
+
+@pytest.mark.parametrize(
+    ("form", "words"),
+    [(lambda a: np.char.mod("%.17g", a), "text"), (lambda a: a.astype(complex), "complex"),
+     (lambda a: a.astype(str).tolist(), "text")],
+    ids=["text-array", "complex", "text-list"],
+)
+def test_ppmi_refuses_text_and_complex_values(form, words):
+    outcome = EX.ppmi.evaluate(lambda counts, alpha: form(_solution_ppmi(counts, alpha)))
+    assert outcome.status == INCORRECT and words in outcome.message, outcome.message
+
+
+def test_the_kits_ppmi_is_refused_as_an_answer_and_withheld_from_one():
+    import functools
+
+    from mlkit.topics import text
+
+    kit = text.ppmi
+    for answer in (text.ppmi, functools.partial(text.ppmi)):
+        outcome = EX.ppmi.evaluate(answer)
+        assert outcome.status == INCORRECT and "write it yourself" in outcome.message
+    outcome = EX.ppmi.evaluate(lambda counts, alpha: text.ppmi(counts, alpha))
+    assert outcome.status == INCORRECT and "withheld" in outcome.message
+    assert text.ppmi is kit  # put back once the check is over
+
+
 def test_ppmi_stub_is_not_attempted():
     def stub(counts, alpha):
         raise NotImplementedError("write this function")
@@ -288,6 +453,37 @@ def _solution_attention(Q, K, V, mask):
 def test_attention_check_accepts_the_right_function_in_any_form(form):
     outcome = EX.attention.evaluate(lambda Q, K, V, mask: form(_solution_attention(Q, K, V, mask)))
     assert outcome.passed, outcome.message
+
+
+@pytest.mark.parametrize(
+    ("form", "words"),
+    [(lambda pair: tuple(p.astype(complex) for p in pair), "complex"),
+     (lambda pair: tuple(np.char.mod("%.17g", p) for p in pair), "text"),
+     (lambda pair: (pair[0], pair[1].astype(str).tolist()), "text")],
+    ids=["complex", "text-arrays", "text-weights"],
+)
+def test_attention_refuses_text_and_complex_values(form, words):
+    outcome = EX.attention.evaluate(lambda Q, K, V, mask: form(_solution_attention(Q, K, V, mask)))
+    assert outcome.status == INCORRECT and words in outcome.message, outcome.message
+
+
+def test_the_kits_attention_is_refused_as_an_answer_and_withheld_from_one():
+    from mlkit.topics import text
+
+    kit = text.attention
+    outcome = EX.attention.evaluate(text.attention)
+    assert outcome.status == INCORRECT and "write it yourself" in outcome.message
+
+    def calls_it_and_hides_the_error(Q, K, V, mask):
+        try:
+            return text.attention(Q, K, V, mask)
+        except Exception:
+            return _solution_attention(Q, K, V, mask)
+
+    for answer in (lambda Q, K, V, mask: text.attention(Q, K, V, mask), calls_it_and_hides_the_error):
+        outcome = EX.attention.evaluate(answer)
+        assert outcome.status == INCORRECT and "withheld" in outcome.message
+    assert text.attention is kit
 
 
 def test_attention_stub_is_not_attempted():

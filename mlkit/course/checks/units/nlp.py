@@ -9,7 +9,8 @@ which no notebook reads. The tokeniser, the error-analysis function (on the
 lesson's out-of-fold results and on tables made so that shortcuts give another
 pair), and the PPMI and attention functions are tried on inputs the checks make
 themselves (other shapes, uncentred values, masks, smoothing powers), the last two
-against :mod:`mlkit.topics.text`.
+against :mod:`mlkit.topics.text`, whose ``ppmi`` and ``attention`` are refused as answers and
+withheld while the learner's function runs (:mod:`mlkit.course.checks.withheld`).
 
 Each exercise is a check function decorated with ``EXERCISES.exercise``;
 below it, builders of plausible wrong answers (``@<exercise>.wrong_answer``)
@@ -22,7 +23,16 @@ import re
 from functools import lru_cache
 
 from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, NotAttempted, call_learner
-from mlkit.course.checks.kinds import as_pair, expect_choice, expect_score, fit_copy
+from mlkit.course.checks.kinds import (
+    as_pair,
+    expect_choice,
+    expect_score,
+    fit_copy,
+    refuse_non_numbers,
+    refuse_rounded,
+    returned_array,
+)
+from mlkit.course.checks.withheld import withheld
 
 EXERCISES = ExerciseSet("nlp", "Natural language processing")
 
@@ -95,29 +105,41 @@ TOKEN_CASES = (
     "Paid 19.99 on 03/12 - twice",
     "a b 1 x y",  # one-character tokens
     "user_name: café order #7",  # an underscore and an accented letter separate tokens too
+    # several apostrophes in one token, an apostrophe before digits, two in a row, and a letter that
+    # casefold() would turn into a-z but lower() does not
+    "Rock'n'roll costs 5'000, don''t ask: Straße",
 )
 
 
 def _tokens_of(text: str, *, contractions=True, numbers=True, split_mixed=False, any_digit=False, drop_short=False,
-               fold_accents=False, bounded=False) -> list[str]:
+               fold_accents=False, bounded=False, one_apostrophe=False, letters_after_apostrophe=False,
+               apostrophe_numbers=False, casefold=False) -> list[str]:
     """The tokens as the exercise asks, or with one slip (a wrong answer the check recognises)."""
     import unicodedata
 
-    text = text.lower()
+    text = text.casefold() if casefold else text.lower()
     if fold_accents:
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     run = "(?:[a-z]+|[0-9]+)" if split_mixed else "[a-z0-9]+"
-    pattern = f"{run}(?:'{run})*" if contractions else run
+    after = "[a-z]+" if letters_after_apostrophe else run
+    pattern = f"{run}(?:'{after}){'?' if one_apostrophe else '*'}" if contractions else run
     if bounded:
         pattern = rf"\b{pattern}\b"
     tokens = re.findall(pattern, text)
     if numbers:
-        tokens = [NUMBER if (re.search("[0-9]", t) if any_digit else t.isdigit()) else t for t in tokens]
+        def is_number(t):
+            if any_digit:
+                return re.search("[0-9]", t) is not None
+            return (t.replace("'", "") if apostrophe_numbers else t).isdigit()
+
+        tokens = [NUMBER if is_number(t) else t for t in tokens]
     return [t for t in tokens if len(t) > 1] if drop_short else tokens
 
 
 TOKEN_SLIPS = (
     ({"numbers": False}, "keeps numbers as they are: a token made of digits only becomes '<num>'."),
+    ({"apostrophe_numbers": True}, "turns a token of digits with an apostrophe inside into '<num>'; only a token of "
+                                   "digits only, without an apostrophe, becomes '<num>'."),
     ({"any_digit": True}, "turns every token with a digit into '<num>'; a token that mixes letters and digits, "
                           "such as a product code, stays as it is. Only tokens of digits only become '<num>'."),
     ({"split_mixed": True}, "splits a token that mixes letters and digits (such as a product code) into pieces; "
@@ -130,6 +152,13 @@ TOKEN_SLIPS = (
     ({"bounded": True}, "loses tokens next to an underscore or an accented letter: regular expressions count "
                         "those as word characters, so `\\b` finds no word boundary there. Every character other than "
                         "a to z, 0 to 9 and an apostrophe between them separates tokens."),
+    ({"one_apostrophe": True}, "splits a token at its second apostrophe; a token may hold several apostrophes, each "
+                               "between two letters or digits (`rock'n'roll` is one token)."),
+    ({"letters_after_apostrophe": True}, "splits a token where an apostrophe is followed by a digit; an apostrophe "
+                                         "between two letters *or digits* belongs to the token."),
+    ({"casefold": True}, "lower-cases the text with `casefold()`, which also turns letters outside a to z into "
+                         "letters inside it (`ß` into `ss`); the exercise lower-cases with `text.lower()`, and a "
+                         "letter outside a to z separates tokens."),
 )
 
 
@@ -137,8 +166,8 @@ TOKEN_SLIPS = (
     "tokenise_num",
     title="Write a tokeniser that keeps contractions and replaces numbers",
     hints=(
-        "Three steps: make the text lower case; find the tokens, runs of letters and digits that may hold an "
-        "apostrophe between two of them; then replace each token made of digits only by '<num>'.",
+        "Three steps: make the text lower case with `text.lower()`; find the tokens, runs of letters and digits that "
+        "may hold apostrophes, each between two of them; then replace each token made of digits only by '<num>'.",
         "A run of letters and digits is `[a-z0-9]+`. A token is one run, followed by any number of groups "
         "\"an apostrophe, then another run\": `(?:'[a-z0-9]+)*`. `token.isdigit()` says whether a token has "
         "digits only.",
@@ -166,6 +195,12 @@ def tokenise_num(tokenise):
         want = _tokens_of(text)
         if tokens == want:
             continue
+        placeholders = sorted({t for t in tokens if t != NUMBER and t.lower() == NUMBER})
+        if placeholders:
+            raise Incorrect(
+                f"`tokenise({text!r})` returned the placeholder {placeholders[0]!r}; a token of digits only "
+                f"becomes exactly {NUMBER!r}, in lower case."
+            )
         if any(t != t.lower() for t in tokens):
             raise Incorrect(
                 f"`tokenise({text!r})` keeps capital letters, so 'Box' and 'box' would count as two different "
@@ -181,6 +216,9 @@ def tokenise_num(tokenise):
         if any(t.startswith("'") or t.endswith("'") for t in tokens):
             raise Incorrect(f"`tokenise({text!r})` returned a token that starts or ends with an apostrophe; an "
                             "apostrophe belongs to a token only between two letters or digits.")
+        if any("''" in t for t in tokens):
+            raise Incorrect(f"`tokenise({text!r})` returned a token with two apostrophes in a row; an apostrophe "
+                            "belongs to a token only between two letters or digits, so two in a row separate tokens.")
         for slip, why in TOKEN_SLIPS:
             if tokens == _tokens_of(text, **slip):
                 raise Incorrect(f"`tokenise({text!r})` returned {tokens!r}: it {why}")
@@ -228,6 +266,40 @@ def tokenise_num_apostrophes_anywhere():
 
     return Answer.of(loose)
 
+
+
+@tokenise_num.wrong_answer
+def tokenise_num_at_most_one_apostrophe():
+    return Answer.of(lambda text: _tokens_of(text, one_apostrophe=True))
+
+
+@tokenise_num.wrong_answer
+def tokenise_num_only_letters_after_an_apostrophe():
+    return Answer.of(lambda text: _tokens_of(text, letters_after_apostrophe=True))
+
+
+@tokenise_num.wrong_answer
+def tokenise_num_apostrophes_stripped_from_the_ends():
+    def stripped(text):
+        tokens = [t.strip("'") for t in re.split(r"[^a-z0-9']+", text.lower())]
+        return [NUMBER if t.isdigit() else t for t in tokens if t]
+
+    return Answer.of(stripped)
+
+
+@tokenise_num.wrong_answer
+def tokenise_num_digits_with_an_apostrophe_a_number():
+    return Answer.of(lambda text: _tokens_of(text, apostrophe_numbers=True))
+
+
+@tokenise_num.wrong_answer
+def tokenise_num_casefolded():
+    return Answer.of(lambda text: _tokens_of(text, casefold=True))
+
+
+@tokenise_num.wrong_answer
+def tokenise_num_placeholder_in_capitals():
+    return Answer.of(lambda text: ["<NUM>" if t == NUMBER else t for t in _tokens_of(text)])
 
 
 @tokenise_num.wrong_answer
@@ -334,9 +406,13 @@ def features(cv_scores, text_model):
         except (TypeError, ValueError):
             raise Incorrect(f"`cv_scores[{name!r}]` should be a number, a mean accuracy.") from None
         if not np.isclose(value, expected, rtol=0, atol=1e-6):
+            refuse_rounded(value, expected, name=f"cv_scores[{name!r}]")
+            if 1 < value <= 100 and abs(value - 100 * expected) <= 0.5:
+                raise Incorrect(f"`cv_scores[{name!r}]` reads as a percentage; give the accuracy as a share between 0 "
+                                "and 1, unrounded, as `cross_val_score` returns it.")
             raise Incorrect(f"`cv_scores[{name!r}]` is not the mean accuracy of that variant (before "
-                            "`LogisticRegression(max_iter=1000)`) in 5-fold cross-validation on the training messages "
-                            "`train`.")
+                            "`LogisticRegression(max_iter=1000)`) in `cross_val_score(..., train[\"text\"], "
+                            "train[\"queue\"], cv=5)`: five stratified folds, in the order of the rows.")
     _expect_features_then_classifier(text_model)
     problem = _tfidf_problem(text_model)
     if problem:
@@ -456,8 +532,12 @@ def _most_confused_of(results, *, slip=None):
     return tuple(wrong.groupby(["queue", "predicted"]).size().idxmax())
 
 
-def _table_of(pairs: dict, *, seed: int, extra=True):
-    """A results table with ``pairs[(true, predicted)]`` rows each, shuffled, with an id and text column."""
+def _table_of(pairs: dict, *, seed: int, extra=True, sure: tuple | None = None):
+    """A results table with ``pairs[(true, predicted)]`` rows each, shuffled, with an id and text column.
+
+    With ``extra``, a column ``probability`` too: high (0.9) on the rows of the pair ``sure``, low
+    (0.3 to 0.4) on the others, so that probabilities summed by pair give another winner than counts.
+    """
     import numpy as np
     import pandas as pd
 
@@ -467,7 +547,8 @@ def _table_of(pairs: dict, *, seed: int, extra=True):
     table.index = 1000 + 7 * np.arange(len(table))[::-1]  # neither 0, 1, 2... nor increasing
     if extra:
         table.insert(0, "text", [f"message {i}" for i in range(len(table))])
-        table["probability"] = np.round(np.linspace(0.3, 0.9, len(table)), 2)
+        low = np.round(np.linspace(0.3, 0.4, len(table)), 2)
+        table["probability"] = np.where([pair == sure for pair in zip(table["queue"], table["predicted"])], 0.9, low)
     return table
 
 
@@ -477,14 +558,14 @@ def _confusion_cases():
         ("sales", "sales"): 20, ("shipping", "shipping"): 18, ("stock", "stock"): 25, ("support", "support"): 30,
         ("sales", "shipping"): 5, ("stock", "shipping"): 4, ("support", "shipping"): 1,
         ("stock", "support"): 6, ("stock", "sales"): 3,
-    }
+    }  # its probabilities are high on stock -> sales only, so that summing them by pair gives that pair
     queue_first_differs = {  # true queue of the errors: stock 12 (5, 4, 3); the top pair: sales -> shipping, 7
         ("sales", "sales"): 15, ("shipping", "shipping"): 22, ("stock", "stock"): 19, ("support", "support"): 16,
         ("sales", "shipping"): 7, ("stock", "sales"): 5, ("stock", "shipping"): 4, ("stock", "support"): 3,
     }
     return [
         ("the lesson's results", _results()),
-        ("a table of the check's own", _table_of(prediction_first_differs, seed=31)),
+        ("a table of the check's own", _table_of(prediction_first_differs, seed=31, sure=("stock", "sales"))),
         ("another table of the check's own", _table_of(queue_first_differs, seed=32, extra=False)),
     ]
 
@@ -531,19 +612,18 @@ def most_confused(most_confused):
         if pair == want:
             continue
         if pair == want[::-1]:
-            raise Incorrect(f"on {name}, the pair is the wrong way round: the true queue comes first, then the "
-                            "predicted one.")
+            raise Incorrect(f"on {name}, `most_confused` returned the most frequent pair the wrong way round, its "
+                            "two queues swapped: the true queue comes first, then the predicted one.")
         if pair[0] == pair[1]:
             raise Incorrect(f"on {name}, `most_confused` returned a pair of the same queue twice, a message routed "
                             "right: count only the rows where the two queues differ.")
-        if pair == _most_confused_of(table, slip="prediction_first"):
-            raise Incorrect(f"on {name}, `most_confused` returned the most common true queue *within* the most "
-                            "common wrong prediction; the pair asked for is the (true, predicted) pair that occurs "
-                            "most often. Count the pairs themselves.")
-        if pair == _most_confused_of(table, slip="queue_first"):
-            raise Incorrect(f"on {name}, `most_confused` returned the most common prediction *within* the true "
-                            "queue with most errors; the pair asked for is the (true, predicted) pair that occurs "
-                            "most often. Count the pairs themselves.")
+        wrong = table[table["queue"] != table["predicted"]]
+        counts = wrong.groupby(["queue", "predicted"]).size()
+        if pair in counts.index:
+            raise Incorrect(f"on {name}, the pair {pair!r} occurs {int(counts[pair])} times among the errors, but "
+                            f"another pair occurs {int(counts.max())} times. Count the (true, predicted) pairs "
+                            "themselves: for example, the most common wrong prediction, or the true queue with most "
+                            "errors, need not belong to the most frequent pair.")
         raise Incorrect(f"on {name}, `most_confused` did not return the (true, predicted) pair that occurs most "
                         "often among the errors.")
     results = _results()
@@ -561,6 +641,17 @@ def most_confused_prediction_first():
 @most_confused.wrong_answer
 def most_confused_queue_first():
     return Answer.of(lambda results: _most_confused_of(results, slip="queue_first"))
+
+
+@most_confused.wrong_answer
+def most_confused_weighted_by_probability():
+    def weighted(results):
+        wrong = results[results["queue"] != results["predicted"]]
+        if "probability" in wrong:
+            return tuple(wrong.groupby(["queue", "predicted"])["probability"].sum().idxmax())
+        return tuple(wrong.groupby(["queue", "predicted"]).size().idxmax())
+
+    return Answer.of(weighted)
 
 
 @most_confused.wrong_answer
@@ -636,19 +727,46 @@ def _ppmi_of(counts, alpha, *, log=None, floor=True, smooth_rows=False, renormal
     return np.maximum(pmi, 0.0) if floor else pmi
 
 
-def _read_ppmi(result, counts):
-    import numpy as np
+def _scipy_sparse(value) -> bool:
+    """Whether ``value`` is a sparse matrix or array of SciPy itself (not a learner's subclass)."""
+    import sys
 
-    if result is Ellipsis:
-        raise NotAttempted("your function still returns `...`; replace it with your answer.")
-    try:
-        array = np.asarray(result, dtype=float)
-    except (TypeError, ValueError):
-        raise Incorrect(f"`ppmi` should return an array of numbers, but it returned a {type(result).__name__}.") from None
-    if array.shape != counts.shape:
-        raise Incorrect(f"`ppmi` returned shape {array.shape} for counts of shape {counts.shape}; one value per "
-                        "cell of `counts` is expected.")
-    return array
+    from mlkit.course.checks.plain import _from_trusted_library
+
+    sparse = sys.modules.get("scipy.sparse")
+    if sparse is None or not sparse.issparse(value):
+        return False
+    classes = [c for c in type(value).__mro__ if c is not object]
+    return all(_from_trusted_library(c, frozenset({"scipy", "abc"})) for c in classes)
+
+
+def _read_ppmi(result, counts):
+    """What ``ppmi`` returned as a float array of the shape of ``counts`` (a SciPy sparse matrix made dense)."""
+    if _scipy_sparse(result):
+        result = result.toarray()
+    return returned_array(result, name="what `ppmi` returned", shape=counts.shape)
+
+
+KIT = "mlkit.topics.text"  # the module whose ppmi and attention the checks compare with, withheld from the learner
+
+
+def _refuse_the_kits_own(function, name: str) -> None:
+    """Refuse ``mlkit.topics.text.<name>`` itself (or a partial of it): the function the check compares with.
+
+    A function that calls the kit's through the module (``text.ppmi(...)``) is refused by
+    :func:`~mlkit.course.checks.withheld.withheld` while it runs; this catches the kit's function
+    handed over as the answer, which the stand-in cannot replace.
+    """
+    import functools
+
+    from mlkit.topics import text
+
+    kit = getattr(text, name)
+    while isinstance(function, functools.partial):
+        function = function.func
+    if function is kit or getattr(function, "__wrapped__", None) is kit:
+        raise Incorrect(f"`{name}` is the kit's own `mlkit.topics.text.{name}`, the function this check compares "
+                        "with: write it yourself, with NumPy.")
 
 
 def _same(got, want) -> bool:
@@ -677,8 +795,11 @@ def ppmi(ppmi):
 
     if not callable(ppmi):
         raise Incorrect(f"`ppmi` should be a function, but it is a {type(ppmi).__name__}.")
+    _refuse_the_kits_own(ppmi, "ppmi")
     for counts, alpha in _ppmi_cases():
-        got = _read_ppmi(call_learner(ppmi, counts.copy(), alpha), counts)
+        with withheld(text, ["ppmi"], exercise="ppmi", alias=KIT):
+            result = call_learner(ppmi, counts.copy(), alpha)
+        got = _read_ppmi(result, counts)
         want = text.ppmi(counts, alpha)
         if _same(got, want):
             continue
@@ -710,6 +831,23 @@ def ppmi(ppmi):
 
 def _ppmi_answer(**slip):
     return Answer.of(lambda counts, alpha: _ppmi_of(counts, alpha, **slip))
+
+
+@ppmi.wrong_answer
+def ppmi_the_kits_own_function():
+    from mlkit.topics import text
+
+    return Answer.of(text.ppmi)
+
+
+@ppmi.wrong_answer
+def ppmi_calls_the_kits_function():
+    def through_the_kit(counts, alpha):
+        from mlkit.topics import text
+
+        return text.ppmi(counts, alpha)
+
+    return Answer.of(through_the_kit)
 
 
 @ppmi.wrong_answer
@@ -838,6 +976,8 @@ def _read_attention(result, n_queries, n_keys, n_values):
         raise Incorrect("`attention` should return two arrays, `(outputs, weights)`.")
     if any(part is Ellipsis for part in result):
         raise NotAttempted("your function still returns `...`; replace it with your answer.")
+    for part, name in zip(result, ("outputs", "weights")):
+        refuse_non_numbers(part, name=f"the {name} `attention` returned")
     try:
         outputs, weights = (np.asarray(part, dtype=float) for part in result)
     except (TypeError, ValueError):
@@ -877,11 +1017,15 @@ def _close(got, want) -> bool:
 def attention(attention):
     import numpy as np
 
+    from mlkit.topics import text
+
     if not callable(attention):
         raise Incorrect(f"`attention` should be a function, but it is a {type(attention).__name__}.")
+    _refuse_the_kits_own(attention, "attention")
     for Q, K, V, mask in _attention_cases():
         shapes = f"Q {Q.shape}, K {K.shape}, V {V.shape}"
-        result = call_learner(attention, Q.copy(), K.copy(), V.copy(), mask.copy())
+        with withheld(text, ["attention"], exercise="attention", alias=KIT):
+            result = call_learner(attention, Q.copy(), K.copy(), V.copy(), mask.copy())
         outputs, weights = _read_attention(result, len(Q), len(K), V.shape[1])
         want_outputs, want_weights = _attention_of(Q, K, V, mask)
         large = np.abs(Q).max() > LARGE_SCORES / 2
@@ -924,6 +1068,23 @@ def attention(attention):
 
 def _attention_answer(**slip):
     return Answer.of(lambda Q, K, V, mask: _attention_of(Q, K, V, mask, **slip))
+
+
+@attention.wrong_answer
+def attention_the_kits_own_function():
+    from mlkit.topics import text
+
+    return Answer.of(text.attention)
+
+
+@attention.wrong_answer
+def attention_calls_the_kits_function():
+    def through_the_kit(Q, K, V, mask):
+        from mlkit.topics import text
+
+        return text.attention(Q, K, V, mask)
+
+    return Answer.of(through_the_kit)
 
 
 @attention.wrong_answer
