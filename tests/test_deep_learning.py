@@ -172,6 +172,18 @@ def _wrong(exercise, name):
     ("conv", "conv_stride_ignored", "its own size"),
     ("conv", "conv_no_bias", "biases"),
     ("conv", "conv_filters_see_one_channel", "all the channels"),
+    ("conv", "conv_rounded_to_the_nearest", "rounded up"),
+    ("conv", "conv_plus_one_inside_the_floor_division", "after the `//`"),
+    ("conv", "conv_calls_the_kits_functions", "withheld"),
+    ("stopping", "stopping_improvement_must_exceed_a_tolerance", "however small"),
+    ("stopping", "stopping_compared_with_the_previous_epoch", "previous epoch"),
+    ("stopping", "stopping_one_epoch_too_late", "*reaches*"),
+    ("stopping", "stopping_the_kits_function", "kit's own"),
+    ("stopping", "stopping_calls_the_kits_function", "withheld"),
+    ("autodiff", "autodiff_gradient_by_jax_grad", "withheld"),
+    ("autodiff", "autodiff_loss_with_a_nan_gradient", "NaN"),
+    ("autodiff", "autodiff_loss_of_shape_one", "single number"),
+    ("cnn", "cnn_trained_on_digits_kept_aside", "seen digits kept aside"),
 ])
 def test_specific_messages_name_the_mistake(exercise, wrong, words):
     outcome = _wrong(EX[exercise], wrong)
@@ -620,3 +632,181 @@ def test_lesson_checks_its_batch_norm_and_its_shapes_against_keras():
     assert len(pairs) == 7 and all(a == b for a, b in pairs)
     lenet = next(c for c in cells if "by_hand = [" in c.source)
     assert "False" not in _outputs(lenet) and _outputs(lenet).count("True") == 12
+
+
+# --- found in the second review: each test below failed before the fix it guards -----------------
+
+
+def test_conv_stacks_include_divisions_that_round_to_the_nearest_above_the_floor():
+    from mlkit.course.checks.units import deep_learning as unit
+
+    cases = [(side + 2 * layer[4] - layer[2], layer[3]) for side, _, layers in unit.CONV_STACKS
+             for layer in layers[:1] if layer[0] == "conv"]
+    assert any(span % stride / stride > 0.5 for span, stride in cases)  # round() above the floor
+    assert any(span % stride / stride == 0.5 and round(span / stride) > span // stride for span, stride in cases)
+
+
+def test_conv_check_refuses_rounding_to_the_nearest_and_names_the_plus_one_inside_the_floor():
+    def stack(size):
+        def conv_stack(side, channels, layers):
+            shapes, n = [], 0
+            for layer in layers:
+                if layer[0] == "conv":
+                    _, f, k, s, p = layer
+                    n += (k * k * channels + 1) * f
+                    side, channels = size(side, k, s, p), f
+                else:
+                    side = (side - layer[1]) // layer[1] + 1
+                shapes.append((side, side, channels))
+            return shapes, n
+        return conv_stack
+
+    rounded = EX.conv.evaluate(stack(lambda n, k, s, p: round((n + 2 * p - k) / s) + 1))
+    assert rounded.status == "incorrect" and "rounded up" in rounded.message, rounded.message
+    inside = EX.conv.evaluate(stack(lambda n, k, s, p: (n + 2 * p - k + 1) // s))
+    assert inside.status == "incorrect" and "after the `//`" in inside.message, inside.message
+
+
+@pytest.mark.parametrize("tolerance", [0.01, 0.05, 0.099])
+def test_stopping_check_refuses_a_new_best_that_must_beat_the_best_by_a_tolerance(tolerance):
+    from mlkit.course.checks.units import deep_learning as unit
+
+    assert ([1.0, 0.8, 0.799, 0.9, 0.95], 2) in unit.STOPPING_CURVES
+    assert deep.stopping_epoch([1.0, 0.8, 0.799, 0.9, 0.95], 2) == 3
+    outcome = EX.stopping.evaluate(lambda losses, patience: unit._stopping_with_min_delta(losses, patience, tolerance))
+    assert outcome.status == "incorrect" and "however small" in outcome.message, outcome.message
+
+    def relative(losses, patience):  # a new best must be 1 % below the best
+        best, waited = 0, 0
+        for i in range(1, len(losses)):
+            if losses[i] < 0.99 * losses[best]:
+                best, waited = i, 0
+            else:
+                waited += 1
+                if waited == patience:
+                    break
+        return best + 1
+
+    assert EX.stopping.evaluate(relative).status == "incorrect"
+
+
+def test_stopping_mistakes_are_told_apart_by_the_curves_and_the_reference_is_the_kits():
+    from mlkit.course.checks.units import deep_learning as unit
+
+    curves = unit.STOPPING_CURVES
+    answers = [tuple(mistake(losses, patience) for losses, patience in curves)
+               for mistake, _ in unit._STOPPING_MISTAKES]
+    right = tuple(deep.stopping_epoch(losses, patience) for losses, patience in curves)
+    assert len(set(answers + [right])) == len(answers) + 1
+    assert right == tuple(unit._stopping_reference(losses, patience) for losses, patience in curves)
+
+
+def test_stopping_check_names_a_late_stop_and_not_the_whole_curve():
+    def late(losses, patience):  # waits one epoch more than patience allows
+        best, waited = 0, 0
+        for i in range(1, len(losses)):
+            if losses[i] < losses[best]:
+                best, waited = i, 0
+            else:
+                waited += 1
+                if waited > patience:
+                    break
+        return best + 1
+
+    outcome = EX.stopping.evaluate(late)
+    assert outcome.status == "incorrect" and "one epoch longer" in outcome.message, outcome.message
+
+
+def test_kit_functions_are_withheld_only_while_the_learners_code_runs():
+    import jax
+
+    from mlkit.course.checks.units import deep_learning as unit
+
+    originals = {name: getattr(jax, name) for name in unit.JAX_DIFFERENTIATION}
+    kit = (deep.stopping_epoch, deep.conv_output_size, deep.conv_parameters)
+    for exercise in ("autodiff", "stopping", "conv"):
+        builder = next(b for b in EX[exercise].wrong_answers
+                       if "calls_the_kits" in b.__name__ or "jax_grad" in b.__name__)
+        assert "withheld" in EX[exercise].evaluate(*builder().args).message
+    by_value_and_grad = EX.autodiff.evaluate(unit._solution_loss, lambda w, X, y: np.asarray(
+        jax.value_and_grad(unit._solution_loss)(w, X, y)[1]))
+    assert by_value_and_grad.status == "incorrect" and "withheld" in by_value_and_grad.message
+    assert {name: getattr(jax, name) for name in unit.JAX_DIFFERENTIATION} == originals
+    assert (deep.stopping_epoch, deep.conv_output_size, deep.conv_parameters) == kit
+    # the check's own jax.grad of the loss still runs: a hand-derived gradient passes right after
+    import jax.numpy as jnp
+
+    passed = EX.autodiff.evaluate(lambda w, X, y: jnp.mean(jnp.logaddexp(0.0, -y * (X @ w))),
+                                  lambda w, X, y: -X.T @ (y / (1.0 + np.exp(y * (X @ w)))) / len(y))
+    assert passed.status == "passed", passed.message
+
+
+def test_autodiff_check_refuses_a_loss_of_shape_one_without_crashing():
+    import jax.numpy as jnp
+
+    gradient = lambda w, X, y: -X.T @ (y / (1.0 + np.exp(y * (X @ w)))) / len(y)  # noqa: E731
+    outcome = EX.autodiff.evaluate(lambda w, X, y: jnp.mean(jnp.logaddexp(0.0, -y * (X @ w)))[None], gradient)
+    assert outcome.status == "incorrect" and "single number" in outcome.message, outcome.message
+
+
+def test_autodiff_check_says_a_nan_gradient_is_one_and_not_a_wrong_formula():
+    import jax.numpy as jnp
+
+    def loss(w, X, y):
+        m = y * (X @ w)
+        return jnp.mean(jnp.where(-m > 30, -m, jnp.log1p(jnp.exp(-m))))
+
+    gradient = lambda w, X, y: -X.T @ (y / (1.0 + np.exp(y * (X @ w)))) / len(y)  # noqa: E731
+    outcome = EX.autodiff.evaluate(loss, gradient)
+    assert outcome.status == "incorrect" and "NaN" in outcome.message and "logaddexp" in outcome.message
+    assert "formula" not in outcome.message
+
+
+def test_batch_norm_check_names_epsilon_only_when_the_output_shows_it():
+    from mlkit.course.checks.units import deep_learning as unit
+
+    def with_epsilon(value):
+        def function(x, gamma, beta, moving_mean, moving_var, training, momentum, epsilon):
+            return unit._batch_norm_images_reference(x, gamma, beta, moving_mean, moving_var, training, momentum, value)
+        return function
+
+    hard_coded = EX.batchnorm.evaluate(with_epsilon(1e-5))
+    assert hard_coded.status == "incorrect" and "`epsilon` = 1e-05" in hard_coded.message, hard_coded.message
+    outside = _wrong(EX.batchnorm, "batchnorm_epsilon_outside_the_root")
+    assert "barely varies" not in outside.message and "epsilon =" not in outside.message, outside.message
+
+
+def test_cnn_check_judges_the_loss_by_its_values_and_accepts_what_the_statement_allows():
+    from mlkit.course.checks.units.deep_learning import _keras
+
+    keras = _keras()
+    layers = lambda keras: [keras.layers.Conv2D(16, 3, activation="relu")]  # noqa: E731
+    model = _cnn(layers)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
+                  loss=lambda t, p: keras.losses.sparse_categorical_crossentropy(t, p, from_logits=True))
+    from sklearn.model_selection import train_test_split
+
+    from mlkit.datasets import digits
+
+    X, y = digits.load()
+    X_train, _, y_train, _ = train_test_split(X / 16, y, test_size=0.25, stratify=y, random_state=0)
+    model.fit(X_train.reshape(-1, 8, 8, 1), y_train, epochs=8, batch_size=50, verbose=0)
+    outcome = EX.cnn.evaluate(model)
+    assert outcome.status == "passed" and "never saw" not in outcome.message, outcome.message
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="sparse_categorical_crossentropy")
+    assert "from_logits=True" in EX.cnn.evaluate(model).message
+    # 8 epochs of 27 steps, as the statement asks: batches of 51 give them too (1,347 rows)
+    wide = _cnn(layers, epochs=8, batch_size=51)
+    assert EX.cnn.evaluate(wide).status == "passed"
+
+
+def test_lesson_summary_and_regularisation_claims_hold_for_every_seed():
+    text = " ".join(c.source for c in _lesson().cells if c.cell_type == "markdown")
+    assert "Adam is the least sensitive" not in text
+    assert "momentum and Adam are far less sensitive to the rate than plain SGD" in text
+    assert "validation loss lower at the end" not in text and "by their lowest validation loss" in text
+
+
+def test_exercise_notebook_says_what_it_loads():
+    first = next(c.source for c in _notebook("exercises/19_deep_learning.ipynb").cells if "# Exercises 19" in c.source)
+    assert "does not load" not in first and "sets aside" in first and "`X` holds\nevery digit" in first
