@@ -161,11 +161,34 @@ def test_augmented_labels_as_a_column_vector_are_accepted(form):
     assert exercises("computer-vision").augment.evaluate(X_aug, form(y_aug)).passed
 
 
-def test_a_convolution_whose_loops_cover_one_axis_twice_is_refused():
+def _layer_with_loops_over_one_side(image, kernels, bias, stride=1, padding=0):
+    """A convolutional layer whose two loops both run over the number of output rows."""
+    k_rows, k_cols, _, filters = kernels.shape
+    padded = np.pad(image, ((padding, padding), (padding, padding), (0, 0)))
+    out = np.zeros(((padded.shape[0] - k_rows) // stride + 1, (padded.shape[1] - k_cols) // stride + 1, filters))
+    for i in range(out.shape[0]):
+        for j in range(min(out.shape[0], out.shape[1])):
+            window = padded[i * stride:i * stride + k_rows, j * stride:j * stride + k_cols, :, np.newaxis]
+            out[i, j] = np.sum(window * kernels, axis=(0, 1, 2)) + bias
+    return out
+
+
+def test_a_convolutional_layer_whose_loops_cover_one_axis_twice_is_refused():
+    status, message = _status_and_message(exercises("computer-vision").conv_layer, _layer_with_loops_over_one_side)
+    assert status == "incorrect" and "at 0" in message
+
+
+@pytest.mark.parametrize("form", [
+    lambda g: g, lambda g: tuple(part.astype(np.float32) for part in g), lambda g: [part.tolist() for part in g],
+    lambda g: tuple(map(np.ascontiguousarray, g)),
+], ids=["tuple of arrays", "float32", "lists", "a copy"])
+def test_the_backward_pass_in_other_forms_is_accepted(form):
     from mlkit.course.checks.units import computer_vision as unit
 
-    status, message = _status_and_message(exercises("computer-vision").convolve, unit._loops_over_one_side)
-    assert status == "incorrect" and "at 0" in message
+    def conv_backward(image, kernels, dY, stride=1, padding=0):
+        return form(unit._scatter_backward(image, kernels, dY, stride, padding))
+
+    assert exercises("computer-vision").conv_backward.evaluate(conv_backward).passed
 
 
 # --- automation ----------------------------------------------------------------------------

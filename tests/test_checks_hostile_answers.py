@@ -530,12 +530,15 @@ def test_a_jax_array_is_read_as_its_numpy_values():
 
 def test_a_right_answer_given_as_a_jax_array_passes_a_check():
     jax = pytest.importorskip("jax")
-    exercise = _exercise("computer-vision.convolve")
+    exercise = _exercise("computer-vision.conv_layer")
 
-    def correlate(image, kernel):
-        return jax.scipy.signal.correlate2d(jax.numpy.asarray(image), jax.numpy.asarray(kernel), mode="valid")
+    def conv_layer(image, kernels, bias, stride=1, padding=0):
+        padded = jax.numpy.pad(jax.numpy.asarray(image), ((padding, padding), (padding, padding), (0, 0)))
+        out = jax.lax.conv_general_dilated(padded[np.newaxis], jax.numpy.asarray(kernels), (stride, stride), "VALID",
+                                           dimension_numbers=("NHWC", "HWIO", "NHWC"))
+        return out[0] + bias
 
-    assert exercise.evaluate(correlate).status == PASSED
+    assert exercise.evaluate(conv_layer).status == PASSED
     gradient = _exercise("computer-vision.gradient")
 
     def kernel_gradient(images, kernel, targets):
@@ -557,10 +560,15 @@ def test_an_always_equal_object_posing_as_a_jax_array_is_still_refused():
     assert fake is not jax.Array
     with pytest.raises(Refused):
         plain(fake())
-    outcome = _exercise("computer-vision.convolve").evaluate(lambda image, kernel: fake())
+    outcome = _exercise("computer-vision.conv_layer").evaluate(lambda image, kernels, bias, stride=1, padding=0: fake())
     assert outcome.status == "incorrect", outcome
-    always_equal = _exercise("computer-vision.convolve").evaluate(lambda image, kernel: Chameleon(0.0))
+    always_equal = _exercise("computer-vision.conv_layer").evaluate(
+        lambda image, kernels, bias, stride=1, padding=0: Chameleon(0.0))
     assert always_equal.status == "incorrect", always_equal
+    backward = _exercise("computer-vision.conv_backward")
+    for made in (fake, lambda: Chameleon(0.0)):
+        outcome = backward.evaluate(lambda image, kernels, dY, stride=1, padding=0: (made(), made(), made()))
+        assert outcome.status == "incorrect", outcome
 
 
 def test_a_subclass_of_a_library_array_with_its_own_comparison_is_refused():

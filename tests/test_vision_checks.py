@@ -130,9 +130,8 @@ def _wrong_outcome(exercise, name):
     ("augment", "augment_edge_repeated", "repeats the edge"),
     ("augment", "augment_with_roll", "np.roll"),
     ("augment", "augment_up_and_down_twice", "more often than it should"),
-    ("convolve", "convolve_transposed", "rows and columns swapped"),
-    ("convolve", "convolve_integer_output", "cut to whole numbers"),
-    ("convolve", "convolve_the_kit_function", "library's cross-correlation"),
+    ("conv_backward", "conv_backward_gradients_swapped", "in the order dK, dX, db"),
+    ("conv_backward", "conv_backward_the_reference", "check's own reference"),
     ("camera", "camera_crop_back", "moved once"),
     ("camera", "camera_retrain_on_new_positions", "stay there"),
 ])
@@ -157,8 +156,12 @@ def test_a_profile_fallback_names_the_property_not_a_cause():
     assert "total ink of each row" in outcome.message
 
 
-def test_a_rounded_filter_output_is_named_without_nested_quotes():
-    outcome = EX.convolve.evaluate(lambda image, kernel: np.round(vision.correlate2d(image, kernel), 2))
+def test_a_rounded_backward_pass_is_named_without_nested_quotes():
+    def conv_backward(image, kernels, dY, stride=1, padding=0):
+        dX, dK, db = _backward_solution(image, kernels, dY, stride, padding)
+        return np.round(dX, 2), dK, db
+
+    outcome = EX.conv_backward.evaluate(conv_backward)
     assert outcome.status == "incorrect" and "2 decimal places" in outcome.message and "``" not in outcome.message
 
 
@@ -177,15 +180,20 @@ def test_augmented_images_with_a_channel_axis_are_accepted(form):
 def test_right_answers_computed_with_jax_are_accepted():
     jax = pytest.importorskip("jax")
 
-    def correlate(image, kernel):
-        return jax.scipy.signal.correlate2d(jax.numpy.asarray(image), jax.numpy.asarray(kernel), mode="valid")
+    def conv_backward(image, kernels, dY, stride=1, padding=0):
+        def loss(x, k, b):
+            return jax.numpy.sum(_jax_layer(x, k, b, stride, padding) * dY)
+
+        return jax.grad(loss, argnums=(0, 1, 2))(image.astype(np.float32), kernels.astype(np.float32),
+                                                 np.zeros(kernels.shape[-1], np.float32))
 
     def kernel_gradient(images, kernel, targets):
         windows = np.lib.stride_tricks.sliding_window_view(images, kernel.shape, axis=(1, 2))
         loss = lambda k: jax.numpy.mean((jax.numpy.einsum("nijab,ab->nij", windows, k) - targets) ** 2)  # noqa: E731
         return jax.grad(loss)(kernel)
 
-    assert EX.convolve.evaluate(correlate).passed
+    outcome = EX.conv_backward.evaluate(conv_backward)
+    assert outcome.passed, outcome.message
     assert EX.gradient.evaluate(kernel_gradient).passed
     assert EX.profiles.evaluate(lambda images: jax.numpy.concatenate(
         [jax.numpy.sum(images, axis=2), jax.numpy.sum(images, axis=1)], axis=1)).passed
@@ -331,8 +339,8 @@ def test_a_right_layer_computed_with_jax_is_accepted():
 
 
 @pytest.mark.parametrize("wrong, words", [
-    ("conv_layer_without_padding", "shape without padding"),
-    ("conv_layer_stride_ignored", "shape for stride 1"),
+    ("conv_layer_without_padding", "layer without padding, shape and values"),
+    ("conv_layer_stride_ignored", "layer for stride 1"),
     ("conv_layer_windows_not_strided", "windows move one pixel at a time"),
     ("conv_layer_size_without_the_plus_one", "(side + 2 * padding - k) // stride + 1"),
     ("conv_layer_first_channel_only", "only the first input channel"),
@@ -400,3 +408,223 @@ def test_a_layer_that_raises_or_is_not_a_function_is_reported():
     assert outcome.status == "error" and "ZeroDivisionError" in outcome.message
     outcome = EX.conv_layer.evaluate(np.zeros((5, 9, 4)))
     assert outcome.status == "incorrect" and "should be a function" in outcome.message
+
+
+def _jax_layer(image, kernels, bias, stride, padding):
+    """The layer in jax.numpy, for answers that differentiate it with jax.grad."""
+    import jax.numpy as jnp
+
+    return unit._backward_forward(jnp, image, kernels, bias, stride, padding)
+
+
+# --- the layer's shape messages name a cause only when the values agree ----------------------
+
+
+def _layer_padded_but_sized_with_one_padding(image, kernels, bias, stride=1, padding=0):
+    """Pads correctly, but counts the padding once in the size formula (found in review)."""
+    k_rows, k_cols, _, filters = kernels.shape
+    padded = np.pad(image, ((padding, padding), (padding, padding), (0, 0)))
+    out_rows = (image.shape[0] + padding - k_rows) // stride + 1
+    out_cols = (image.shape[1] + padding - k_cols) // stride + 1
+    out = np.zeros((out_rows, out_cols, filters))
+    for i in range(out_rows):
+        for j in range(out_cols):
+            window = padded[i * stride:i * stride + k_rows, j * stride:j * stride + k_cols, :, np.newaxis]
+            out[i, j] = np.sum(window * kernels, axis=(0, 1, 2)) + bias
+    return out
+
+
+def test_a_shape_that_happens_to_be_the_unpadded_one_is_not_blamed_on_padding():
+    outcome = EX.conv_layer.evaluate(_layer_padded_but_sized_with_one_padding)
+    assert outcome.status == "incorrect", outcome.message
+    assert "without padding" not in outcome.message and "add 1 row of zeros" not in outcome.message, outcome.message
+    assert "(side + 2 * padding - k) // stride + 1" in outcome.message and "both sides" in outcome.message
+
+
+def test_a_layer_whose_loops_cover_one_axis_twice_gets_wrong_values_not_a_cause():
+    def conv_layer(image, kernels, bias, stride=1, padding=0):
+        right = _layer_solution(image, kernels, bias, stride, padding)
+        out = np.zeros_like(right)
+        for i in range(right.shape[0]):
+            for j in range(right.shape[0]):  # the rows' count for the columns too
+                if j < right.shape[1]:
+                    out[i, j] = right[i, j]
+        return out
+
+    outcome = EX.conv_layer.evaluate(conv_layer)
+    assert outcome.status == "incorrect" and "left at 0" in outcome.message, outcome.message
+
+
+def test_the_camera_option_c_feedback_does_not_contradict_the_scenario():
+    outcome = EX.camera.evaluate("C")
+    assert outcome.status == "incorrect" and "nobody will send" not in outcome.message, outcome.message
+    assert "stress test" in outcome.message and "changes only the measurement" in outcome.message
+
+
+# --- the backward pass of the layer ------------------------------------------------------------
+
+
+def _backward_solution(image, kernels, dY, stride=1, padding=0):
+    """The solution notebook's answer, written here again: gradients scattered back window by window."""
+    k_rows, k_cols = kernels.shape[:2]
+    padded = np.pad(image, ((padding, padding), (padding, padding), (0, 0)))
+    d_padded = np.zeros(padded.shape)
+    dK = np.zeros(kernels.shape)
+    for i in range(dY.shape[0]):
+        for j in range(dY.shape[1]):
+            dK += padded[i * stride:i * stride + k_rows, j * stride:j * stride + k_cols, :, np.newaxis] * dY[i, j]
+            d_padded[i * stride:i * stride + k_rows, j * stride:j * stride + k_cols] += kernels @ dY[i, j]
+    dX = d_padded[padding:padding + image.shape[0], padding:padding + image.shape[1]]
+    return dX, dK, dY.sum(axis=(0, 1))
+
+
+def _backward_one_value_at_a_time(image, kernels, dY, stride=1, padding=0):
+    """Every gradient value as its own sum, from the index arithmetic of the forward pass; no padded array."""
+    rows, cols, channels = image.shape
+    k, _, _, filters = kernels.shape
+    dX, dK, db = np.zeros(image.shape), np.zeros(kernels.shape), np.zeros(filters)
+    for i in range(dY.shape[0]):
+        for j in range(dY.shape[1]):
+            for f in range(filters):
+                db[f] += dY[i, j, f]
+                for a in range(k):
+                    for b in range(k):
+                        r, c = i * stride + a - padding, j * stride + b - padding
+                        if 0 <= r < rows and 0 <= c < cols:
+                            for ch in range(channels):
+                                dX[r, c, ch] += dY[i, j, f] * kernels[a, b, ch, f]
+                                dK[a, b, ch, f] += dY[i, j, f] * image[r, c, ch]
+    return dX, dK, db
+
+
+def _backward_as_full_correlation(image, kernels, dY, stride=1, padding=0):
+    """dX as a full correlation of the dilated dY with the rotated kernels (a transposed convolution); dK by einsum."""
+    k = kernels.shape[0]
+    out_rows, out_cols, filters = dY.shape
+    dilated = np.zeros(((out_rows - 1) * stride + 1, (out_cols - 1) * stride + 1, filters))
+    dilated[::stride, ::stride] = dY
+    full = np.pad(dilated, ((k - 1, k - 1), (k - 1, k - 1), (0, 0)))
+    rotated = kernels[::-1, ::-1].transpose(0, 1, 3, 2)  # (k, k, filters, channels)
+    d_padded = vision.correlate_channels(full, rotated)
+    padded_shape = (image.shape[0] + 2 * padding, image.shape[1] + 2 * padding)
+    grown = np.zeros((*padded_shape, image.shape[2]))
+    grown[:d_padded.shape[0], :d_padded.shape[1]] = d_padded[:padded_shape[0], :padded_shape[1]]
+    dX = grown[padding:padding + image.shape[0], padding:padding + image.shape[1]]
+    padded = np.pad(image, ((padding, padding), (padding, padding), (0, 0)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (k, k), axis=(0, 1))[::stride, ::stride]
+    dK = np.einsum("ijcab,ijf->abcf", windows[:out_rows, :out_cols], dY)
+    return dX, dK, dY.sum(axis=(0, 1))
+
+
+def test_the_reference_backward_pass_is_the_derivative_of_the_layer():
+    rng = np.random.default_rng(4)
+    image, kernels, bias = rng.uniform(0, 16, (5, 6, 2)), rng.normal(size=(3, 3, 2, 2)), rng.normal(size=2)
+    stride, padding = 2, 1
+    dY = rng.normal(size=unit.reference_conv_layer(image, kernels, bias, stride, padding).shape)
+    dX, dK, db = unit.reference_conv_backward(image, kernels, dY, stride, padding)
+
+    def loss(x, k, b):
+        return float(np.sum(unit.reference_conv_layer(x, k, b, stride, padding) * dY))
+
+    step = 1e-5
+    for value, gradient, which in ((image, dX, 0), (kernels, dK, 1), (bias, db, 2)):
+        assert gradient.shape == value.shape
+        for index in list(np.ndindex(value.shape))[::3]:
+            bump = np.zeros_like(value)
+            bump[index] = step
+            up = [image, kernels, bias]
+            down = [image, kernels, bias]
+            up[which], down[which] = value + bump, value - bump
+            assert np.isclose((loss(*up) - loss(*down)) / (2 * step), gradient[index], rtol=1e-6, atol=1e-6)
+
+
+def test_the_backward_cases_cover_uneven_strides_paddings_and_channels():
+    cases = unit._backward_cases()
+    assert {padding for *_, padding, _, _ in cases} == {0, 1, 2}
+    assert {image.shape[2] for image, *_ in cases} == {1, 3}
+    assert all(kernels.shape[-1] > 1 for _, kernels, *_ in cases)
+    assert {how for *_, how, _ in cases} == {"defaults", "positional", "keywords"}
+    uneven = [(image.shape[0] + 2 * padding - kernels.shape[0]) % stride
+              for image, kernels, _, stride, padding, _, _ in cases]
+    assert any(uneven)
+    uncovered = [np.sum(dX == 0) for *_, (dX, _, _) in cases]  # pixels no window used: a gradient of 0
+    assert any(uncovered)
+
+
+def test_the_backward_solution_passes_and_the_stub_is_not_attempted():
+    assert EX.conv_backward.evaluate(_backward_solution).passed
+
+    def stub(image, kernels, dY, stride=1, padding=0):
+        raise NotImplementedError("write this function")
+
+    assert EX.conv_backward.evaluate(stub).status == "not_attempted"
+    assert EX.conv_backward.evaluate(lambda image, kernels, dY, stride=1, padding=0: ...).status == "not_attempted"
+    assert EX.conv_backward.evaluate(
+        lambda image, kernels, dY, stride=1, padding=0: (..., ..., ...)).status == "not_attempted"
+
+
+@pytest.mark.parametrize("backward", [
+    _backward_one_value_at_a_time, _backward_as_full_correlation,
+    lambda *a, **k: tuple(g.astype(np.float32) for g in _backward_solution(*a, **k)),
+    lambda *a, **k: [g.tolist() for g in _backward_solution(*a, **k)],
+    lambda *a, **k: list(_backward_solution(*a, **k)),
+], ids=["one value at a time", "full correlation with rotated kernels", "float32", "nested lists", "a list"])
+def test_a_right_backward_pass_written_another_way_is_accepted(backward):
+    outcome = EX.conv_backward.evaluate(backward)
+    assert outcome.passed, outcome.message
+
+
+@pytest.mark.parametrize("wrong, words", [
+    ("conv_backward_padding_not_cropped", "shape of the padded image"),
+    ("conv_backward_kernel_flipped_for_dx", "dX is what the kernels flipped"),
+    ("conv_backward_kernel_flipped_for_dk", "dK is flipped"),
+    ("conv_backward_stride_ignored_in_the_scatter", "i * stride"),
+    ("conv_backward_db_not_summed", "adds dY up over all the positions"),
+    ("conv_backward_dk_last_position_only", "last output position's contribution only"),
+    ("conv_backward_dx_channel_0_only", "only channel 0 of dX"),
+    ("conv_backward_gradients_swapped", "return them as `dX, dK, db`"),
+    ("conv_backward_dk_axes_swapped", "last two axes swapped"),
+    ("conv_backward_the_reference", "check's own reference"),
+])
+def test_each_wrong_backward_pass_gets_a_message_naming_its_mistake(wrong, words):
+    outcome = _wrong_outcome(EX.conv_backward, wrong)
+    assert outcome.status == "incorrect" and words in outcome.message, outcome.message
+
+
+@pytest.mark.parametrize("slip, words", [
+    (lambda dX, dK, db, dY: (dX, dK, dY.mean(axis=(0, 1))), "db is divided by the number of output positions"),
+    (lambda dX, dK, db, dY: (dX, dK / (dY.shape[0] * dY.shape[1]), db), "dK is divided by the number"),
+    (lambda dX, dK, db, dY: (dX[..., 0], dK, db), "keep the channel axis"),
+    (lambda dX, dK, db, dY: (dX, dK, db[:, None]), "one number per filter"),
+    (lambda dX, dK, db, dY: (dX, dK, dY[0, 0]), "dY at one output position"),
+    (lambda dX, dK, db, dY: (dX, dK, db + 1.0), "db gives wrong values"),
+    (lambda dX, dK, db, dY: (dX, dK * 2, db), "dK gives wrong values"),
+    (lambda dX, dK, db, dY: (np.abs(dX), dK, db), "dX gives wrong values"),
+    (lambda dX, dK, db, dY: dX, "returns a ndarray"),
+    (lambda dX, dK, db, dY: (dX, dK), "returns 2 values"),
+    (lambda dX, dK, db, dY: None, "returns None"),
+    (lambda dX, dK, db, dY: (dX, dK, np.full(db.shape, np.nan)), "NaN"),
+], ids=["db a mean", "dK a mean", "dX without channels", "db a column", "db at one position", "db off",
+        "dK doubled", "dX wrong", "one array", "two values", "None", "NaN"])
+def test_other_slips_in_the_backward_pass_are_named(slip, words):
+    def conv_backward(image, kernels, dY, stride=1, padding=0):
+        return slip(*_backward_solution(image, kernels, dY, stride, padding), dY)
+
+    outcome = EX.conv_backward.evaluate(conv_backward)
+    assert outcome.status == "incorrect" and words in outcome.message, outcome.message
+
+
+def test_a_backward_pass_with_stride_and_padding_swapped_is_refused():
+    def conv_backward(image, kernels, dY, padding=0, stride=1):
+        return _backward_solution(image, kernels, dY, stride, padding)
+
+    assert EX.conv_backward.evaluate(conv_backward).status == "incorrect"
+
+
+def test_the_reference_is_withheld_while_the_learners_function_runs():
+    def conv_backward(image, kernels, dY, stride=1, padding=0):
+        return unit.reference_conv_backward(image, kernels, dY, stride, padding)
+
+    outcome = EX.conv_backward.evaluate(conv_backward)
+    assert outcome.status == "incorrect" and "withheld" in outcome.message, outcome.message
+    assert unit.reference_conv_backward.__name__ == "reference_conv_backward"  # put back afterwards

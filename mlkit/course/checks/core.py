@@ -377,6 +377,9 @@ def _is_call_mismatch(error: TypeError, function: Callable) -> bool:
 
 
 RETIRED: dict[str, str] = {
+    "computer-vision.convolve": "exercise 3 now asks for a convolutional layer with several channels and filters, "
+    "stride and zero padding (`ex.conv_layer`), and exercise 5 for its backward pass (`ex.conv_backward`); the "
+    "lesson still writes the one-channel filter in full",
     "computer-vision.confusions": "the unit's exercises now ask for a convolutional layer's forward pass with several "
     "channels and filters, stride and zero padding instead (`ex.conv_layer`); unit 21 practises finding the most "
     "frequent confusion (`ex.most_confused`)",

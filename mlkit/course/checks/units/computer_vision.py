@@ -7,10 +7,13 @@ checks make themselves, so a function that only works for 8 x 8 digits with a
 3 x 3 kernel does not pass; the convolutional layer is checked against
 :func:`reference_conv_layer` on images of one and three channels, with several strides
 and paddings; the gradient exercise is checked against a least-squares computation of the
-same gradient (:func:`reference_kernel_gradient`).
+same gradient (:func:`reference_kernel_gradient`); the layer's backward pass against
+``jax.grad`` of a forward pass written another way (:func:`reference_conv_backward`; jax is
+imported by the check, never by ``import mlkit``).
 
-The id "confusions" (the most frequent confusion of a classifier, which unit 21's
-``most_confused`` also practises) is retired: see RETIRED in core.py.
+Retired ids (see RETIRED in core.py): "confusions" (the most frequent confusion of a classifier,
+which unit 21's ``most_confused`` also practises) and "convolve" (a one-channel cross-correlation,
+which the lesson writes in full and ``conv_layer`` contains).
 
 Each exercise is a check function decorated with ``EXERCISES.exercise``;
 below it, builders of plausible wrong answers (``@<exercise>.wrong_answer``)
@@ -373,146 +376,7 @@ def augment_up_and_down_twice():
     return Answer.of(np.concatenate([train_images, *up_down, *up_down]), np.tile(y_train, 5))
 
 
-# --- 3. a convolutional filter (a cross-correlation) ----------------------------------------
-# The id stays "convolve" so that notebooks and progress records made before the rename
-# still find the exercise; the function the learner writes is called ``correlate``.
-
-
-@EXERCISES.exercise(
-    "convolve",
-    title="Write a convolutional filter (a 2-D cross-correlation) in NumPy",
-    hints=(
-        "The output has one value per position where the whole kernel fits inside the image: "
-        "`rows - k_rows + 1` by `cols - k_cols + 1`.",
-        "Loop over the output positions `i`, `j`; the window is `image[i:i + k_rows, j:j + k_cols]`, and the "
-        "value is the sum of the window times the kernel, element by element. Do not flip the kernel.",
-        "Test on a case you can work out by hand: a 3 x 4 image of ones and a 2 x 2 kernel of ones give a "
-        "2 x 3 output of fours. Then try a non-square image and compare with `vision.correlate2d`.",
-    ),
-)
-def convolve(correlate):
-    import numpy as np
-    from scipy import signal
-
-    from mlkit.topics import vision
-
-    name = getattr(correlate, "__name__", "")  # the learner's own name for it ("convolve" in older notebooks)
-    name = name if isinstance(name, str) and name.isidentifier() else "correlate"
-    _expect_function(correlate, name)
-    if any(correlate is f for f in (vision.correlate2d, vision.convolve2d, signal.correlate2d)):
-        raise Incorrect(f"`{name}` is a library's cross-correlation itself; the exercise asks you to write the "
-                        "computation with NumPy.")
-    rng = np.random.default_rng(5)
-    cases = [(rng.normal(size=(9, 5)), rng.normal(size=(2, 3))), (rng.normal(size=(5, 5)), rng.normal(size=(3, 3))),
-             (rng.normal(size=(5, 9)), rng.normal(size=(3, 2))), (rng.normal(size=(6, 7)), rng.normal(size=(2, 3)))]
-    for image, kernel in cases:
-        expected = vision.correlate2d(image, kernel)
-        label = f"`{name}` of a {image.shape[0]} x {image.shape[1]} image with a {kernel.shape[0]} x {kernel.shape[1]} kernel"
-        raw = call_learner(correlate, image.copy(), kernel.copy())
-        if raw is Ellipsis:
-            raise NotAttempted("your function still returns `...`; replace it with your answer.")
-        shape = np.shape(raw)
-        if shape == tuple(s - 1 for s in expected.shape):
-            raise Incorrect(f"{label} has shape {shape}, one row and one column short: the loops stop one "
-                            "position before the last place where the kernel still fits (an off-by-one).")
-        if shape == image.shape:
-            raise Incorrect(f"{label} has the shape of the image: keep only the positions where the whole "
-                            "kernel fits inside the image, without padding.")
-        if shape == expected.shape[::-1] and shape != expected.shape:
-            raise Incorrect(f"{label} has shape {shape}, rows and columns swapped: the output has one row per "
-                            "vertical position of the kernel (image rows - kernel rows + 1) and one column per "
-                            "horizontal position.")
-        got = returned_array(raw, name=label, shape=expected.shape, holding="numbers, one per position of the kernel")
-        if np.allclose(got, expected):
-            continue
-        if np.allclose(got, vision.correlate2d(image, kernel[::-1, ::-1])):
-            raise Incorrect("your function flips the kernel: that is a convolution in the mathematical sense "
-                            "(scipy.signal.convolve2d). A convolutional layer's filter, which this exercise asks for, "
-                            "is a cross-correlation: multiply each window by the kernel as it is.")
-        if np.array_equal(got, np.trunc(expected)):
-            raise Incorrect(f"{label} gives the right values cut to whole numbers (the decimals dropped); an array "
-                            "of integers, such as `np.zeros(shape, dtype=int)`, stores its values that way.")
-        if np.array_equal(got, np.round(expected)):
-            raise Incorrect(f"{label} gives the right values rounded to whole numbers; give them unrounded.")
-        untouched = sum(int((~got.any(axis=a) & expected.any(axis=a)).sum()) for a in (0, 1))
-        if untouched:
-            raise Incorrect(f"{label} leaves {untouched} row(s) or column(s) of the output at 0: the loops do not "
-                            "reach every output position. Each loop runs over its own axis of the output.")
-        refuse_rounded(got, expected, name=name)
-        raise Incorrect(f"{label} gives the right shape but wrong values: each output value is the sum of one "
-                        "window of the image multiplied, element by element, by the kernel.")
-    return ("right for square and non-square images and kernels: this is what one filter of a convolutional layer "
-            "computes.")
-
-
-def _looped(trim: int = 0, flip: bool = False, pad: bool = False):
-    def learner(image, kernel):
-        import numpy as np
-
-        k = kernel[::-1, ::-1] if flip else kernel
-        kr, kc = k.shape
-        if pad:
-            image = np.pad(image, ((kr // 2, kr - 1 - kr // 2), (kc // 2, kc - 1 - kc // 2)))
-        rows, cols = image.shape[0] - kr + 1 - trim, image.shape[1] - kc + 1 - trim
-        out = np.zeros((rows, cols))
-        for i in range(rows):
-            for j in range(cols):
-                out[i, j] = np.sum(image[i:i + kr, j:j + kc] * k)
-        return out
-
-    return learner
-
-
-def _loops_over_one_side(image, kernel):
-    """A cross-correlation whose loops both run over the number of output columns."""
-    import numpy as np
-
-    kr, kc = kernel.shape
-    out = np.zeros((image.shape[0] - kr + 1, image.shape[1] - kc + 1))
-    for i in range(out.shape[1]):
-        for j in range(out.shape[1]):
-            out[i, j] = np.sum(image[i:i + kr, j:j + kc] * kernel)
-    return out
-
-
-@convolve.wrong_answer
-def convolve_loops_over_columns_twice():
-    return Answer.of(_loops_over_one_side)
-
-
-@convolve.wrong_answer
-def convolve_off_by_one():
-    return Answer.of(_looped(trim=1))
-
-
-@convolve.wrong_answer
-def convolve_flipped_kernel():
-    return Answer.of(_looped(flip=True))
-
-
-@convolve.wrong_answer
-def convolve_same_padding():
-    return Answer.of(_looped(pad=True))
-
-
-@convolve.wrong_answer
-def convolve_transposed():
-    return Answer.of(lambda image, kernel: _looped()(image, kernel).T)
-
-
-@convolve.wrong_answer
-def convolve_integer_output():
-    return Answer.of(lambda image, kernel: _looped()(image, kernel).astype(int))
-
-
-@convolve.wrong_answer
-def convolve_the_kit_function():
-    from mlkit.topics import vision
-
-    return Answer.of(vision.correlate2d)
-
-
-# --- 4. a convolutional layer: channels, filters, stride and padding ------------------------
+# --- 3. a convolutional layer: channels, filters, stride and padding ------------------------
 
 
 def reference_conv_layer(image, kernels, bias, stride=1, padding=0):
@@ -604,8 +468,13 @@ def _takes_channels_first(layer, image, kernels, bias, keywords, expected) -> bo
     return False
 
 
-def _layer_shape_mistake(shape, image, kernels, stride, padding, expected_shape) -> str | None:
-    """What a wrong output shape says about the mistake, or None when it says nothing definite."""
+def _layer_shape_mistake(shape, image, kernels, stride, padding, expected_shape, got=None, bias=None) -> str | None:
+    """What a wrong output shape says about the mistake, or None when it says nothing definite.
+
+    A shape that is the unpadded layer's names the missing padding only when the values ``got``
+    are also that layer's (a padded image with a slip in the size formula can give the same
+    shape); otherwise the message gives the size formula.
+    """
     (rows, cols, channels), (k_rows, k_cols, _, filters) = image.shape, kernels.shape
     out_rows, out_cols, _ = expected_shape
     if shape == (filters, out_rows, out_cols):
@@ -615,13 +484,18 @@ def _layer_shape_mistake(shape, image, kernels, stride, padding, expected_shape)
         return ("rows and columns swapped: the first axis of the output follows the image's rows (with the kernel's "
                 "rows, the stride and the padding), the second its columns.")
     if padding and shape == (_out_size(rows, k_rows, stride, 0), _out_size(cols, k_cols, stride, 0), filters):
-        return (f"that is the shape without padding. With padding={padding}, add {_many(padding, 'row')} of zeros "
-                f"above the image and as many below, and {_many(padding, 'column')} on each side, before sliding "
-                "the kernels.")
+        if _values_are(got, lambda: _layer(image, kernels, bias, stride, ((0, 0), (0, 0)))):
+            return (f"that is the layer without padding, shape and values. With padding={padding}, add "
+                    f"{_many(padding, 'row')} of zeros above the image and as many below, and "
+                    f"{_many(padding, 'column')} on each side, before sliding the kernels.")
+        return _SIZE_FORMULA
     if stride > 1 and shape == (_out_size(rows, k_rows, 1, padding), _out_size(cols, k_cols, 1, padding), filters):
-        return (f"that is the shape for stride 1, every position: with stride={stride}, the window moves {stride} "
-                "pixels at a time, down and across, so the output keeps one position in every "
-                f"{stride}.")
+        pads = ((padding, padding), (padding, padding))
+        if _values_are(got, lambda: _layer(image, kernels, bias, 1, pads)):
+            return (f"that is the layer for stride 1, every position: with stride={stride}, the window moves "
+                    f"{stride} pixels at a time, down and across, so the output keeps one position in every "
+                    f"{stride}.")
+        return _SIZE_FORMULA
     if shape == ((rows + 2 * padding - k_rows) // stride, (cols + 2 * padding - k_cols) // stride, filters):
         return ("one row and one column short: the number of positions is (side + 2 * padding - k) // stride + 1; "
                 "the + 1 counts the first position, where the window starts at the top or left edge.")
@@ -631,6 +505,24 @@ def _layer_shape_mistake(shape, image, kernels, stride, padding, expected_shape)
     if filters == 1 and shape == (out_rows, out_cols):
         return "the filter axis is missing: keep it even for one filter, an output of shape (out_rows, out_cols, 1)."
     return None
+
+
+_SIZE_FORMULA = ("the number of output rows and columns is not (side + 2 * padding - k) // stride + 1 for each "
+                 "side; the padding is added on both sides, so it counts twice.")
+
+
+def _values_are(got, values) -> bool:
+    """Whether the learner's output ``got`` (any array-like, or None) equals ``values()`` to float32's precision."""
+    import numpy as np
+
+    if got is None:
+        return False
+    try:
+        array = np.asarray(got, dtype=float)
+        expected = values()
+    except (TypeError, ValueError):
+        return False
+    return array.shape == expected.shape and bool(np.isfinite(array).all()) and _close(array, expected)
 
 
 def _layer_value_mistake(got, image, kernels, bias, stride, padding) -> str | None:
@@ -686,6 +578,10 @@ def _layer_value_mistake(got, image, kernels, bias, stride, padding) -> str | No
     for values, mistake in candidates:
         if _close(got, values):
             return mistake
+    untouched = sum(int((~np.any(got, axis=axes) & np.any(expected, axis=axes)).sum()) for axes in ((1, 2), (0, 2)))
+    if untouched:
+        return (f"{_many(untouched, 'row')} or columns of the output maps are left at 0: the loops do not reach every "
+                "output position. Each loop runs over its own axis of the output.")
     return None
 
 
@@ -741,7 +637,7 @@ def conv_layer(layer):
         except (TypeError, ValueError):  # a ragged list: returned_array below says what it is
             shape = None
         if shape is not None and shape != expected.shape:
-            mistake = _layer_shape_mistake(shape, image, kernels, stride, padding, expected.shape)
+            mistake = _layer_shape_mistake(shape, image, kernels, stride, padding, expected.shape, raw, bias)
             if mistake is None and _takes_channels_first(layer, image, kernels, bias, keywords, expected):
                 mistake = _CHANNELS_FIRST
             if mistake is not None:
@@ -915,7 +811,7 @@ def conv_layer_the_kit_function():
     return Answer.of(vision.correlate_channels)
 
 
-# --- 5. the gradient of a filter ---------------------------------------------------------
+# --- 4. the gradient of a filter ---------------------------------------------------------
 
 
 def reference_kernel_gradient(images, kernel, targets):
@@ -1071,6 +967,358 @@ def gradient_of_the_first_image_only():
     return Answer.of(_gradient_of(first_image_only=True))
 
 
+# --- 5. the backward pass of a convolutional layer ----------------------------------------
+
+
+BACKWARD_CASES = (
+    # image (rows, cols, channels), kernels (k, k, channels, filters), stride, padding, how the check calls:
+    # "defaults" leaves stride and padding out, "positional" passes them by position, "keywords" by name.
+    ((7, 10, 3), (3, 3, 3, 4), 1, 0, "defaults"),
+    ((10, 6, 1), (2, 2, 1, 2), 3, 1, "positional"),
+    ((8, 11, 3), (3, 3, 3, 2), 2, 2, "keywords"),
+    ((6, 5, 3), (2, 2, 3, 3), 1, 1, "keywords"),
+    ((11, 7, 3), (4, 4, 3, 3), 3, 0, "positional"),
+)
+"""The layers whose backward pass the check tries: non-square images, one and three channels, several
+filters, paddings 0 to 2, strides 1 to 3 that leave part of the padded image outside every window
+(so some pixels get no gradient at all); every output has more rows than columns or the other way round."""
+
+
+def _backward_forward(xp, image, kernels, bias, stride, padding):
+    """:func:`reference_conv_layer` written with the array module ``xp`` (NumPy or jax.numpy): every window
+    gathered at once by index arrays, then one ``einsum``."""
+    import numpy as np
+
+    k_rows, k_cols = kernels.shape[:2]
+    padded = xp.pad(image, ((padding, padding), (padding, padding), (0, 0)))
+    out_rows = (padded.shape[0] - k_rows) // stride + 1
+    out_cols = (padded.shape[1] - k_cols) // stride + 1
+    rows = (stride * np.arange(out_rows))[:, None, None, None] + np.arange(k_rows)[None, None, :, None]
+    cols = (stride * np.arange(out_cols))[None, :, None, None] + np.arange(k_cols)[None, None, None, :]
+    windows = padded[rows, cols]  # (out_rows, out_cols, k_rows, k_cols, channels)
+    return xp.einsum("ijabc,abcf->ijf", windows, kernels) + bias
+
+
+def reference_conv_backward(image, kernels, dY, stride=1, padding=0):
+    """The gradients (dX, dK, db) of ``sum(conv_layer(image, kernels, bias, stride, padding) * dY)``.
+
+    Computed by ``jax.grad`` (in float64, compiled once per case with ``jax.jit``) of a forward pass written another way than the solution's
+    loops (:func:`_backward_forward`), so it shares no slip with a learner's scatter. Layouts are
+    Keras's: ``image`` (rows, cols, channels), ``kernels`` (k, k, channels, filters), ``dY``
+    (out_rows, out_cols, filters); dX, dK and db have the shapes of the image, the kernels and the bias.
+    """
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+
+    with jax.enable_x64(True):
+        dY = jnp.asarray(dY, dtype=jnp.float64)
+
+        def loss(x, k, b):
+            return jnp.sum(_backward_forward(jnp, x, k, b, stride, padding) * dY)
+
+        grads = jax.jit(jax.grad(loss, argnums=(0, 1, 2)))(jnp.asarray(image, dtype=jnp.float64),
+                                                 jnp.asarray(kernels, dtype=jnp.float64),
+                                                 jnp.zeros(np.shape(kernels)[-1], dtype=jnp.float64))
+        return tuple(np.asarray(g, dtype=float) for g in grads)
+
+
+@lru_cache(maxsize=1)
+def _backward_cases():
+    """(image, kernels, dY, stride, padding, how, (dX, dK, db)) for each of :data:`BACKWARD_CASES`."""
+    import numpy as np
+
+    rng = np.random.default_rng(2022)
+    cases = []
+    for image_shape, kernel_shape, stride, padding, how in BACKWARD_CASES:
+        image = rng.uniform(0.0, 16.0, image_shape)  # grey levels: uncentred, all positive
+        kernels = rng.normal(0.2, 1.0, kernel_shape)
+        out_rows = _out_size(image_shape[0], kernel_shape[0], stride, padding)
+        out_cols = _out_size(image_shape[1], kernel_shape[1], stride, padding)
+        dY = rng.normal(0.5, 1.0, (out_rows, out_cols, kernel_shape[-1]))  # uncentred: its sum is not 0
+        expected = reference_conv_backward(image, kernels, dY, stride, padding)
+        cases.append((image, kernels, dY, stride, padding, how, expected))
+    return tuple(cases)
+
+
+def _scatter_backward(image, kernels, dY, stride, padding, *, step=None, flip_dx=False, flip_dk=False,
+                      dk_last_only=False, crop=True):
+    """The gradients written as the solution's scatter, with one slip each: what the messages compare with."""
+    import numpy as np
+
+    k_rows, k_cols = kernels.shape[:2]
+    step = stride if step is None else step
+    weights = kernels[::-1, ::-1] if flip_dx else kernels
+    padded = np.pad(image, ((padding, padding), (padding, padding), (0, 0)))
+    d_padded = np.zeros(padded.shape)
+    dK = np.zeros(kernels.shape)
+    for i in range(dY.shape[0]):
+        for j in range(dY.shape[1]):
+            window = padded[i * stride:i * stride + k_rows, j * stride:j * stride + k_cols, :, np.newaxis]
+            dK = window * dY[i, j] if dk_last_only else dK + window * dY[i, j]
+            rows, cols = slice(i * step, i * step + k_rows), slice(j * step, j * step + k_cols)
+            d_padded[rows, cols] += weights @ dY[i, j]
+    if flip_dk:
+        dK = dK[::-1, ::-1]
+    dX = d_padded[padding:padding + image.shape[0], padding:padding + image.shape[1]] if crop else d_padded
+    return dX, dK, dY.sum(axis=(0, 1))
+
+
+_BACKWARD_NAMES = ("dX", "dK", "db")
+
+
+def _backward_parts(raw, label):
+    """The learner's (dX, dK, db) as they returned them, or Incorrect when it is not three things."""
+    import numpy as np
+
+    if raw is None:
+        raise Incorrect(f"{label} returns None: does the function end with `return dX, dK, db`?")
+    if isinstance(raw, np.ndarray) or not isinstance(raw, (tuple, list)):
+        raise Incorrect(f"{label} returns a {type(raw).__name__}; return three arrays, `dX, dK, db`, in that order.")
+    if len(raw) != 3:
+        raise Incorrect(f"{label} returns {len(raw)} values; return three, `dX, dK, db`, in that order.")
+    return raw
+
+
+def _backward_shape_mistake(shapes, image, kernels, padding, expected) -> str | None:
+    """What the shapes of the three returned values say, or None when each has its right shape."""
+    import itertools
+
+    wanted = [e.shape for e in expected]
+    if shapes == wanted:
+        return None
+    for order in itertools.permutations(range(3)):
+        if order != (0, 1, 2) and [wanted[k] for k in order] == shapes:
+            named = ", ".join(_BACKWARD_NAMES[k] for k in order)
+            return (f"the three gradients come in the order {named} (judging by their shapes); return them as "
+                    "`dX, dK, db`: the image's, the kernels', the bias's.")
+    rows, cols, channels = image.shape
+    k_rows, k_cols, _, filters = kernels.shape
+    dX, dK, db = shapes
+    if dX != wanted[0]:
+        if padding and dX == (rows + 2 * padding, cols + 2 * padding, channels):
+            return (f"dX has the shape of the padded image, {dX}: the padding is not part of the input, so the "
+                    f"gradient that falls on it is dropped. Keep the rows and columns of the image itself, "
+                    f"{_many(padding, 'row')} and {_many(padding, 'column')} in from each side.")
+        if dX == (rows, cols):
+            return f"dX has shape {dX}: keep the channel axis, one gradient per pixel and channel, shape {wanted[0]}."
+        return f"dX has shape {dX}; it should have the image's shape, {wanted[0]}."
+    if dK != wanted[1]:
+        if dK == (k_rows, k_cols, filters, channels) and filters != channels:
+            return (f"dK has shape {dK}, its last two axes swapped: it has the kernels' shape, (k, k, in_channels, "
+                    f"filters) = {wanted[1]}.")
+        return f"dK has shape {dK}; it should have the kernels' shape, {wanted[1]}."
+    if db == wanted[2] + (1,) or db == (1,) + wanted[2] or db == ():
+        return f"db has shape {db}; it should be one number per filter, shape {wanted[2]}."
+    if len(db) == 3 and db[-1] == filters:
+        return (f"db has shape {db}, one value per output position and filter: the bias is added at every position, "
+                "so its gradient adds dY up over all the positions, one number per filter.")
+    return f"db has shape {db}; it should be one number per filter, shape {wanted[2]}."
+
+
+def _backward_value_mistakes(got, image, kernels, dY, stride, padding, expected) -> str:
+    """What is wrong with the values of the three gradients (each of the right shape)."""
+    import numpy as np
+
+    dX, dK, db = got
+    channels = image.shape[2]
+    ok = [_close(g, e) for g, e in zip(got, expected)]
+    if not ok[0]:
+        candidates = [
+            (_scatter_backward(image, kernels, dY, stride, padding, flip_dx=True)[0],
+             "dX is what the kernels flipped upside down and left to right would give. Sent back position by "
+             "position, the gradient goes through the weights as the forward pass used them (weight [a, b] to the "
+             "pixel a rows down and b columns across in the window), not flipped; written as a full correlation "
+             "of dY, it is the kernels rotated by 180 degrees, once."),
+        ]
+        if stride > 1:
+            candidates.append((_scatter_backward(image, kernels, dY, stride, padding, step=1)[0],
+                               f"dX puts each output position's gradient at row i and column j; the window of "
+                               f"position (i, j) starts at row i * stride and column j * stride (stride={stride}), "
+                               "and the gradient goes back to that window."))
+        if channels > 1:
+            only_first = np.zeros_like(expected[0])
+            only_first[..., 0] = expected[0][..., 0]
+            candidates.append((only_first, f"only channel 0 of dX is filled; the image has {channels} channels, "
+                                           "and each pixel of each channel gets its own gradient."))
+        for values, mistake in candidates:
+            if _close(dX, values):
+                return mistake
+        if padding:
+            shifted = _scatter_backward(image, kernels, dY, stride, padding, crop=False)[0][:image.shape[0],
+                                                                                            :image.shape[1]]
+            if _close(dX, shifted):
+                return ("dX is cut from the top-left corner of the padded image's gradient; the image starts "
+                        f"{_many(padding, 'row')} down and {_many(padding, 'column')} across, after the padding.")
+        return ("dX gives wrong values: each pixel's gradient adds up, over every output position whose window "
+                "covers it and every filter, dY there times the weight that multiplied the pixel.")
+    if not ok[1]:
+        for values, mistake in (
+            (_scatter_backward(image, kernels, dY, stride, padding, flip_dk=True)[1],
+             "dK is flipped upside down and left to right: weight [a, b] multiplied the pixel a rows down and b "
+             "columns across in each window, so its gradient pairs dY with those pixels, without flipping."),
+            (_scatter_backward(image, kernels, dY, stride, padding, dk_last_only=True)[1],
+             "dK holds the last output position's contribution only: each weight is used at every position, so "
+             "its gradient adds up the contributions of all of them (+=, not =)."),
+            (expected[1] / (dY.shape[0] * dY.shape[1]),
+             "dK is divided by the number of output positions: the forward pass adds the products up, so the "
+             "gradient is their sum, not their mean."),
+        ):
+            if _close(dK, values):
+                return mistake
+        return ("dK gives wrong values: each weight's gradient adds up, over every output position, dY there times "
+                "the pixel of the padded image that the weight multiplied.")
+    if _close(db, expected[2] / (dY.shape[0] * dY.shape[1])):
+        return ("db is divided by the number of output positions: the bias is added at every position, so its "
+                "gradient is the sum of dY over the positions, not the mean.")
+    if _close(db, dY[0, 0]) or _close(db, dY[-1, -1]):
+        return ("db is dY at one output position; the bias is added at every position, so its gradient adds dY "
+                "up over all of them.")
+    return "db gives wrong values: each filter's bias gradient adds up dY over every output position of its map."
+
+
+@EXERCISES.exercise(
+    "conv_backward",
+    title="The backward pass of a convolutional layer: gradients of the input, the kernels and the bias",
+    hints=(
+        "Go through the forward pass position by position. Output `[i, j, f]` used the window of the padded "
+        "image that starts at row `i * stride` and column `j * stride`, filter `f`'s kernel and `bias[f]`; "
+        "`dY[i, j, f]` says how much the loss changes with it. Each thing that was used gets `dY[i, j, f]` times "
+        "what it was multiplied by, added up (`+=`) over all the positions.",
+        "Start from zeros: `dK` of the kernels' shape and a gradient of the *padded* image's shape. At each "
+        "position `(i, j)`, `dK` gains the window times `dY[i, j]` (a new last axis on the window makes one "
+        "kernel per filter), and the padded gradient's window gains `kernels @ dY[i, j]`. `db` is `dY` summed "
+        "over the rows and columns. At the end, cut the padding off the padded gradient.",
+        "Check it on a case you can work out by hand: a 2 x 2 image of ones with one channel, a kernel of ones "
+        "(2, 2, 1, 1), stride 1, padding 0 and dY = [[[1.0]]] give dX of ones, dK of ones and db = [1.0]. "
+        "With padding 1 the output is 3 x 3; with dY all ones, each pixel is covered by 4 windows, so dX is 4 "
+        "everywhere. Then compare with `jax.grad` of `sum(conv_layer(...) * dY)`.",
+    ),
+)
+def conv_backward(backward):
+    import sys
+
+    import numpy as np
+
+    from mlkit.course.checks.withheld import withheld
+
+    name = "conv_backward"
+    _expect_function(backward, name)
+    if backward is reference_conv_backward:
+        raise Incorrect(f"`{name}` is the check's own reference; the exercise asks you to write the backward pass "
+                        "with NumPy.")
+    for image, kernels, dY, stride, padding, how, expected in _backward_cases():
+        (rows, cols, channels), (k, _, _, filters) = image.shape, kernels.shape
+        label = (f"`{name}` for a {rows} x {cols} image of {_many(channels, 'channel')}, {filters} filters of "
+                 f"{k} x {k}, stride {stride} and padding {padding}")
+        args = (image.copy(), kernels.copy(), dY.copy())
+        with withheld(sys.modules[__name__], ["reference_conv_backward"], exercise=name, alias="computer_vision"):
+            if how == "defaults":
+                raw = call_learner(backward, *args)
+            elif how == "positional":
+                raw = call_learner(backward, *args, stride, padding)
+            else:
+                raw = call_learner(backward, *args, stride=stride, padding=padding)
+        if raw is Ellipsis or (isinstance(raw, (tuple, list)) and any(part is Ellipsis for part in raw)):
+            raise NotAttempted("your function still returns `...`; replace it with your answer.")
+        parts = _backward_parts(raw, label)
+        for part, what in zip(parts, _BACKWARD_NAMES):
+            refuse_non_numbers(part, name=f"{what} of {label}", what="numbers")
+        try:
+            shapes = [tuple(np.shape(part)) for part in parts]
+        except (TypeError, ValueError):
+            raise Incorrect(f"{label} returns ragged lists; return three arrays, `dX, dK, db`.") from None
+        mistake = _backward_shape_mistake(shapes, image, kernels, padding, expected)
+        if mistake is not None:
+            raise Incorrect(f"{label}: {mistake}")
+        got = [returned_array(part, name=f"{what} of {label}", shape=e.shape, holding="numbers")
+               for part, what, e in zip(parts, _BACKWARD_NAMES, expected)]
+        if not all(np.isfinite(g).all() for g in got):
+            raise Incorrect(f"{label} contains NaN or infinite values; every gradient is a finite sum of products.")
+        if all(_close(g, e) for g, e in zip(got, expected)):
+            continue
+        for g, e, what in zip(got, expected, _BACKWARD_NAMES):
+            refuse_rounded(g, e, name=what)
+        raise Incorrect(f"{label}: {_backward_value_mistakes(got, image, kernels, dY, stride, padding, expected)}")
+    return ("right for one and three channels, several filters, strides 1 to 3 and paddings 0 to 2: this is what "
+            "backpropagation computes for a `Conv2D` layer. dX is the transposed convolution of dY with the kernels.")
+
+
+def _backward_of(**slips):
+    """A learner's conv_backward with one slip (see :func:`_scatter_backward`), or a variant of what it returns."""
+    order = slips.pop("order", (0, 1, 2))
+    db_not_summed = slips.pop("db_not_summed", False)
+    channel_0_only = slips.pop("channel_0_only", False)
+    dk_transposed = slips.pop("dk_transposed", False)
+
+    def learner(image, kernels, dY, stride=1, padding=0):
+        import numpy as np
+
+        dX, dK, db = _scatter_backward(np.asarray(image, dtype=float), np.asarray(kernels, dtype=float),
+                                       np.asarray(dY, dtype=float), stride, padding, **slips)
+        if db_not_summed:
+            db = np.asarray(dY, dtype=float)
+        if channel_0_only:
+            dX = dX.copy()
+            dX[..., 1:] = 0.0
+        if dk_transposed:
+            dK = dK.transpose(0, 1, 3, 2)
+        parts = (dX, dK, db)
+        return tuple(parts[k] for k in order)
+
+    return learner
+
+
+@conv_backward.wrong_answer
+def conv_backward_padding_not_cropped():
+    return Answer.of(_backward_of(crop=False))
+
+
+@conv_backward.wrong_answer
+def conv_backward_kernel_flipped_for_dx():
+    return Answer.of(_backward_of(flip_dx=True))
+
+
+@conv_backward.wrong_answer
+def conv_backward_kernel_flipped_for_dk():
+    return Answer.of(_backward_of(flip_dk=True))
+
+
+@conv_backward.wrong_answer
+def conv_backward_stride_ignored_in_the_scatter():
+    return Answer.of(_backward_of(step=1))
+
+
+@conv_backward.wrong_answer
+def conv_backward_db_not_summed():
+    return Answer.of(_backward_of(db_not_summed=True))
+
+
+@conv_backward.wrong_answer
+def conv_backward_dk_last_position_only():
+    return Answer.of(_backward_of(dk_last_only=True))
+
+
+@conv_backward.wrong_answer
+def conv_backward_dx_channel_0_only():
+    return Answer.of(_backward_of(channel_0_only=True))
+
+
+@conv_backward.wrong_answer
+def conv_backward_gradients_swapped():
+    return Answer.of(_backward_of(order=(1, 0, 2)))
+
+
+@conv_backward.wrong_answer
+def conv_backward_dk_axes_swapped():
+    return Answer.of(_backward_of(dk_transposed=True))
+
+
+@conv_backward.wrong_answer
+def conv_backward_the_reference():
+    return Answer.of(reference_conv_backward)
+
+
 # --- 6. a judgement ------------------------------------------------------------------------
 # The id "judgement" (one camera moved once, another set of options) is retired: see RETIRED in core.py.
 
@@ -1081,9 +1329,9 @@ CAMERA_FEEDBACK = {
     "B": "cropping the photos back to the old view works when a camera moved once and stays there: one "
     "measured correction, no retraining. Here the cameras are re-hung after every cleaning, each differently, "
     "so the offset measured once is wrong by the next week.",
-    "C": "shifting the test photos as well measures the model on photos nobody will send it. A shifted test "
-    "set is a useful stress test reported beside the untouched score, never in its place; and it fixes "
-    "nothing in the model.",
+    "C": "shifting the test photos judges the model on shifted photos, a useful stress test reported beside the "
+    "untouched score, but it changes only the measurement: the model still fails on them, and nothing in it is "
+    "fixed.",
     "E": "retraining on photos from the cameras as they hang now is right when they will stay there and you can "
     "label enough such photos; here the positions change again at the next cleaning, and the new model would "
     "be tied to today's positions.",
