@@ -411,10 +411,22 @@ def test_a_layer_that_raises_or_is_not_a_function_is_reported():
 
 
 def _jax_layer(image, kernels, bias, stride, padding):
-    """The layer in jax.numpy, for answers that differentiate it with jax.grad."""
+    """The layer in jax.numpy, written as a learner would, for answers that differentiate it with jax.grad.
+
+    Not the check's ``_backward_forward``: the check withholds it while the learner's code runs.
+    """
     import jax.numpy as jnp
 
-    return unit._backward_forward(jnp, image, kernels, bias, stride, padding)
+    k_rows, k_cols = kernels.shape[:2]
+    padded = jnp.pad(image, ((padding, padding), (padding, padding), (0, 0)))
+    out_rows = (padded.shape[0] - k_rows) // stride + 1
+    out_cols = (padded.shape[1] - k_cols) // stride + 1
+    rows = []
+    for i in range(out_rows):
+        row = [jnp.einsum("abc,abcf->f", padded[i * stride:i * stride + k_rows, j * stride:j * stride + k_cols],
+                          kernels) for j in range(out_cols)]
+        rows.append(jnp.stack(row))
+    return jnp.stack(rows) + bias
 
 
 # --- the layer's shape messages name a cause only when the values agree ----------------------
@@ -481,14 +493,14 @@ def _backward_solution(image, kernels, dY, stride=1, padding=0):
 def _backward_one_value_at_a_time(image, kernels, dY, stride=1, padding=0):
     """Every gradient value as its own sum, from the index arithmetic of the forward pass; no padded array."""
     rows, cols, channels = image.shape
-    k, _, _, filters = kernels.shape
+    k_rows, k_cols, _, filters = kernels.shape
     dX, dK, db = np.zeros(image.shape), np.zeros(kernels.shape), np.zeros(filters)
     for i in range(dY.shape[0]):
         for j in range(dY.shape[1]):
             for f in range(filters):
                 db[f] += dY[i, j, f]
-                for a in range(k):
-                    for b in range(k):
+                for a in range(k_rows):
+                    for b in range(k_cols):
                         r, c = i * stride + a - padding, j * stride + b - padding
                         if 0 <= r < rows and 0 <= c < cols:
                             for ch in range(channels):
@@ -499,19 +511,19 @@ def _backward_one_value_at_a_time(image, kernels, dY, stride=1, padding=0):
 
 def _backward_as_full_correlation(image, kernels, dY, stride=1, padding=0):
     """dX as a full correlation of the dilated dY with the rotated kernels (a transposed convolution); dK by einsum."""
-    k = kernels.shape[0]
+    k_rows, k_cols = kernels.shape[:2]
     out_rows, out_cols, filters = dY.shape
     dilated = np.zeros(((out_rows - 1) * stride + 1, (out_cols - 1) * stride + 1, filters))
     dilated[::stride, ::stride] = dY
-    full = np.pad(dilated, ((k - 1, k - 1), (k - 1, k - 1), (0, 0)))
-    rotated = kernels[::-1, ::-1].transpose(0, 1, 3, 2)  # (k, k, filters, channels)
+    full = np.pad(dilated, ((k_rows - 1, k_rows - 1), (k_cols - 1, k_cols - 1), (0, 0)))
+    rotated = kernels[::-1, ::-1].transpose(0, 1, 3, 2)  # (k_rows, k_cols, filters, channels)
     d_padded = vision.correlate_channels(full, rotated)
     padded_shape = (image.shape[0] + 2 * padding, image.shape[1] + 2 * padding)
     grown = np.zeros((*padded_shape, image.shape[2]))
     grown[:d_padded.shape[0], :d_padded.shape[1]] = d_padded[:padded_shape[0], :padded_shape[1]]
     dX = grown[padding:padding + image.shape[0], padding:padding + image.shape[1]]
     padded = np.pad(image, ((padding, padding), (padding, padding), (0, 0)))
-    windows = np.lib.stride_tricks.sliding_window_view(padded, (k, k), axis=(0, 1))[::stride, ::stride]
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (k_rows, k_cols), axis=(0, 1))[::stride, ::stride]
     dK = np.einsum("ijcab,ijf->abcf", windows[:out_rows, :out_cols], dY)
     return dX, dK, dY.sum(axis=(0, 1))
 
@@ -549,6 +561,40 @@ def test_the_backward_cases_cover_uneven_strides_paddings_and_channels():
     assert any(uneven)
     uncovered = [np.sum(dX == 0) for *_, (dX, _, _) in cases]  # pixels no window used: a gradient of 0
     assert any(uncovered)
+    assert any(kernels.shape[0] != kernels.shape[1] for _, kernels, *_ in cases)
+    # the non-square kernel comes last: an answer that fails only there passed every square one
+    assert all(kernels.shape[0] == kernels.shape[1] for _, kernels, *_ in cases[:-1])
+
+
+def _backward_square_kernels_only(image, kernels, dY, stride=1, padding=0):
+    """The solution with `k = kernels.shape[0]` for both sides of every window (found in review)."""
+    k = kernels.shape[0]
+    padded = np.pad(image, ((padding, padding), (padding, padding), (0, 0)))
+    d_padded = np.zeros(padded.shape)
+    dK = np.zeros(kernels.shape)
+    for i in range(dY.shape[0]):
+        for j in range(dY.shape[1]):
+            dK += padded[i * stride:i * stride + k, j * stride:j * stride + k, :, np.newaxis] * dY[i, j]
+            d_padded[i * stride:i * stride + k, j * stride:j * stride + k] += kernels @ dY[i, j]
+    dX = d_padded[padding:padding + image.shape[0], padding:padding + image.shape[1]]
+    return dX, dK, dY.sum(axis=(0, 1))
+
+
+def test_a_backward_pass_for_square_kernels_only_is_refused_with_its_property():
+    outcome = EX.conv_backward.evaluate(_backward_square_kernels_only)
+    assert outcome.status == "incorrect", outcome.message
+    assert "2 x 3" in outcome.message and "need not be square" in outcome.message, outcome.message
+
+
+@pytest.mark.parametrize("peek", [
+    lambda image, kernels, dY, stride=1, padding=0: unit._scatter_backward(image, kernels, dY, stride, padding),
+    lambda image, kernels, dY, stride=1, padding=0: next(
+        case[-1] for case in unit._backward_cases() if np.array_equal(case[0], image)),
+], ids=["the check's scatter", "the check's cases"])
+def test_the_checks_own_answers_are_withheld_while_the_learners_code_runs(peek):
+    outcome = EX.conv_backward.evaluate(peek)
+    assert outcome.status == "incorrect" and "is withheld" in outcome.message, outcome.message
+    assert callable(unit._scatter_backward) and unit._backward_cases()  # put back afterwards
 
 
 def test_the_backward_solution_passes_and_the_stub_is_not_attempted():
@@ -585,6 +631,9 @@ def test_a_right_backward_pass_written_another_way_is_accepted(backward):
     ("conv_backward_gradients_swapped", "return them as `dX, dK, db`"),
     ("conv_backward_dk_axes_swapped", "last two axes swapped"),
     ("conv_backward_the_reference", "check's own reference"),
+    ("conv_backward_square_kernels_only", "need not be square"),
+    ("conv_backward_the_checks_scatter", "computer_vision._scatter_backward` is withheld"),
+    ("conv_backward_grad_of_the_checks_forward_pass", "computer_vision._backward_forward` is withheld"),
 ])
 def test_each_wrong_backward_pass_gets_a_message_naming_its_mistake(wrong, words):
     outcome = _wrong_outcome(EX.conv_backward, wrong)

@@ -86,3 +86,23 @@ def test_the_maps_move_with_the_digit_and_pooling_absorbs_part_of_it(cells):
     unchanged = float(re.search(r"2x2 pooled maps: ([\d.]+) of the values unchanged", out).group(1))
     assert 0 < unchanged < 1
     assert "unchanged for 8 of the 8 filters" in out
+
+
+def test_the_section_8_helpers_feed_the_network_its_own_input_scale(cells):
+    helpers = next(_text(c) for c in cells if c.get("id") == "rf-4")
+    assert "def filter_maps(image)" in helpers and "def pooled_maps(image)" in helpers
+    assert "image[:, :, np.newaxis] / 16, conv_weights" in helpers  # the network reads grey levels / 16
+    assert "return filter_maps(image)" in helpers  # the pooled maps are built on the same maps
+
+
+def test_the_global_max_claim_is_given_for_this_digit_and_counted_over_validation_digits(cells):
+    out = _outputs(cells, "eq-2")
+    counts = re.search(r"keeping all 8 largest values: (\d+) of (\d+); "
+                       r"of the (\d+) with no ink in the last column, (\d+)", out)
+    kept, total, blank, blank_kept = map(int, counts.groups())
+    assert blank_kept < blank <= total and kept < total  # an empty last column is not enough
+    prose = next(_text(c) for c in cells if c["cell_type"] == "markdown" and "equivariant, not invariant" in _text(c))
+    assert "since\nno stroke of the digit left the image" not in prose
+    assert f"{kept} of the {total} validation digits keep all 8" in prose
+    assert f"of the {blank} with no\nink in the last column only {blank_kept} do" in prose
+    assert "neither border column" in prose

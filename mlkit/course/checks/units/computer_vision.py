@@ -971,17 +971,19 @@ def gradient_of_the_first_image_only():
 
 
 BACKWARD_CASES = (
-    # image (rows, cols, channels), kernels (k, k, channels, filters), stride, padding, how the check calls:
+    # image (rows, cols, channels), kernels (k_rows, k_cols, channels, filters), stride, padding, how the check calls:
     # "defaults" leaves stride and padding out, "positional" passes them by position, "keywords" by name.
     ((7, 10, 3), (3, 3, 3, 4), 1, 0, "defaults"),
     ((10, 6, 1), (2, 2, 1, 2), 3, 1, "positional"),
     ((8, 11, 3), (3, 3, 3, 2), 2, 2, "keywords"),
     ((6, 5, 3), (2, 2, 3, 3), 1, 1, "keywords"),
     ((11, 7, 3), (4, 4, 3, 3), 3, 0, "positional"),
+    ((9, 7, 3), (2, 3, 3, 2), 2, 1, "keywords"),  # last: a function that fails only here assumed square kernels
 )
 """The layers whose backward pass the check tries: non-square images, one and three channels, several
-filters, paddings 0 to 2, strides 1 to 3 that leave part of the padded image outside every window
-(so some pixels get no gradient at all); every output has more rows than columns or the other way round."""
+filters, square and non-square kernels, paddings 0 to 2, strides 1 to 3 that leave part of the padded image
+outside every window (so some pixels get no gradient at all); every output has more rows than columns or the
+other way round."""
 
 
 def _backward_forward(xp, image, kernels, bias, stride, padding):
@@ -1004,7 +1006,7 @@ def reference_conv_backward(image, kernels, dY, stride=1, padding=0):
 
     Computed by ``jax.grad`` (in float64, compiled once per case with ``jax.jit``) of a forward pass written another way than the solution's
     loops (:func:`_backward_forward`), so it shares no slip with a learner's scatter. Layouts are
-    Keras's: ``image`` (rows, cols, channels), ``kernels`` (k, k, channels, filters), ``dY``
+    Keras's: ``image`` (rows, cols, channels), ``kernels`` (k_rows, k_cols, channels, filters), ``dY``
     (out_rows, out_cols, filters); dX, dK and db have the shapes of the image, the kernels and the bias.
     """
     import jax
@@ -1042,11 +1044,16 @@ def _backward_cases():
 
 
 def _scatter_backward(image, kernels, dY, stride, padding, *, step=None, flip_dx=False, flip_dk=False,
-                      dk_last_only=False, crop=True):
-    """The gradients written as the solution's scatter, with one slip each: what the messages compare with."""
+                      dk_last_only=False, crop=True, square=False):
+    """The gradients written as the solution's scatter, with one slip each: what the messages compare with.
+
+    Withheld while the learner's code runs (:func:`conv_backward`): without its slips it is a whole answer.
+    """
     import numpy as np
 
     k_rows, k_cols = kernels.shape[:2]
+    if square:  # the slip of `k = kernels.shape[0]`: every window k_rows wide as well
+        k_cols = k_rows
     step = stride if step is None else step
     weights = kernels[::-1, ::-1] if flip_dx else kernels
     padded = np.pad(image, ((padding, padding), (padding, padding), (0, 0)))
@@ -1105,8 +1112,8 @@ def _backward_shape_mistake(shapes, image, kernels, padding, expected) -> str | 
         return f"dX has shape {dX}; it should have the image's shape, {wanted[0]}."
     if dK != wanted[1]:
         if dK == (k_rows, k_cols, filters, channels) and filters != channels:
-            return (f"dK has shape {dK}, its last two axes swapped: it has the kernels' shape, (k, k, in_channels, "
-                    f"filters) = {wanted[1]}.")
+            return (f"dK has shape {dK}, its last two axes swapped: it has the kernels' shape, (k_rows, k_cols, "
+                    f"in_channels, filters) = {wanted[1]}.")
         return f"dK has shape {dK}; it should have the kernels' shape, {wanted[1]}."
     if db == wanted[2] + (1,) or db == (1,) + wanted[2] or db == ():
         return f"db has shape {db}; it should be one number per filter, shape {wanted[2]}."
@@ -1207,18 +1214,27 @@ def conv_backward(backward):
     if backward is reference_conv_backward:
         raise Incorrect(f"`{name}` is the check's own reference; the exercise asks you to write the backward pass "
                         "with NumPy.")
+    square_passed = False  # the function has given the right gradients for every square kernel so far
     for image, kernels, dY, stride, padding, how, expected in _backward_cases():
-        (rows, cols, channels), (k, _, _, filters) = image.shape, kernels.shape
+        (rows, cols, channels), (k_rows, k_cols, _, filters) = image.shape, kernels.shape
         label = (f"`{name}` for a {rows} x {cols} image of {_many(channels, 'channel')}, {filters} filters of "
-                 f"{k} x {k}, stride {stride} and padding {padding}")
+                 f"{k_rows} x {k_cols}, stride {stride} and padding {padding}")
         args = (image.copy(), kernels.copy(), dY.copy())
-        with withheld(sys.modules[__name__], ["reference_conv_backward"], exercise=name, alias="computer_vision"):
-            if how == "defaults":
-                raw = call_learner(backward, *args)
-            elif how == "positional":
-                raw = call_learner(backward, *args, stride, padding)
-            else:
-                raw = call_learner(backward, *args, stride=stride, padding=padding)
+        try:
+            with withheld(sys.modules[__name__], _BACKWARD_WITHHELD, exercise=name, alias="computer_vision"):
+                if how == "defaults":
+                    raw = call_learner(backward, *args)
+                elif how == "positional":
+                    raw = call_learner(backward, *args, stride, padding)
+                else:
+                    raw = call_learner(backward, *args, stride=stride, padding=padding)
+        except LearnerCodeError as error:
+            if square_passed and k_rows != k_cols:
+                raise Incorrect(f"{label}: your function gives the right gradients for every square kernel the "
+                                f"check tried, but for these {k_rows} x {k_cols} kernels it raises {error}. Kernels "
+                                "need not be square: a window is `k_rows` rows tall and `k_cols` columns wide, "
+                                "`k_rows, k_cols = kernels.shape[:2]`.") from None
+            raise
         if raw is Ellipsis or (isinstance(raw, (tuple, list)) and any(part is Ellipsis for part in raw)):
             raise NotAttempted("your function still returns `...`; replace it with your answer.")
         parts = _backward_parts(raw, label)
@@ -1236,12 +1252,20 @@ def conv_backward(backward):
         if not all(np.isfinite(g).all() for g in got):
             raise Incorrect(f"{label} contains NaN or infinite values; every gradient is a finite sum of products.")
         if all(_close(g, e) for g, e in zip(got, expected)):
+            square_passed = square_passed or k_rows == k_cols
             continue
         for g, e, what in zip(got, expected, _BACKWARD_NAMES):
             refuse_rounded(g, e, name=what)
         raise Incorrect(f"{label}: {_backward_value_mistakes(got, image, kernels, dY, stride, padding, expected)}")
-    return ("right for one and three channels, several filters, strides 1 to 3 and paddings 0 to 2: this is what "
-            "backpropagation computes for a `Conv2D` layer. dX is the transposed convolution of dY with the kernels.")
+    return ("right for one and three channels, several filters, square and non-square kernels, strides 1 to 3 and "
+            "paddings 0 to 2: this is what backpropagation computes for a `Conv2D` layer. dX is the transposed "
+            "convolution of dY with the kernels.")
+
+
+_BACKWARD_WITHHELD = ("reference_conv_backward", "_backward_forward", "_scatter_backward", "_backward_cases")
+"""What :func:`conv_backward` withholds while the learner's function runs: the check's reference, the forward pass
+it differentiates, the scatter its messages compare with (a whole answer without its slips), and its cases with
+their expected gradients."""
 
 
 def _backward_of(**slips):
@@ -1251,11 +1275,13 @@ def _backward_of(**slips):
     channel_0_only = slips.pop("channel_0_only", False)
     dk_transposed = slips.pop("dk_transposed", False)
 
+    scatter = _scatter_backward  # bound now, when the answer is built: the check withholds the module's name
+
     def learner(image, kernels, dY, stride=1, padding=0):
         import numpy as np
 
-        dX, dK, db = _scatter_backward(np.asarray(image, dtype=float), np.asarray(kernels, dtype=float),
-                                       np.asarray(dY, dtype=float), stride, padding, **slips)
+        dX, dK, db = scatter(np.asarray(image, dtype=float), np.asarray(kernels, dtype=float),
+                             np.asarray(dY, dtype=float), stride, padding, **slips)
         if db_not_summed:
             db = np.asarray(dY, dtype=float)
         if channel_0_only:
@@ -1317,6 +1343,38 @@ def conv_backward_dk_axes_swapped():
 @conv_backward.wrong_answer
 def conv_backward_the_reference():
     return Answer.of(reference_conv_backward)
+
+
+@conv_backward.wrong_answer
+def conv_backward_square_kernels_only():
+    """`k = kernels.shape[0]` for both sides of every window: right for square kernels, an error for others."""
+    return Answer.of(_backward_of(square=True))
+
+
+@conv_backward.wrong_answer
+def conv_backward_the_checks_scatter():
+    """The check's own scatter, called through the module: withheld while the learner's code runs."""
+    def learner(image, kernels, dY, stride=1, padding=0):
+        return _scatter_backward(image, kernels, dY, stride, padding)
+
+    return Answer.of(learner)
+
+
+@conv_backward.wrong_answer
+def conv_backward_grad_of_the_checks_forward_pass():
+    """``jax.grad`` of the check's own forward pass, called through the module: withheld as well."""
+    def learner(image, kernels, dY, stride=1, padding=0):
+        import jax
+        import jax.numpy as jnp
+
+        def loss(x, k, b):
+            return jnp.sum(_backward_forward(jnp, x, k, b, stride, padding) * dY)
+
+        return jax.grad(loss, argnums=(0, 1, 2))(jnp.asarray(image, dtype=jnp.float32),
+                                                 jnp.asarray(kernels, dtype=jnp.float32),
+                                                 jnp.zeros(kernels.shape[-1], dtype=jnp.float32))
+
+    return Answer.of(learner)
 
 
 # --- 6. a judgement ------------------------------------------------------------------------
