@@ -193,7 +193,10 @@ def test_bwrap_command_shows_little_and_binds_nothing_writable_from_the_host(tmp
     assert "--unshare-all" in cmd and "--unshare-user" in cmd and "--die-with-parent" in cmd and "--cap-drop ALL" in text
     assert "--ro-bind / /" not in text and "--tmpfs / " in text and text.index("--tmpfs / ") < text.index("--ro-bind /usr")
     assert str(subs) not in text  # never shown, so nothing to hide
-    assert f"--tmpfs {ROOT / 'solutions'}" in text
+    # The kit's checkout is never shown, only its package (and the venv): its solutions, and any gradebook or
+    # roster an instructor keeps beside them, are out of sight without being hidden one by one.
+    assert f"--ro-bind {ROOT} {ROOT} " not in text and f"--ro-bind {ROOT / 'mlkit'} {ROOT / 'mlkit'}" in text
+    assert str(ROOT / "solutions") not in text and str(ROOT / "README.md") not in text
     assert f"--ro-bind {work} {work}" in text and f"--size {100 * 1024 * 1024} --tmpfs {work / 'scratch'}" in text
     assert "--bind" not in cmd and text.endswith("--remount-ro / --chdir " + str(work) + " -- python -c pass")
 

@@ -135,7 +135,7 @@ def test_only_the_system_python_and_the_kit_are_visible(tmp_path, monkeypatch):
     monkeypatch.setattr(sandbox, "needed_paths", lambda: [*real, kit.resolve()])
     paths = ["/home", "/root", "/run", "/var", "/srv", "/mnt", "/opt", "/sys", "/tmp", "/etc", str(tmp_path),
              str(other), str(kit / "solutions"), str(kit / "submissions"), str(kit / "results"), str(kit),
-             *(str(ROOT / name) for name in sandbox.KIT_HIDDEN)]
+             *(str(ROOT / name) for name in sandbox.KIT_HIDDEN), str(ROOT)]
     hidden = [kit / "submissions", kit / "results", kit / "solutions"]  # not the kit's own solutions/
     seen = inside(tmp_path, LISTING % {"paths": paths}, hidden=hidden)
     for absent in ("/home", "/run", "/var", "/srv", "/mnt", "/sys", str(other)):
@@ -150,6 +150,11 @@ def test_only_the_system_python_and_the_kit_are_visible(tmp_path, monkeypatch):
         assert seen[str(kit / covered)] == [], covered
     for name in sandbox.KIT_HIDDEN:  # hidden although the caller did not ask
         assert seen[str(ROOT / name)] in ([], "absent"), name
+    # Of the kit's own checkout only the package, its install metadata and a venv inside it are there:
+    # no README, notebooks, tests, nor anything an instructor keeps beside them.
+    shown_of_root = {p.relative_to(ROOT).parts[0] for p in real if p.is_relative_to(ROOT) and p != ROOT}
+    assert set(seen[str(ROOT)]) <= shown_of_root | {"mlkit"}, seen[str(ROOT)]
+    assert "README.md" not in seen[str(ROOT)] and "tests" not in seen[str(ROOT)]
     assert "mlkit" in seen[str(kit)]
 
 

@@ -22,10 +22,13 @@
    earlier answer, and answers read before a crash or a time-out are kept (the
    answers due at the same point are read by one cell, each into its own file);
 4. kills the kernel and every process left behind;
-5. checks each answer in a forked child of its own, one at a time, with a time
-   limit, in a new process namespace where it can be made: the answer is
-   unpickled only there, the child's only output is a small JSON object that is
-   validated here, and every process the child left is killed before the next;
+5. checks each answer in a forked child of its own (the judge), one at a time,
+   with a time limit, in a new process namespace where it can be made: the
+   judge's only output is a small JSON object that is validated here, and every
+   process it left is killed before the next. The judge never runs the
+   learner's code: its own child (the worker) unpickles the answer and runs the
+   learner's functions when the check calls them, and sends back data only
+   (:mod:`mlkit.grading.isolation`);
 6. writes one JSON line with the outcome, authenticated by an HMAC with the
    grader's key, on the standard output it was started with (the kernel gets
    ``/dev/null`` instead), so nothing written from inside can pass for it, and
@@ -950,21 +953,45 @@ def _limit_forks() -> None:
 
 
 def _child(exercise, tag: str, data: bytes, write_end: int) -> None:
-    """Load and check one answer, writing one JSON object to ``write_end``. Runs in the child only."""
+    """Check one answer, writing one JSON object to ``write_end``. Runs in the check child (the judge) only.
+
+    The judge never loads the answer's bytes itself: a worker process of its own does, and runs
+    the learner's code whenever the check asks for it (see :mod:`mlkit.grading.isolation`); the
+    judge sees data and handles only, so nothing the learner wrote runs where the verdict is made.
+    """
     _confine()
     from mlkit.course.checks.core import describe_exception
+    from mlkit.course.checks.plain import Refused
+    from mlkit.grading import isolation
 
+    link = None
     try:
         if tag != "P":
             raise ValueError("no answer")
-        import cloudpickle
-
-        args, kwargs = cloudpickle.loads(data)
+        judge_end, worker_end = isolation.pair()
+        worker = os.fork()
+        if worker == 0:  # the worker: the only place where the learner's objects exist
+            try:  # it inherits the judge's confinement: it can signal no process but the judge
+                os.close(write_end)
+                judge_end.close()
+                isolation.serve(worker_end, data)
+            finally:
+                os._exit(0)
+        worker_end.close()
         del data
-        outcome = exercise.evaluate(*args, **kwargs)
-        payload = {"status": outcome.status, "message": outcome.message}
+        link = isolation.Link(judge_end)
+        try:
+            args, kwargs = link.answer()
+        except Refused as refused:
+            text = str(refused)
+            payload = {"status": "incorrect", "message": text[:1].upper() + text[1:]}
+        else:
+            outcome = exercise.evaluate(*args, **kwargs)
+            payload = {"status": outcome.status, "message": outcome.message}
     except BaseException as error:
         payload = {"status": "error", "message": f"the grader could not read your answer ({describe_exception(error)})"}
+    if link is not None:  # the worker exits when its end closes; the runner kills whatever is left
+        link.sock.close()
     out = json.dumps(payload).encode()
     while out:
         out = out[os.write(write_end, out) :]

@@ -306,12 +306,18 @@ def _is_within(path: Path, folder: Path) -> bool:
 
 
 def needed_paths() -> list[Path]:
-    """Folders the sandbox must show read-only: Python, the venv, the kit's code and its dependencies."""
+    """Folders the sandbox must show read-only: Python, the venv, the kit's package and its dependencies.
+
+    Of the kit's checkout only the package folder (``mlkit/``) and its install metadata are shown,
+    never the checkout itself: gradebooks, rosters, logs or notebooks an instructor keeps there
+    stay out of a submission's reach.
+    """
     import sysconfig
 
     from mlkit.paths import package_dir
 
-    found = {Path(sys.prefix), Path(sys.base_prefix), package_dir().parent}
+    found = {Path(sys.prefix), Path(sys.base_prefix), package_dir()}
+    found.update(package_dir().parent.glob("*.egg-info"))
     try:
         found.add(Path(sys.executable).resolve().parent)
     except OSError:  # a link into a folder this user cannot search: the other paths show Python

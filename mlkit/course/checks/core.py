@@ -120,6 +120,23 @@ def call_learner(function: Callable, *args, **kwargs):
         raise LearnerCodeError(error) from error
 
 
+def beside_learner(function: Callable, *args, **kwargs):
+    """Run the check's own ``function`` on the learner's objects, where the learner's code runs.
+
+    In a notebook or a test this is a plain call. When the grader checks a handed-in notebook, the
+    learner's functions and objects live in a process of their own and the check holds handles
+    on them (:mod:`mlkit.grading.isolation`); ``function`` (the check's code, such as a call of
+    ``jax.grad`` on the learner's loss, which must trace the learner's code itself) is then sent
+    to run beside them, and what it returns comes back as data. Exceptions come back by name.
+    """
+    from mlkit.course.checks.plain import _is_grader_handle
+
+    for value in (*args, *kwargs.values()):
+        if _is_grader_handle(type(value)):
+            return value._mlkit_run_beside(function, args, kwargs)
+    return function(*args, **kwargs)
+
+
 # --- outcomes ----------------------------------------------------------------------
 
 

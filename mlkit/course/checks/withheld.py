@@ -40,7 +40,8 @@ mlkit.course.checks.withheld.Withheld: this exercise asks you to write `twice` y
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+import sys
+from contextlib import ExitStack, contextmanager
 from types import ModuleType
 from typing import Callable, Iterable, Iterator
 
@@ -50,6 +51,33 @@ from mlkit.errors import InputError
 
 class Withheld(Incorrect):
     """Raised by a stand-in: the learner's code called a kit function the exercise asks them to write."""
+
+
+_ACTIVE: list[tuple[str, tuple[str, ...], str, str]] = []
+
+
+def active() -> list[tuple[str, tuple[str, ...], str, str]]:
+    """The withholdings in force now, as ``(module name, names, exercise, alias)``, outermost first.
+
+    The grader's judge sends them with each call of the learner's code to the process that runs
+    it (:mod:`mlkit.grading.isolation`), which withholds the same functions there (:func:`replay`).
+    """
+    return list(_ACTIVE)
+
+
+@contextmanager
+def replay(entries: Iterable[tuple[str, tuple[str, ...], str, str]]) -> Iterator[None]:
+    """Withhold again, in this process, what :func:`active` gave in another one.
+
+    Only modules this process has already imported are touched (a module it never imported
+    cannot have been called); nothing is imported by name.
+    """
+    with ExitStack() as stack:
+        for module_name, names, exercise, alias in entries:
+            module = sys.modules.get(module_name)
+            if isinstance(module, ModuleType) and all(hasattr(module, name) for name in names):
+                stack.enter_context(withheld(module, names, exercise=exercise, alias=alias))
+        yield
 
 
 def message(exercise: str, helper: str) -> str:
@@ -103,6 +131,7 @@ def withheld(module: ModuleType, names: Iterable[str], *, exercise: str,
     alias = alias or module.__name__.rsplit(".", 1)[-1]
     calls: list[str] = []
     originals = {name: getattr(module, name) for name in names}
+    _ACTIVE.append((module.__name__, tuple(names), exercise, alias))
     try:
         for name in names:
             helper = f"{alias}.{name}"
@@ -115,6 +144,7 @@ def withheld(module: ModuleType, names: Iterable[str], *, exercise: str,
             raise Withheld(message(exercise, calls[0])) from error
         raise
     finally:
+        _ACTIVE.pop()
         for name, original in originals.items():
             setattr(module, name, original)
     if calls:  # the block ended normally although a stand-in was called: its error was caught

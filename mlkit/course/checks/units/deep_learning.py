@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 from functools import lru_cache
 
-from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, LearnerCodeError, NotAttempted
+from mlkit.course.checks.core import Answer, ExerciseSet, Incorrect, LearnerCodeError, NotAttempted, beside_learner
 from mlkit.course.checks.kinds import as_whole_number, expect_choice
 
 
@@ -130,7 +130,7 @@ def autodiff(logistic_loss, logistic_gradient):
                 raise Incorrect("`logistic_loss` is the *sum* of the losses of the rows; the exercise asks for their mean.")
             raise Incorrect("`logistic_loss` does not give the mean logistic loss `log(1 + exp(-y * (X @ w)))`.")
         try:
-            auto = np.asarray(jax.grad(lambda v: logistic_loss(v, X, y))(w), dtype=float)
+            auto = np.asarray(beside_learner(_jax_gradient, logistic_loss, w, X, y), dtype=float)
         except (NotImplementedError, Incorrect, NotAttempted):
             raise
         except Exception:  # noqa: BLE001 - any failure of jax.grad means the loss is not differentiable by JAX
@@ -160,6 +160,14 @@ def autodiff(logistic_loss, logistic_gradient):
             raise Incorrect("`logistic_gradient` does not agree with `jax.grad(logistic_loss)`: check the chain rule.")
     return ("the hand-derived gradient agrees with jax.grad to float32 precision, on three sets of inputs, one "
             "with margins large enough to overflow a naive `exp`.")
+
+
+def _jax_gradient(logistic_loss, w, X, y):
+    """``jax.grad`` of the learner's loss at ``w`` (run beside the learner's code: it traces it)."""
+    import jax
+    import numpy as np
+
+    return np.asarray(jax.grad(lambda v: logistic_loss(v, X, y))(w), dtype=float)
 
 
 JAX_DIFFERENTIATION = ("grad", "value_and_grad", "vjp", "jvp", "jacrev", "jacfwd", "linearize", "hessian")
@@ -943,8 +951,9 @@ def cnn(cnn):
     keras = _keras()
     if not isinstance(cnn, keras.Model):
         raise Incorrect(f"`cnn` should be a Keras model, but it is a {type(cnn).__name__}.")
-    _expect_layers(cnn, keras)
-    _expect_training_settings(cnn, keras)
+    problem = beside_learner(_structure_problem, cnn)
+    if problem is not None:
+        raise Incorrect(problem)
     images, labels = _held_back()
     start = time.perf_counter()
     scores = np.asarray(cnn.predict(images, verbose=0, batch_size=len(images)))
@@ -972,6 +981,21 @@ def cnn(cnn):
                         "`images_train` and `y_train` only.")
     return (f"it recognises {accuracy:.2f} of the {len(labels)} digits kept aside, and fits them less closely than "
             "`images_train`, as a network trained on `images_train` alone does.")
+
+
+def _structure_problem(model) -> str | None:
+    """What is wrong with the network's layers or training settings (None when nothing is).
+
+    Run beside the learner's code (``beside_learner``): it reads the model's layers and compiled
+    loss, which are the learner's objects.
+    """
+    keras = _keras()
+    try:
+        _expect_layers(model, keras)
+        _expect_training_settings(model, keras)
+    except Incorrect as wrong:
+        return str(wrong)
+    return None
 
 
 def _keras():
