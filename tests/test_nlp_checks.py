@@ -76,11 +76,31 @@ def test_tokenise_refuses_the_apostrophe_and_case_rules_the_first_texts_missed(t
     assert outcome.status == INCORRECT and words in outcome.message, outcome.message
 
 
+@pytest.mark.parametrize(
+    ("tokeniser", "words"),
+    [
+        (_numbered(r"[a-z0-9]+(?:['-][a-z0-9]+)*"), "keeps a hyphen inside a token"),
+        (_numbered(r"[a-z0-9]+(?:'[a-z0-9]+)*(?:,[0-9]{3})*"), "keeps digits with a comma between them"),
+        (lambda text: ["<num>" if t.replace(",", "").isdigit() else t
+                       for t in re.findall(r"[a-z0-9]+(?:'[a-z0-9]+)*(?:,[0-9]{3})*", text.lower())],
+         "reads digits with a comma between them (`5,000`) as one number"),
+        (lambda text: ["<num>" if t.isdigit() and len(t) <= 4 else t
+                       for t in re.findall(r"[a-z0-9]+(?:'[a-z0-9]+)*", text.lower())], "keeps a long number"),
+        (_numbered("[a-z0-9]+(?:['\u2019][a-z0-9]+)*"), "keeps a curly apostrophe"),
+    ],
+    ids=["hyphens-kept", "thousands-kept-as-a-token", "thousands-one-number", "short-numbers-only", "curly-apostrophe"],
+)
+def test_tokenise_refuses_hyphens_thousands_long_numbers_and_curly_apostrophes(tokeniser, words):
+    outcome = EX.tokenise_num.evaluate(tokeniser)
+    assert outcome.status == INCORRECT and words in outcome.message, outcome.message
+
+
 def test_the_check_has_a_text_where_each_apostrophe_rule_shows():
     from mlkit.course.checks.units import nlp as unit
 
     slips = ({"one_apostrophe": True}, {"letters_after_apostrophe": True}, {"apostrophe_numbers": True},
-             {"casefold": True})
+             {"casefold": True}, {"hyphens": True}, {"thousands": "number"}, {"thousands": "token"},
+             {"short_numbers_only": True}, {"curly": True})
     for slip in slips:
         assert any(unit._tokens_of(text, **slip) != unit._tokens_of(text) for text in unit.TOKEN_CASES), slip
     assert any("''" in text for text in unit.TOKEN_CASES)
@@ -98,7 +118,8 @@ def test_the_statement_says_what_several_apostrophes_and_casefold_give():
 
     cells = json.loads(Path(__file__).parents[1].joinpath("solutions", "21_nlp.ipynb").read_text())["cells"]
     statement = next(c["source"] for c in cells if c["source"].startswith("## Exercise 1"))
-    for words in ("rock'n'roll", "5'000", "don''t", "`text.lower()`", "straße"):
+    for words in ("rock'n'roll", "5'000", "don''t", "`text.lower()`", "straße", "two-factor", "`5,000`",
+                  "however long", "curly apostrophe"):
         assert words in statement, words
 
 
@@ -504,7 +525,7 @@ def test_attention_stub_is_not_attempted():
         ("attention_mask_ignored", "a key the mask hides"),
         ("attention_mask_inverted", "*may* attend"),
         ("attention_softmax_not_shifted", "overflows"),
-        ("attention_mask_after_exp", "*before* taking each row's largest score"),
+        ("attention_shifted_before_the_mask", "subtracted before the mask is applied"),
         ("attention_shifted_by_the_largest_score_of_all", "each *row's* largest score"),
         ("attention_weights_first", "weights first"),
         ("attention_outputs_not_weighted", "outputs are not"),
@@ -555,3 +576,22 @@ def test_each_wrong_judgement_gets_its_own_reason(answer, words):
 def test_the_right_judgement_passes_in_any_spelling():
     for answer in ("A", " a ", "(A)", "option A"):
         assert EX.judgement.evaluate(answer).passed
+
+
+def test_the_attention_statement_puts_the_mask_before_the_shift():
+    import json
+    from pathlib import Path
+
+    cells = json.loads(Path(__file__).parents[1].joinpath("solutions", "21_nlp.ipynb").read_text())["cells"]
+    statement = next(c["source"] for c in cells if c["source"].startswith("## Exercise 5"))
+    assert "largest *unmasked* score" in statement and "hide the masked keys first" in statement
+
+
+def test_the_mask_applied_after_exp_gets_the_message_of_the_shift_before_the_mask():
+    """Both orders give the same weights, so one message names both."""
+    from mlkit.course.checks.units import nlp as unit
+
+    outcome = EX.attention.evaluate(lambda Q, K, V, mask: unit._attention_of(Q, K, V, mask, mask_after_exp=True))
+    assert outcome.status == INCORRECT
+    assert "the mask is applied after `np.exp`" in outcome.message
+    assert "subtracted before the mask is applied" in outcome.message

@@ -108,13 +108,20 @@ TOKEN_CASES = (
     # several apostrophes in one token, an apostrophe before digits, two in a row, and a letter that
     # casefold() would turn into a-z but lower() does not
     "Rock'n'roll costs 5'000, don''t ask: Straße",
+    # a hyphen and a comma between two runs, a number of more than four digits, a curly apostrophe
+    "Two-factor login cost 5,000 on order 1234567, it\u2019s late",
 )
 
 
 def _tokens_of(text: str, *, contractions=True, numbers=True, split_mixed=False, any_digit=False, drop_short=False,
                fold_accents=False, bounded=False, one_apostrophe=False, letters_after_apostrophe=False,
-               apostrophe_numbers=False, casefold=False) -> list[str]:
-    """The tokens as the exercise asks, or with one slip (a wrong answer the check recognises)."""
+               apostrophe_numbers=False, casefold=False, hyphens=False, thousands=False, curly=False,
+               short_numbers_only=False) -> list[str]:
+    """The tokens as the exercise asks, or with one slip (a wrong answer the check recognises).
+
+    ``thousands`` keeps a comma between digits inside a token: ``"number"`` then reads ``5,000``
+    as one number, ``"token"`` keeps it as it is.
+    """
     import unicodedata
 
     text = text.casefold() if casefold else text.lower()
@@ -122,7 +129,10 @@ def _tokens_of(text: str, *, contractions=True, numbers=True, split_mixed=False,
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     run = "(?:[a-z]+|[0-9]+)" if split_mixed else "[a-z0-9]+"
     after = "[a-z]+" if letters_after_apostrophe else run
-    pattern = f"{run}(?:'{after}){'?' if one_apostrophe else '*'}" if contractions else run
+    inside = "['\u2019-]" if curly and hyphens else "['\u2019]" if curly else "['-]" if hyphens else "'"
+    pattern = f"{run}(?:{inside}{after}){'?' if one_apostrophe else '*'}" if contractions else run
+    if thousands:
+        pattern += "(?:,[0-9]{3})*"
     if bounded:
         pattern = rf"\b{pattern}\b"
     tokens = re.findall(pattern, text)
@@ -130,6 +140,10 @@ def _tokens_of(text: str, *, contractions=True, numbers=True, split_mixed=False,
         def is_number(t):
             if any_digit:
                 return re.search("[0-9]", t) is not None
+            if thousands == "number":
+                t = t.replace(",", "")
+            if short_numbers_only and len(t) > 4:
+                return False
             return (t.replace("'", "") if apostrophe_numbers else t).isdigit()
 
         tokens = [NUMBER if is_number(t) else t for t in tokens]
@@ -159,6 +173,16 @@ TOKEN_SLIPS = (
     ({"casefold": True}, "lower-cases the text with `casefold()`, which also turns letters outside a to z into "
                          "letters inside it (`ß` into `ss`); the exercise lower-cases with `text.lower()`, and a "
                          "letter outside a to z separates tokens."),
+    ({"hyphens": True}, "keeps a hyphen inside a token (`two-factor`); a hyphen separates tokens like any other "
+                        "punctuation, even between two letters or digits."),
+    ({"thousands": "number"}, "reads digits with a comma between them (`5,000`) as one number; a comma separates "
+                              "tokens like any other punctuation, even between two digits."),
+    ({"thousands": "token"}, "keeps digits with a comma between them (`5,000`) as one token; a comma separates "
+                             "tokens like any other punctuation, even between two digits."),
+    ({"short_numbers_only": True}, "keeps a long number as it is; every token of digits only becomes '<num>', "
+                                   "whatever its length."),
+    ({"curly": True}, "keeps a curly apostrophe (\u2019) inside a token; only the straight apostrophe (') belongs "
+                      "to a token, and a curly one separates tokens like other punctuation."),
 )
 
 
@@ -206,6 +230,9 @@ def tokenise_num(tokenise):
                 f"`tokenise({text!r})` keeps capital letters, so 'Box' and 'box' would count as two different "
                 "words. Make the text lower case first."
             )
+        for slip, why in TOKEN_SLIPS:
+            if tokens == _tokens_of(text, **slip):
+                raise Incorrect(f"`tokenise({text!r})` returned {tokens!r}: it {why}")
         odd = sorted({c for t in tokens if t != NUMBER for c in re.findall(r"[^a-z0-9']", t)})
         if odd:
             raise Incorrect(
@@ -219,9 +246,6 @@ def tokenise_num(tokenise):
         if any("''" in t for t in tokens):
             raise Incorrect(f"`tokenise({text!r})` returned a token with two apostrophes in a row; an apostrophe "
                             "belongs to a token only between two letters or digits, so two in a row separate tokens.")
-        for slip, why in TOKEN_SLIPS:
-            if tokens == _tokens_of(text, **slip):
-                raise Incorrect(f"`tokenise({text!r})` returned {tokens!r}: it {why}")
         raise Incorrect(f"`tokenise({text!r})` returned {tokens!r}, which does not follow the rules of the "
                         "exercise: compare it with the text, token by token.")
     return (f"lower case, contractions kept whole, numbers as '{NUMBER}', on {len(TOKEN_CASES)} texts of the "
@@ -248,7 +272,6 @@ def tokenise_num_short_tokens_dropped():
     return Answer.of(lambda text: _tokens_of(text, drop_short=True))
 
 
-
 @tokenise_num.wrong_answer
 def tokenise_num_every_digit_a_number():
     return Answer.of(lambda text: _tokens_of(text, any_digit=True))
@@ -265,7 +288,6 @@ def tokenise_num_apostrophes_anywhere():
         return [NUMBER if t.isdigit() else t for t in re.findall(r"[a-z0-9']+", text.lower())]
 
     return Answer.of(loose)
-
 
 
 @tokenise_num.wrong_answer
@@ -290,6 +312,31 @@ def tokenise_num_apostrophes_stripped_from_the_ends():
 @tokenise_num.wrong_answer
 def tokenise_num_digits_with_an_apostrophe_a_number():
     return Answer.of(lambda text: _tokens_of(text, apostrophe_numbers=True))
+
+
+@tokenise_num.wrong_answer
+def tokenise_num_hyphens_kept_inside_words():
+    return Answer.of(lambda text: _tokens_of(text, hyphens=True))
+
+
+@tokenise_num.wrong_answer
+def tokenise_num_thousands_separators_kept():
+    return Answer.of(lambda text: _tokens_of(text, thousands="number"))
+
+
+@tokenise_num.wrong_answer
+def tokenise_num_thousands_kept_as_a_token():
+    return Answer.of(lambda text: _tokens_of(text, thousands="token"))
+
+
+@tokenise_num.wrong_answer
+def tokenise_num_only_short_numbers_replaced():
+    return Answer.of(lambda text: _tokens_of(text, short_numbers_only=True))
+
+
+@tokenise_num.wrong_answer
+def tokenise_num_curly_apostrophes_kept():
+    return Answer.of(lambda text: _tokens_of(text, curly=True))
 
 
 @tokenise_num.wrong_answer
@@ -917,18 +964,23 @@ def _attention_cases():
 
 
 def _attention_of(Q, K, V, mask, *, scale="sqrt", axis=1, use_mask=True, invert=False, shift=True,
-                  mask_after_exp=False):
+                  mask_after_exp=False, shift_before_mask=False):
     """Attention as the exercise asks, or with one slip (a wrong answer the check recognises).
 
     ``shift`` is True (each row's largest score), False (none) or ``"global"`` (the largest of
     the table); ``mask_after_exp`` multiplies the exponentials by the mask instead of setting the
-    masked scores to ``-inf`` (so a row's largest score may belong to a hidden key).
+    masked scores to ``-inf`` (so a row's largest score may belong to a hidden key);
+    ``shift_before_mask`` subtracts each row's largest score over all keys, then sets the masked
+    scores to ``-inf`` (the same weights as ``mask_after_exp``, reached in another order).
     """
     import numpy as np
 
     divisor = {"sqrt": np.sqrt(Q.shape[1]), "none": 1.0, "d": Q.shape[1]}[scale]
     scores = Q @ K.T / divisor
     allowed = ~mask if invert else mask
+    if shift_before_mask:
+        scores = scores - scores.max(axis=axis, keepdims=True)
+        shift = False
     if use_mask and not mask_after_exp:
         scores = np.where(allowed, scores, -np.inf)
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
@@ -944,18 +996,20 @@ def _attention_of(Q, K, V, mask, *, scale="sqrt", axis=1, use_mask=True, invert=
 
 
 ATTENTION_NAN_SLIPS = (
-    ({"shift": False}, "`np.exp` of a large score overflows. Subtract each row's largest score before `np.exp`; the "
-                       "softmax does not change."),
-    ({"mask_after_exp": True}, "the mask is applied after `np.exp`, so a row's largest score can belong to a hidden "
-                               "key, and then `np.exp` of every allowed score underflows to 0 and the row is 0 / 0. "
-                               "Set the masked scores to `-np.inf` *before* taking each row's largest score."),
+    ({"shift": False}, "`np.exp` of a large score overflows. Subtract each row's largest unmasked score before "
+                       "`np.exp`; the softmax does not change."),
+    ({"mask_after_exp": True}, "each row's largest score is taken over all its keys, hidden ones included (the "
+                               "largest score is subtracted before the mask is applied, or the mask is applied after "
+                               "`np.exp`), so when it belongs to a hidden key, `np.exp` of every allowed score "
+                               "underflows to 0 and the row is 0 / 0. Set the masked scores to `-np.inf` *before* "
+                               "taking each row's largest score, so that the largest unmasked score is subtracted."),
     ({"shift": "global"}, "the largest score of the whole table is subtracted, so in a row whose scores are all far "
                           "below it, `np.exp` underflows to 0 and the row is 0 / 0. Subtract each *row's* largest "
                           "score."),
     ({"shift": "global", "mask_after_exp": True},
-     "the largest score of the whole table is subtracted, and the mask applied after `np.exp`, so in some rows "
-     "`np.exp` of every allowed score underflows to 0 and the row is 0 / 0. Set the masked scores to `-np.inf`, "
-     "then subtract each *row's* largest score."),
+     "the largest score of the whole table, hidden keys included, is subtracted, so in some rows `np.exp` of every "
+     "allowed score underflows to 0 and the row is 0 / 0. Set the masked scores to `-np.inf`, then subtract each "
+     "*row's* largest unmasked score."),
 )
 
 
@@ -1006,9 +1060,10 @@ def _close(got, want) -> bool:
     hints=(
         "Four steps: the scores `Q @ K.T` divided by the square root of d; a very negative score (`-np.inf`) where "
         "the mask is False; a softmax of each row (over the keys); then the weights times `V`.",
-        "For the softmax of each row, subtract the row's largest score (`scores.max(axis=1, keepdims=True)`), take "
-        "`np.exp`, and divide by the row's sum (`axis=1, keepdims=True` again). `np.where(mask, scores, -np.inf)` "
-        "keeps a score where the mask is True.",
+        "For the softmax of each row, once the masked scores are `-np.inf`, subtract the row's largest score (which "
+        "is now the largest unmasked one: `scores.max(axis=1, keepdims=True)`), take `np.exp`, and divide by the "
+        "row's sum (`axis=1, keepdims=True` again). `np.where(mask, scores, -np.inf)` keeps a score where the mask "
+        "is True.",
         "`scores = np.where(mask, Q @ K.T / np.sqrt(Q.shape[1]), -np.inf)`; `weights = np.exp(scores - "
         "scores.max(axis=1, keepdims=True))`; `weights = weights / weights.sum(axis=1, keepdims=True)`; "
         "`return weights @ V, weights`",
@@ -1118,8 +1173,14 @@ def attention_softmax_not_shifted():
 
 
 @attention.wrong_answer
-def attention_mask_after_exp():
-    return _attention_answer(mask_after_exp=True)
+def attention_shifted_before_the_mask():
+    """Each row's largest score over all keys subtracted, then the mask, then ``np.exp``.
+
+    Its weights are those of the mask applied after ``np.exp`` (``mask_after_exp``), to the last
+    bit, so the check cannot tell the two orders apart and gives both one message, which names both;
+    only this one is registered, as each registered wrong answer has a message of its own.
+    """
+    return _attention_answer(shift_before_mask=True)
 
 
 @attention.wrong_answer
