@@ -323,3 +323,94 @@ def test_every_solution_answer_gets_the_same_verdict_through_the_grader(unit, tm
         local = call.outcome
         assert (through["status"], through["message"]) == (local.status, local.message), (call.exercise.id, through)
     assert len(verdicts) == len(calls) >= 3
+
+
+# -- found by attacking the judge and its worker ------------------------------------------------
+
+
+def _opcodes(value) -> bytes:
+    """The pickle opcodes of ``value`` without PROTO and STOP (to splice into a crafted frame)."""
+    return pickle.dumps(value, protocol=3)[2:-1]
+
+
+def test_a_crafted_frame_cannot_make_the_judge_open_or_write_a_file(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"original content\n")
+    memmap = b"cnumpy\nmemmap\n" + _opcodes((str(victim), "uint8", "r+", 0, (8,))) + b"R"
+    write = b"(cbuiltins\nslice\n" + _opcodes((0, 8)) + b"R" + _opcodes(list(b"OVERRIDE")) + b"u"
+    with pytest.raises(isolation.IsolationError):
+        isolation.decode(b"\x80\x03" + memmap + write + b".", isolation.Link(None))
+    assert victim.read_bytes() == b"original content\n"
+
+
+@pytest.mark.parametrize("path", ["numpy.memmap", "pandas.HDFStore", "pandas.ExcelFile", "pyarrow.lib.OSFile",
+                                  "pyarrow.lib.MemoryMappedFile", "pyarrow._fs.LocalFileSystem"])
+def test_types_that_open_files_are_not_data_whatever_module_they_claim(path):
+    import importlib
+
+    module, _, name = path.rpartition(".")
+    assert not isolation.is_data_type(getattr(importlib.import_module(module), name))
+
+
+def test_items_go_only_into_plain_containers_and_shared_values_are_never_changed():
+    import pandas as pd
+
+    into_a_class = b"\x80\x03csklearn.linear_model\nLogisticRegression\n" + _opcodes("x") + b"a."  # APPEND on a class
+    with pytest.raises(isolation.IsolationError, match="not a list"):
+        isolation.decode(into_a_class, isolation.Link(None))
+    nat = b"\x80\x03cpandas._libs.tslibs.nattype\n_nat_unpickle\n)R" + _opcodes({"planted": True}) + b"b."
+    with pytest.raises(isolation.IsolationError, match="shared value"):
+        isolation.decode(nat, isolation.Link(None))
+    assert not hasattr(pd.NaT, "planted")
+    assert isolation.decode(pickle.dumps({"a": [1, {2}]}, protocol=5), isolation.Link(None)) == {"a": [1, {2}]}
+
+
+LEARNER_ESTIMATORS = """
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+
+
+class MyTree(DecisionTreeClassifier):
+    pass
+
+
+class MyClassifier(ClassifierMixin, BaseEstimator):
+    def fit(self, X, y):
+        self.tree_ = DecisionTreeClassifier(random_state=0).fit(X, y)
+        self.classes_ = self.tree_.classes_
+        return self
+
+    def predict(self, X):
+        return self.tree_.predict(X)
+"""
+
+
+def test_a_learners_own_estimator_gets_the_same_verdict_through_the_grader(tmp_path):
+    """scikit-learn's protocol (tags, fitted attributes, clone) reaches the learner's classes in the worker."""
+    from sklearn.model_selection import train_test_split
+
+    from mlkit.course.checks.units.classification import _data
+
+    scope = {"__name__": "learner"}
+    exec(LEARNER_ESTIMATORS, scope)
+    X_train, _, y_train, _ = train_test_split(*_data(), test_size=0.25, stratify=_data()[1], random_state=1)
+    models = [scope["MyTree"](random_state=0), scope["MyClassifier"](),
+              scope["make_pipeline"](scope["StandardScaler"](), scope["MyClassifier"]())]
+    answers = [("first_model", cloudpickle.dumps(((model.fit(X_train, y_train),), {}))) for model in models]
+    beside = checked_apart("classification", answers, tmp_path, mode="beside")
+    assert [v["status"] for v in beside] == ["passed"] * 3
+    assert checked_apart("classification", answers, tmp_path) == beside
+
+
+def test_what_the_learners_code_raises_keeps_its_builtin_kind(worker):
+    import numpy as np
+
+    def singular():
+        raise np.linalg.LinAlgError("Singular matrix")
+
+    (function,), _ = worker(singular).answer()
+    with pytest.raises(ValueError, match="Singular") as raised:  # LinAlgError is a ValueError
+        function()
+    assert type(raised.value).__name__ == "LinAlgError"

@@ -80,6 +80,22 @@ RECONSTRUCTORS = frozenset({
 
 FRAME_CAP = 1024 * 1024 * 1024  # one message between judge and worker
 
+def _containers() -> frozenset:
+    """What APPEND(S), SETITEM(S) and ADDITEMS may fill (a pickle fills these by their own methods)."""
+    import collections
+
+    from sklearn.utils import Bunch
+
+    return frozenset({list, dict, set, collections.OrderedDict, collections.defaultdict, collections.Counter,
+                      collections.deque, Bunch})
+
+
+def _opens_files(kind: type) -> bool:
+    """Types of the data libraries that open, map or write files (their modules often say otherwise)."""
+    names = {c.__name__ for c in kind.__mro__}
+    return bool(names & {"memmap", "NativeFile", "FileSystem", "IOBase", "ExcelFile", "ExcelWriter", "HDFStore",
+                         "DataSource", "RawIOBase", "BufferedIOBase", "TextIOBase", "Path", "PurePath"})
+
 
 class IsolationError(Exception):
     """The worker broke the protocol, stopped, or sent something the judge will not build."""
@@ -113,6 +129,8 @@ def is_data_type(kind: Any) -> bool:
         return False
     if kind in _BUILTIN_TYPES or _kit_value_type(kind):
         return True
+    if _opens_files(kind):
+        return False
     import collections
     import datetime
     import decimal
@@ -206,11 +224,13 @@ def _library_class(obj: Any) -> str:
     """
     from mlkit.course.checks.plain import _from_trusted_library
 
-    kind = type(obj)
-    try:
-        if isinstance(obj, type) or not _from_trusted_library(kind):
-            return ""
+    if isinstance(obj, type):
+        return ""
+    try:  # the class itself, or for a learner's subclass the nearest library class it derives from
+        kind = next(c for c in type(obj).__mro__ if c is not object and _from_trusted_library(c))
     except Exception:
+        return ""
+    if kind.__module__ == "builtins":
         return ""
     return f"{kind.__module__}:{kind.__qualname__}"
 
@@ -238,6 +258,22 @@ class JudgeUnpickler(pickle._Unpickler):  # the Python implementation: its BUILD
         self.link = link
         self.dispatch = dict(self.dispatch)
         self.dispatch[pickle.BUILD[0]] = JudgeUnpickler._load_build
+        for opcode, target in ((pickle.APPEND, -2), (pickle.APPENDS, None), (pickle.SETITEM, -3),
+                               (pickle.SETITEMS, None), (pickle.ADDITEMS, None)):
+            self.dispatch[opcode[0]] = self._containers_only(self.dispatch[opcode[0]], target)
+
+    def _containers_only(self, load, target):
+        """APPEND(S), SETITEM(S), ADDITEMS only into plain containers (they call the target's own methods)."""
+
+        allowed = _containers()
+
+        def guarded(unpickler):
+            found = unpickler.stack[target] if target is not None else unpickler.metastack[-1][-1]
+            if type(found) not in allowed:
+                raise IsolationError("the answer tried to add items to something that is not a list, set or dict")
+            load(unpickler)
+
+        return guarded
 
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) in RECONSTRUCTORS:
@@ -271,9 +307,17 @@ class JudgeUnpickler(pickle._Unpickler):  # the Python implementation: its BUILD
         import types
 
         inst = self.stack[-2]
-        if isinstance(inst, (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType)):
-            raise IsolationError("the answer tried to change a class or a function while it was read")
+        if isinstance(inst, (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType)) or _shared(inst):
+            raise IsolationError("the answer tried to change a class, a function or a shared value while it was read")
         pickle._Unpickler.load_build(self)
+
+
+def _shared(value: Any) -> bool:
+    """One of the libraries' singletons (``pd.NaT``, ``pd.NA``, ``np.ma.masked``, ``...``): never changed by a read."""
+    import numpy as np
+    import pandas as pd
+
+    return any(value is shared for shared in (pd.NaT, pd.NA, np.ma.masked, Ellipsis, None, True, False))
 
 
 def decode(data: bytes, link: "Link") -> Any:
@@ -310,12 +354,18 @@ class Remote:
         return found if found is not None else type(self)
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") and name.endswith("__") and name not in ("__name__", "__qualname__", "__doc__"):
+        if (name.startswith("__") and name.endswith("__") and name not in ("__name__", "__qualname__", "__doc__")
+                and not name.startswith("__sklearn_")):  # scikit-learn's protocol (tags, fitted) is asked for
             raise AttributeError(name)
         return self._link.request(("getattr", self._ref, name))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("the learner's objects cannot be changed by the grader")
+
+    @property
+    def __dict__(self) -> dict:  # vars(handle): a copy of the object's attributes (scikit-learn reads them)
+        found = self._link.request(("getattr", self._ref, "__dict__"))
+        return dict(found) if type(found) is dict else {}
 
     def __array__(self, dtype=None, copy=None):
         import numpy as np
@@ -398,17 +448,22 @@ class RemoteRaised(Exception):
     """What the learner's code raised in the worker, under its own class's name."""
 
 
-_RAISED_CLASSES: dict[str, type] = {}
+_RAISED_CLASSES: dict[tuple[str, type], type] = {}
 
 
-def _raised(name: str, message: str) -> BaseException:
+def _raised(described: str, message: str) -> BaseException:
+    """The exception the learner's code raised, as ``name:builtin base``: of that base, under that name."""
+    name, _, base_name = described.partition(":")
     found = getattr(builtins, name, None)
     if isinstance(found, type) and issubclass(found, Exception) and found.__module__ == "builtins":
         return found(message)
+    base = getattr(builtins, base_name, None)
+    if not (isinstance(base, type) and issubclass(base, Exception)):
+        base = Exception  # KeyboardInterrupt, SystemExit and the like stay ordinary errors here
     safe = name if name.isidentifier() and len(name) <= 60 else "Exception"
-    cls = _RAISED_CLASSES.get(safe)
+    cls = _RAISED_CLASSES.get((safe, base))
     if cls is None:
-        cls = _RAISED_CLASSES[safe] = type(safe, (RemoteRaised,), {})
+        cls = _RAISED_CLASSES[(safe, base)] = type(safe, (RemoteRaised, base), {})
     return cls(message)
 
 
@@ -605,7 +660,8 @@ def serve(sock: socket.socket, answer: bytes) -> None:
             reply = ("withheld", str(withheld)[:1000])
         except BaseException as error:  # the learner's code raised: its name and first line only
             text = str(error).strip().splitlines()
-            reply = ("raised", type(error).__name__[:60], (text[0] if text else "")[:500])
+            base = next((c.__name__ for c in type(error).__mro__ if c.__module__ == "builtins"), "Exception")
+            reply = ("raised", f"{type(error).__name__[:60]}:{base}", (text[0] if text else "")[:500])
         try:
             data = encode(reply, handles)
         except BaseException as error:

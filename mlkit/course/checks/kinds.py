@@ -323,7 +323,9 @@ def expect_estimator(obj: Any, *, name: str, classifier: bool = False) -> None:
     if classifier:
         from sklearn.base import is_classifier
 
-        if not is_classifier(obj):
+        from mlkit.course.checks.core import beside_learner
+
+        if not beside_learner(is_classifier, obj):  # reads the estimator's tags, where its code lives
             raise Incorrect(f"`{name}` ({_type_name(obj)}) is not a classifier.")
 
 
@@ -367,18 +369,24 @@ def expect_pipeline(
 
 def expect_fitted(estimator: Any, *, name: str, fitted: bool = True) -> None:
     """The estimator has (or, with ``fitted=False``, has not) been fitted."""
+    from mlkit.course.checks.core import beside_learner
+
+    is_fitted = beside_learner(_is_fitted, estimator)  # reads the estimator's attributes, where its code lives
+    if fitted and not is_fitted:
+        raise Incorrect(f"`{name}` has not been fitted yet: call `{name}.fit(...)` on the training data.")
+    if not fitted and is_fitted:
+        raise Incorrect(f"`{name}` is already fitted; pass the unfitted estimator, the check fits it itself.")
+
+
+def _is_fitted(estimator: Any) -> bool:
     from sklearn.exceptions import NotFittedError
     from sklearn.utils.validation import check_is_fitted
 
     try:
         check_is_fitted(estimator)
-        is_fitted = True
     except NotFittedError:
-        is_fitted = False
-    if fitted and not is_fitted:
-        raise Incorrect(f"`{name}` has not been fitted yet: call `{name}.fit(...)` on the training data.")
-    if not fitted and is_fitted:
-        raise Incorrect(f"`{name}` is already fitted; pass the unfitted estimator, the check fits it itself.")
+        return False
+    return True
 
 
 def fit_copy(estimator: Any, X: Any, y: Any, *, name: str):
@@ -389,7 +397,9 @@ def fit_copy(estimator: Any, X: Any, y: Any, *, name: str):
     """
     from sklearn.base import clone
 
-    copy = call_learner(clone, estimator)
+    from mlkit.course.checks.core import beside_learner
+
+    copy = call_learner(beside_learner, clone, estimator)  # cloned where the estimator's code lives
     return call_learner(copy.fit, X, y)
 
 
