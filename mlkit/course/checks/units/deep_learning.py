@@ -332,41 +332,17 @@ def stopping(stopping_epoch):
 
 def _stopping_with_min_delta(losses, patience, min_delta: float = 0.01) -> int:
     """Early stopping that wrongly asks a new best to beat the best by more than ``min_delta``."""
-    best, waited = 0, 0
-    for i in range(1, len(losses)):
-        if losses[i] < losses[best] - min_delta:
-            best, waited = i, 0
-        else:
-            waited += 1
-            if waited == patience:
-                break
-    return best + 1
+    return _stopping_reference(losses, patience, improves=lambda loss, i, best: loss[i] < loss[best] - min_delta)
 
 
 def _stopping_against_the_previous_epoch(losses, patience) -> int:
     """Early stopping that wrongly compares each loss with the previous epoch's, not with the best's."""
-    best, waited = 0, 0
-    for i in range(1, len(losses)):
-        if losses[i] < losses[i - 1]:
-            best, waited = i, 0
-        else:
-            waited += 1
-            if waited == patience:
-                break
-    return best + 1
+    return _stopping_reference(losses, patience, improves=lambda loss, i, best: loss[i] < loss[i - 1])
 
 
 def _stopping_with_ties(losses, patience) -> int:
     """Early stopping that wrongly takes a tie with the best loss for an improvement."""
-    best, waited = 0, 0
-    for i in range(1, len(losses)):
-        if losses[i] <= losses[best]:
-            best, waited = i, 0
-        else:
-            waited += 1
-            if waited == patience:
-                break
-    return best + 1
+    return _stopping_reference(losses, patience, improves=lambda loss, i, best: loss[i] <= loss[best])
 
 
 def _stopping_without_reset(losses, patience) -> int:
@@ -395,11 +371,15 @@ def _stopping_last_if_never_stopped(losses, patience) -> int:
     return len(losses)
 
 
-def _stopping_reference(losses, patience=None) -> int:
-    """``deep.stopping_epoch`` written here: the mistakes below call it while the kit's is withheld."""
+def _stopping_reference(losses, patience=None, improves=None) -> int:
+    """``deep.stopping_epoch`` written here: the mistakes call it while the kit's is withheld.
+
+    ``improves(losses, i, best)`` says whether epoch ``i`` is a new best (by default: strictly below
+    the best loss); the mistakes that misjudge a new best pass their own.
+    """
     best, waited = 0, 0
     for i in range(1, len(losses)):
-        if losses[i] < losses[best]:
+        if improves(losses, i, best) if improves is not None else losses[i] < losses[best]:
             best, waited = i, 0
         else:
             waited += 1
